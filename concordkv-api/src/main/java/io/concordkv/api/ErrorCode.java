@@ -1,0 +1,59 @@
+package io.concordkv.api;
+
+/**
+ * Stable error codes. The names, numbers and mappings are part of the public contract: clients
+ * branch on them, so an existing code is never renumbered or remapped, only new codes are added.
+ *
+ * <p>Each code maps one to one to a gRPC status code (by number, as in {@code io.grpc.Status.Code}),
+ * an HTTP status and the word that starts a RESP error reply.
+ */
+public enum ErrorCode {
+    /** A request argument is malformed (for example an empty key or an inverted range). */
+    INVALID_ARGUMENT(1, 3, 400),
+    /** A key is longer than the configured key-size limit. */
+    KEY_TOO_LARGE(2, 3, 413),
+    /** A value is longer than the configured value-size limit. */
+    VALUE_TOO_LARGE(3, 3, 413),
+    /** A whole request (for example a write batch) is over the configured request-size limit. */
+    REQUEST_TOO_LARGE(4, 8, 413),
+    /** The operation is not supported by this engine or configuration. */
+    UNSUPPORTED(5, 12, 501),
+    /** The engine or store has been closed. */
+    CLOSED(6, 14, 503),
+    /** An I/O operation failed; the store may have turned read-only. */
+    IO_ERROR(7, 13, 500),
+    /** Stored data failed a checksum or structural check. */
+    CORRUPTION(8, 15, 500),
+    /** An invariant inside ConcordKV was broken: a bug. */
+    INTERNAL(9, 13, 500);
+
+    private final int number;
+    private final int grpcStatus;
+    private final int httpStatus;
+
+    ErrorCode(int number, int grpcStatus, int httpStatus) {
+        this.number = number;
+        this.grpcStatus = grpcStatus;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The stable number of this code, carried on the wire by ConcordKV's own protocols. */
+    public int number() {
+        return number;
+    }
+
+    /** The gRPC status code number ({@code io.grpc.Status.Code#value()}) this code maps to. */
+    public int grpcStatus() {
+        return grpcStatus;
+    }
+
+    /** The HTTP status this code maps to in the REST API. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The word that starts a RESP error reply for this code, e.g. {@code KEY_TOO_LARGE}. */
+    public String respWord() {
+        return name();
+    }
+}
