@@ -8,19 +8,28 @@ import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * The {@code hash} engine: a hash table split into a power-of-two number of segments, each a
- * {@link HashMap} guarded by its own {@link StampedLock} (lock striping), so point operations on
- * different segments never contend.
+ * The {@code hash} engine: a hash table split into a power-of-two number of segments, each a map
+ * guarded by its own {@link StampedLock} (lock striping), so writes to different segments never
+ * contend.
  *
- * <p>A key's segment comes from the top bits of its mixed hash, leaving the low bits, which
- * {@code HashMap} uses for its buckets, uncorrelated with the segment.
+ * <p>Writes, batches and scans take the segment locks; a point read is optimistic: it reads the
+ * segment's map without locking and keeps the result only if no writer held or took the segment's
+ * lock meanwhile, else it retries under the read lock. So a read never observes a batch in
+ * progress (a batch write-locks all its segments before its first change and releases them after
+ * its last), and uncontended reads cost no atomic write. The per-segment map is a
+ * {@link ConcurrentHashMap} only because an optimistic reader may run beside a writer: it must
+ * not fail or loop while the map changes. Its own locking is uncontended here, since writers
+ * already hold the segment lock.
+ *
+ * <p>A key's segment comes from the top bits of its mixed hash, leaving the low bits, which the
+ * map uses for its buckets, uncorrelated with the segment.
  *
  * <p>Unordered: {@link #scan(ScanRange)} read-locks every segment (in ascending order, as batches
  * lock theirs, so neither can deadlock), copies the entries inside the range, and sorts them:
@@ -55,7 +64,14 @@ public final class StripedHashEngine implements StorageEngine {
     @Override
     public Optional<Bytes> get(Bytes key) {
         Segment s = segments[segmentOf(key)];
-        long stamp = s.lock.readLock();
+        long stamp = s.lock.tryOptimisticRead();
+        if (stamp != 0) {
+            Bytes value = s.map.get(key);
+            if (s.lock.validate(stamp)) {
+                return Optional.ofNullable(value);
+            }
+        }
+        stamp = s.lock.readLock();
         try {
             return Optional.ofNullable(s.map.get(key));
         } finally {
@@ -182,7 +198,7 @@ public final class StripedHashEngine implements StorageEngine {
     /** One stripe: a map and the lock that guards it and its byte count. */
     private static final class Segment {
         final StampedLock lock = new StampedLock();
-        final HashMap<Bytes, Bytes> map = new HashMap<>();
+        final ConcurrentHashMap<Bytes, Bytes> map = new ConcurrentHashMap<>();
         long dataBytes;
 
         void put(Bytes key, Bytes value) {

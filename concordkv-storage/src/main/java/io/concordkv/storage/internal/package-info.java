@@ -8,7 +8,7 @@
  * <ul>
  *   <li>{@code ArrayEngine}, {@code TreeMapEngine}: one {@code ReentrantReadWriteLock}; reads
  *       share it, writes and batches hold it exclusively.</li>
- *   <li>{@code StripedHashEngine}: one {@code StampedLock} per segment; a batch write-locks the
+ *   <li>{@code StripedHashEngine}: one {@code StampedLock} per segment, optimistic point reads; a batch write-locks the
  *       segments it touches in ascending order, a scan read-locks all segments in ascending order,
  *       so the two cannot deadlock and a scan never sees half a batch.</li>
  *   <li>{@code RocksDbEngine}: RocksDB is thread-safe; a read-write lock only keeps calls from

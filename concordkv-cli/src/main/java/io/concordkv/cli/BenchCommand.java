@@ -1,0 +1,10 @@
+package io.concordkv.cli;
+
+import picocli.CommandLine.Command;
+
+/** Groups the benchmark commands. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure ConcordKV.",
+    subcommands = {BenchEngineCommand.class, BenchJmhCommand.class})
+final class BenchCommand {
+}
