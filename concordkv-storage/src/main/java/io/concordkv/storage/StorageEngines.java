@@ -4,9 +4,9 @@ import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.internal.ArrayEngine;
 import io.concordkv.storage.internal.GuardedEngine;
+import io.concordkv.storage.internal.RedBlackTreeEngine;
 import io.concordkv.storage.internal.RocksDbEngine;
 import io.concordkv.storage.internal.StripedHashEngine;
-import io.concordkv.storage.internal.TreeMapEngine;
 import java.util.List;
 
 /** Opens storage engines by name. */
@@ -36,7 +36,7 @@ public final class StorageEngines {
     public static StorageEngine open(EngineConfig config) {
         StorageEngine engine = switch (config.engine()) {
             case ARRAY -> new ArrayEngine();
-            case RBTREE -> new TreeMapEngine();
+            case RBTREE -> new RedBlackTreeEngine();
             case HASH -> new StripedHashEngine(config.hashSegments());
             case LSM -> new RocksDbEngine(config.dataDir().orElseThrow(() -> new KvException(
                 ErrorCode.INVALID_ARGUMENT, "the lsm engine needs a data directory")));

@@ -7,10 +7,11 @@
  * <ul>
  *   <li>{@code array}: a sorted array with binary search; cheapest reads on small data sets,
  *       inserts cost O(n) moves; one read-write lock.</li>
- *   <li>{@code rbtree}: a red-black tree ({@link java.util.TreeMap}) under one read-write lock.</li>
+ *   <li>{@code rbtree}: our own red-black tree, with the first 16 key bytes inline in each node,
+ *       under one read-write lock.</li>
  *   <li>{@code hash}: a hash table split into lock-striped segments for concurrent point access.
- *       It is <em>unordered</em>: scans are served by a full pass with a sort (O(n log n), or
- *       O(n log limit) with a limit), correct but meant for occasional use.</li>
+ *       It is <em>unordered</em>: scans are served by a full pass and a sort of the matches
+ *       (O(n + m log m) for n keys and m matches), correct but meant for occasional use.</li>
  *   <li>{@code lsm}: RocksDB, for data larger than memory; the only engine that keeps data on
  *       disk by itself.</li>
  * </ul>

@@ -6,7 +6,7 @@
  * <p>Each engine assumes validated input: {@link io.concordkv.storage.internal.GuardedEngine}
  * checks limits and the closed state before delegating. Locking per engine:
  * <ul>
- *   <li>{@code ArrayEngine}, {@code TreeMapEngine}: one {@code ReentrantReadWriteLock}; reads
+ *   <li>{@code ArrayEngine}, {@code RedBlackTreeEngine}: one {@code ReentrantReadWriteLock}; reads
  *       share it, writes and batches hold it exclusively.</li>
  *   <li>{@code StripedHashEngine}: one {@code StampedLock} per segment, optimistic point reads; a batch write-locks the
  *       segments it touches in ascending order, a scan read-locks all segments in ascending order,

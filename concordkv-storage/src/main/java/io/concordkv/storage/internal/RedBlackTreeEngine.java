@@ -6,22 +6,18 @@ import io.concordkv.storage.KeyValue;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The {@code rbtree} engine: a red-black tree ({@link TreeMap}) under one read-write lock, so
- * readers proceed in parallel and a batch is applied while no reader can look. O(log n) for every
- * point operation, ordered scans by walking the tree. Thread-safe.
+ * The {@code rbtree} engine: a {@link RedBlackTree} under one read-write lock, so readers proceed
+ * in parallel and a batch is applied while no reader can look. O(log n) for every point operation,
+ * ordered scans by walking the tree. Thread-safe.
  */
-public final class TreeMapEngine implements StorageEngine {
+public final class RedBlackTreeEngine implements StorageEngine {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final TreeMap<Bytes, Bytes> map = new TreeMap<>();
+    private final RedBlackTree tree = new RedBlackTree();
     private long dataBytes;
 
     @Override
@@ -38,7 +34,7 @@ public final class TreeMapEngine implements StorageEngine {
     public Optional<Bytes> get(Bytes key) {
         lock.readLock().lock();
         try {
-            return Optional.ofNullable(map.get(key));
+            return Optional.ofNullable(tree.get(key));
         } finally {
             lock.readLock().unlock();
         }
@@ -84,21 +80,7 @@ public final class TreeMapEngine implements StorageEngine {
     public List<KeyValue> scan(ScanRange range) {
         lock.readLock().lock();
         try {
-            NavigableMap<Bytes, Bytes> view = range.end()
-                .map(end -> map.subMap(range.start(), true, end, false))
-                .orElseGet(() -> map.tailMap(range.start(), true));
-            if (range.isReverse()) {
-                view = view.descendingMap();
-            }
-            int limit = range.limit() > 0 ? range.limit() : Integer.MAX_VALUE;
-            List<KeyValue> out = new ArrayList<>(Math.min(limit, 16));
-            for (Map.Entry<Bytes, Bytes> e : view.entrySet()) {
-                if (out.size() >= limit) {
-                    break;
-                }
-                out.add(new KeyValue(e.getKey(), e.getValue()));
-            }
-            return out;
+            return tree.scan(range);
         } finally {
             lock.readLock().unlock();
         }
@@ -108,7 +90,7 @@ public final class TreeMapEngine implements StorageEngine {
     public EngineStats stats() {
         lock.readLock().lock();
         try {
-            return new EngineStats(map.size(), dataBytes);
+            return new EngineStats(tree.size(), dataBytes);
         } finally {
             lock.readLock().unlock();
         }
@@ -118,7 +100,7 @@ public final class TreeMapEngine implements StorageEngine {
     public void close() {
         lock.writeLock().lock();
         try {
-            map.clear();
+            tree.clear();
             dataBytes = 0;
         } finally {
             lock.writeLock().unlock();
@@ -126,12 +108,12 @@ public final class TreeMapEngine implements StorageEngine {
     }
 
     private void putLocked(Bytes key, Bytes value) {
-        Bytes old = map.put(key, value);
+        Bytes old = tree.put(key, value);
         dataBytes += old == null ? key.length() + value.length() : value.length() - old.length();
     }
 
     private void deleteLocked(Bytes key) {
-        Bytes old = map.remove(key);
+        Bytes old = tree.remove(key);
         if (old != null) {
             dataBytes -= key.length() + old.length();
         }

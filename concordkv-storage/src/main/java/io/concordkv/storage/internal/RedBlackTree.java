@@ -1,0 +1,407 @@
+package io.concordkv.storage.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.storage.KeyValue;
+import io.concordkv.storage.ScanRange;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A red-black tree from {@link Bytes} keys to {@link Bytes} values (the classic algorithm of
+ * Cormen et al., with parent links), specialised for byte-string keys: each node carries the
+ * first 16 bytes of its key as two big-endian {@code long}s, zero-padded. A search compares those
+ * inline words first and looks at the key's byte array only when they tie and a key is longer
+ * than 16 bytes, so a lookup touches one cache line per level instead of three (node, key object,
+ * key array) as with {@code TreeMap<Bytes, Bytes>}.
+ *
+ * <p>Not thread-safe: {@link RedBlackTreeEngine} guards it with a read-write lock. Package-private
+ * fields are read by the invariant checks in the tests.
+ */
+final class RedBlackTree {
+    private static final boolean RED = true;
+    private static final boolean BLACK = false;
+    private static final int INLINE_BYTES = 16;
+
+    /**
+     * One entry; {@code k0}/{@code k1} are the zero-padded first 16 key bytes. The key fields
+     * change only when a deleted node with two children takes over its successor's entry.
+     */
+    static final class Node {
+        Bytes key;
+        long k0;
+        long k1;
+        Bytes value;
+        Node left;
+        Node right;
+        Node parent;
+        boolean color = BLACK;
+
+        Node(Probe probe, Bytes value, Node parent) {
+            this.key = probe.key;
+            this.k0 = probe.k0;
+            this.k1 = probe.k1;
+            this.value = value;
+            this.parent = parent;
+        }
+    }
+
+    /** A search key with its inline words computed once. */
+    private static final class Probe {
+        final Bytes key;
+        final long k0;
+        final long k1;
+
+        Probe(Bytes key) {
+            this.key = key;
+            byte[] b = key.unsafeArray();
+            this.k0 = word(b, 0);
+            this.k1 = word(b, 8);
+        }
+
+        int compareTo(Node n) {
+            int c = Long.compareUnsigned(k0, n.k0);
+            if (c != 0) {
+                return c;
+            }
+            c = Long.compareUnsigned(k1, n.k1);
+            if (c != 0) {
+                return c;
+            }
+            int myLength = key.length();
+            int theirLength = n.key.length();
+            if (myLength <= INLINE_BYTES && theirLength <= INLINE_BYTES) {
+                return Integer.compare(myLength, theirLength);
+            }
+            return key.compareTo(n.key);
+        }
+
+        private static long word(byte[] b, int from) {
+            long w = 0;
+            for (int i = from; i < from + 8; i++) {
+                w = (w << 8) | (i < b.length ? b[i] & 0xFF : 0);
+            }
+            return w;
+        }
+    }
+
+    Node root;
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    Bytes get(Bytes key) {
+        Node n = find(new Probe(key));
+        return n == null ? null : n.value;
+    }
+
+    /** Stores {@code value}; returns the previous value or {@code null}. */
+    Bytes put(Bytes key, Bytes value) {
+        Probe probe = new Probe(key);
+        Node parent = null;
+        Node n = root;
+        int c = 0;
+        while (n != null) {
+            parent = n;
+            c = probe.compareTo(n);
+            if (c < 0) {
+                n = n.left;
+            } else if (c > 0) {
+                n = n.right;
+            } else {
+                Bytes old = n.value;
+                n.value = value;
+                return old;
+            }
+        }
+        Node added = new Node(probe, value, parent);
+        if (parent == null) {
+            root = added;
+        } else if (c < 0) {
+            parent.left = added;
+        } else {
+            parent.right = added;
+        }
+        size++;
+        fixAfterInsert(added);
+        return null;
+    }
+
+    /** Removes {@code key}; returns its value or {@code null} when absent. */
+    Bytes remove(Bytes key) {
+        Node n = find(new Probe(key));
+        if (n == null) {
+            return null;
+        }
+        Bytes old = n.value;
+        deleteNode(n);
+        size--;
+        return old;
+    }
+
+    void clear() {
+        root = null;
+        size = 0;
+    }
+
+    /** Entries in {@code range}, honouring its direction and limit. */
+    List<KeyValue> scan(ScanRange range) {
+        int limit = range.limit() > 0 ? range.limit() : Integer.MAX_VALUE;
+        List<KeyValue> out = new ArrayList<>(Math.min(limit, 16));
+        if (range.isReverse()) {
+            // not Optional.map: a null lower() must not fall through to last()
+            Node n = range.end().isPresent() ? lower(new Probe(range.end().get())) : last();
+            Probe start = new Probe(range.start());
+            for (; n != null && out.size() < limit && start.compareTo(n) <= 0; n = predecessor(n)) {
+                out.add(new KeyValue(n.key, n.value));
+            }
+        } else {
+            Node n = ceiling(new Probe(range.start()));
+            for (; n != null && out.size() < limit && !range.isPastEnd(n.key); n = successor(n)) {
+                out.add(new KeyValue(n.key, n.value));
+            }
+        }
+        return out;
+    }
+
+    private Node find(Probe probe) {
+        Node n = root;
+        while (n != null) {
+            int c = probe.compareTo(n);
+            if (c == 0) {
+                return n;
+            }
+            n = c < 0 ? n.left : n.right;
+        }
+        return null;
+    }
+
+    /** The first node with key >= probe. */
+    private Node ceiling(Probe probe) {
+        Node n = root;
+        Node best = null;
+        while (n != null) {
+            int c = probe.compareTo(n);
+            if (c == 0) {
+                return n;
+            }
+            if (c < 0) {
+                best = n;
+                n = n.left;
+            } else {
+                n = n.right;
+            }
+        }
+        return best;
+    }
+
+    /** The last node with key < probe. */
+    private Node lower(Probe probe) {
+        Node n = root;
+        Node best = null;
+        while (n != null) {
+            if (probe.compareTo(n) > 0) {
+                best = n;
+                n = n.right;
+            } else {
+                n = n.left;
+            }
+        }
+        return best;
+    }
+
+    private Node last() {
+        Node n = root;
+        while (n != null && n.right != null) {
+            n = n.right;
+        }
+        return n;
+    }
+
+    private static Node successor(Node n) {
+        if (n.right != null) {
+            Node s = n.right;
+            while (s.left != null) {
+                s = s.left;
+            }
+            return s;
+        }
+        Node child = n;
+        Node p = n.parent;
+        while (p != null && child == p.right) {
+            child = p;
+            p = p.parent;
+        }
+        return p;
+    }
+
+    private static Node predecessor(Node n) {
+        if (n.left != null) {
+            Node s = n.left;
+            while (s.right != null) {
+                s = s.right;
+            }
+            return s;
+        }
+        Node child = n;
+        Node p = n.parent;
+        while (p != null && child == p.left) {
+            child = p;
+            p = p.parent;
+        }
+        return p;
+    }
+
+    private void fixAfterInsert(Node x) {
+        x.color = RED;
+        while (x != root && x.parent.color == RED) {
+            Node p = x.parent;
+            Node g = p.parent;
+            boolean parentIsLeft = p == g.left;
+            Node uncle = parentIsLeft ? g.right : g.left;
+            if (colorOf(uncle) == RED) {
+                p.color = BLACK;
+                uncle.color = BLACK;
+                g.color = RED;
+                x = g;
+                continue;
+            }
+            if (parentIsLeft && x == p.right) {
+                x = p;
+                rotateLeft(x);
+            } else if (!parentIsLeft && x == p.left) {
+                x = p;
+                rotateRight(x);
+            }
+            x.parent.color = BLACK;
+            x.parent.parent.color = RED;
+            if (parentIsLeft) {
+                rotateRight(x.parent.parent);
+            } else {
+                rotateLeft(x.parent.parent);
+            }
+        }
+        root.color = BLACK;
+    }
+
+    /** Unlinks {@code z}: a node with two children first takes its successor's entry. */
+    private void deleteNode(Node z) {
+        if (z.left != null && z.right != null) {
+            Node s = successor(z);
+            z.key = s.key;
+            z.k0 = s.k0;
+            z.k1 = s.k1;
+            z.value = s.value;
+            z = s;
+        }
+        Node child = z.left != null ? z.left : z.right;
+        if (child != null) {
+            replace(z, child);
+            if (z.color == BLACK) {
+                fixAfterDelete(child);
+            }
+        } else if (z.parent == null) {
+            root = null;
+        } else {
+            if (z.color == BLACK) {
+                fixAfterDelete(z);
+            }
+            if (z.parent != null) {
+                if (z == z.parent.left) {
+                    z.parent.left = null;
+                } else {
+                    z.parent.right = null;
+                }
+                z.parent = null;
+            }
+        }
+    }
+
+    private void setParentLink(Node parent, Node oldChild, Node newChild) {
+        if (parent == null) {
+            root = newChild;
+        } else if (parent.left == oldChild) {
+            parent.left = newChild;
+        } else {
+            parent.right = newChild;
+        }
+    }
+
+    private void replace(Node z, Node child) {
+        child.parent = z.parent;
+        setParentLink(z.parent, z, child);
+        z.left = null;
+        z.right = null;
+        z.parent = null;
+    }
+
+    private void fixAfterDelete(Node x) {
+        while (x != root && colorOf(x) == BLACK) {
+            boolean isLeft = x == x.parent.left;
+            Node sib = isLeft ? x.parent.right : x.parent.left;
+            if (colorOf(sib) == RED) {
+                sib.color = BLACK;
+                x.parent.color = RED;
+                rotate(x.parent, isLeft);
+                sib = isLeft ? x.parent.right : x.parent.left;
+            }
+            Node near = isLeft ? sib.left : sib.right;
+            Node far = isLeft ? sib.right : sib.left;
+            if (colorOf(near) == BLACK && colorOf(far) == BLACK) {
+                sib.color = RED;
+                x = x.parent;
+                continue;
+            }
+            if (colorOf(far) == BLACK) {
+                near.color = BLACK;
+                sib.color = RED;
+                rotate(sib, !isLeft);
+                sib = isLeft ? x.parent.right : x.parent.left;
+                far = isLeft ? sib.right : sib.left;
+            }
+            sib.color = x.parent.color;
+            x.parent.color = BLACK;
+            far.color = BLACK;
+            rotate(x.parent, isLeft);
+            x = root;
+        }
+        x.color = BLACK;
+    }
+
+    private void rotate(Node n, boolean left) {
+        if (left) {
+            rotateLeft(n);
+        } else {
+            rotateRight(n);
+        }
+    }
+
+    private void rotateLeft(Node p) {
+        Node r = p.right;
+        p.right = r.left;
+        if (r.left != null) {
+            r.left.parent = p;
+        }
+        r.parent = p.parent;
+        setParentLink(p.parent, p, r);
+        r.left = p;
+        p.parent = r;
+    }
+
+    private void rotateRight(Node p) {
+        Node l = p.left;
+        p.left = l.right;
+        if (l.right != null) {
+            l.right.parent = p;
+        }
+        l.parent = p.parent;
+        setParentLink(p.parent, p, l);
+        l.right = p;
+        p.parent = l;
+    }
+
+    private static boolean colorOf(Node n) {
+        return n == null ? BLACK : n.color;
+    }
+}

@@ -1,0 +1,144 @@
+package io.concordkv.storage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.storage.KeyValue;
+import io.concordkv.storage.ScanRange;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The red-black invariants (root black, no red node with a red child, the same number of black
+ * nodes on every path, keys in order, consistent parent links) after every change of a random
+ * workload, and agreement with a {@link TreeMap} throughout. Keys mix short keys, keys of exactly
+ * 16 bytes and long keys sharing 16-byte prefixes, so both comparison paths are exercised.
+ */
+class RedBlackTreeTest {
+
+    @Test
+    void keepsInvariantsAndAgreesWithTreeMapUnderRandomInsertsAndDeletes() {
+        long seed = System.nanoTime();
+        System.out.println("RedBlackTreeTest seed = " + seed);
+        Random random = new Random(seed);
+        RedBlackTree tree = new RedBlackTree();
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        List<Bytes> pool = keyPool(random);
+        for (int step = 0; step < 20_000; step++) {
+            Bytes key = pool.get(random.nextInt(pool.size()));
+            if (random.nextInt(3) == 0) {
+                assertThat(tree.remove(key)).as("seed %d step %d", seed, step).isEqualTo(model.remove(key));
+            } else {
+                Bytes value = Bytes.utf8("v" + step);
+                assertThat(tree.put(key, value)).as("seed %d step %d", seed, step).isEqualTo(model.put(key, value));
+            }
+            if (step % 97 == 0) {
+                checkInvariants(tree, seed);
+                assertThat(entries(tree)).isEqualTo(entries(model));
+            }
+        }
+        checkInvariants(tree, seed);
+        assertThat(tree.size()).isEqualTo(model.size());
+        for (Bytes key : pool) {
+            assertThat(tree.get(key)).isEqualTo(model.get(key));
+        }
+    }
+
+    @Test
+    void ordersKeysAroundTheSixteenByteInlinePrefix() {
+        RedBlackTree tree = new RedBlackTree();
+        List<Bytes> sorted = List.of(
+            Bytes.wrap(new byte[] {0}),
+            Bytes.wrap(new byte[] {0, 0}),
+            Bytes.wrap(new byte[16]),
+            Bytes.wrap(new byte[17]),
+            Bytes.utf8("abcdefghijklmnop"),
+            Bytes.utf8("abcdefghijklmnop\u0000"),
+            Bytes.utf8("abcdefghijklmnopa"),
+            Bytes.utf8("abcdefghijklmnopb"),
+            Bytes.utf8("abcdefghijklmnoq"),
+            Bytes.wrap(new byte[] {(byte) 0xFF}));
+        for (int i = sorted.size() - 1; i >= 0; i--) {
+            tree.put(sorted.get(i), Bytes.utf8("" + i));
+        }
+        assertThat(tree.scan(ScanRange.all())).extracting(KeyValue::key).containsExactlyElementsOf(sorted);
+        List<Bytes> descending = new ArrayList<>(sorted);
+        Collections.reverse(descending);
+        assertThat(tree.scan(ScanRange.all().reversed())).extracting(KeyValue::key)
+            .containsExactlyElementsOf(descending);
+    }
+
+    /** Regression: a reverse scan whose end is at or below every key returned the last key. */
+    @Test
+    void reverseScanEndingBelowEveryKeyIsEmpty() {
+        RedBlackTree tree = new RedBlackTree();
+        tree.put(Bytes.wrap(new byte[] {0}), Bytes.EMPTY);
+        tree.put(Bytes.utf8("b"), Bytes.EMPTY);
+        assertThat(tree.scan(ScanRange.between(Bytes.EMPTY, Bytes.wrap(new byte[] {0})).reversed())).isEmpty();
+        assertThat(tree.scan(ScanRange.between(Bytes.EMPTY, Bytes.utf8("b")).reversed()))
+            .extracting(KeyValue::key).containsExactly(Bytes.wrap(new byte[] {0}));
+    }
+
+    private static List<Bytes> keyPool(Random random) {
+        List<Bytes> pool = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            byte[] key = new byte[1 + random.nextInt(24)];
+            for (int j = 0; j < key.length; j++) {
+                key[j] = (byte) (j < 14 ? 'p' : random.nextInt(4));
+            }
+            pool.add(Bytes.wrap(key));
+            pool.add(Bytes.utf8(String.format("k%015d", random.nextInt(1000))));
+        }
+        return pool;
+    }
+
+    private static List<KeyValue> entries(RedBlackTree tree) {
+        return tree.scan(ScanRange.all());
+    }
+
+    private static List<KeyValue> entries(TreeMap<Bytes, Bytes> model) {
+        List<KeyValue> out = new ArrayList<>();
+        for (Map.Entry<Bytes, Bytes> e : model.entrySet()) {
+            out.add(new KeyValue(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    private static void checkInvariants(RedBlackTree tree, long seed) {
+        if (tree.root == null) {
+            return;
+        }
+        assertThat(tree.root.color).as("root is black (seed %d)", seed).isFalse();
+        assertThat(tree.root.parent).isNull();
+        blackHeight(tree.root, seed);
+    }
+
+    private static int blackHeight(RedBlackTree.Node n, long seed) {
+        if (n == null) {
+            return 1;
+        }
+        for (RedBlackTree.Node child : new RedBlackTree.Node[] {n.left, n.right}) {
+            if (child != null) {
+                assertThat(child.parent).as("parent link (seed %d)", seed).isSameAs(n);
+                if (n.color) {
+                    assertThat(child.color).as("red node with red child (seed %d)", seed).isFalse();
+                }
+            }
+        }
+        if (n.left != null) {
+            assertThat(n.left.key).isLessThan(n.key);
+        }
+        if (n.right != null) {
+            assertThat(n.right.key).isGreaterThan(n.key);
+        }
+        int left = blackHeight(n.left, seed);
+        int right = blackHeight(n.right, seed);
+        assertThat(left).as("equal black heights (seed %d)", seed).isEqualTo(right);
+        return left + (n.color ? 0 : 1);
+    }
+}
