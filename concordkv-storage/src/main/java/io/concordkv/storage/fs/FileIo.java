@@ -1,0 +1,55 @@
+package io.concordkv.storage.fs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The file operations durable storage needs, behind one interface so tests can replace the disk
+ * (the role of LevelDB's {@code Env}). Paths are absolute or relative to the working directory.
+ */
+public interface FileIo {
+
+    /** The real file system. */
+    static FileIo disk() {
+        return DiskFileIo.INSTANCE;
+    }
+
+    /** Opens {@code file} for appending, creating it if absent; writes go after its current end. */
+    AppendFile openAppend(Path file) throws IOException;
+
+    /** The whole content of {@code file}. */
+    byte[] readAll(Path file) throws IOException;
+
+    /** Reads up to {@code length} bytes from {@code offset}; fewer at the end of the file. */
+    byte[] read(Path file, long offset, int length) throws IOException;
+
+    long size(Path file) throws IOException;
+
+    boolean exists(Path file);
+
+    /** The names of the entries of {@code dir}, in no particular order. */
+    List<String> list(Path dir) throws IOException;
+
+    void createDirectories(Path dir) throws IOException;
+
+    /** Deletes {@code file} if it exists. */
+    void delete(Path file) throws IOException;
+
+    /** Atomically replaces {@code target} with {@code source} (a rename within one directory). */
+    void rename(Path source, Path target) throws IOException;
+
+    /** Cuts {@code file} to {@code size} bytes and syncs it. */
+    void truncate(Path file, long size) throws IOException;
+
+    /** Makes the directory's entries (creations, renames, deletions) durable. */
+    void syncDirectory(Path dir) throws IOException;
+
+    /**
+     * Takes an exclusive, process-wide lock on {@code file}, creating it if needed, so that two
+     * processes cannot own the same data directory.
+     *
+     * @throws IOException when another process (or this one) holds the lock
+     */
+    AutoCloseable lock(Path file) throws IOException;
+}
