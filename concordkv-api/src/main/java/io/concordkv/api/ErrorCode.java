@@ -25,7 +25,9 @@ public enum ErrorCode {
     /** Stored data failed a checksum or structural check. */
     CORRUPTION(8, 15, 500),
     /** An invariant inside ConcordKV was broken: a bug. */
-    INTERNAL(9, 13, 500);
+    INTERNAL(9, 13, 500),
+    /** A data directory is already in use by another process (or another store in this one). */
+    LOCKED(10, 9, 409);
 
     private final int number;
     private final int grpcStatus;

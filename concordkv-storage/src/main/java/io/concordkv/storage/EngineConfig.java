@@ -15,8 +15,11 @@ import java.util.Optional;
  *     ignored by the in-memory engines)
  * @param hashSegments number of lock stripes of the {@code hash} engine, a power of two from 1
  *     to 65536 (default 64)
+ * @param syncWrites for a persistent engine ({@code lsm}): sync its write-ahead log on every
+ *     write before returning (default false)
  */
-public record EngineConfig(String engine, EngineLimits limits, Optional<Path> dataDir, int hashSegments) {
+public record EngineConfig(String engine, EngineLimits limits, Optional<Path> dataDir, int hashSegments,
+                           boolean syncWrites) {
     public static final int DEFAULT_HASH_SEGMENTS = 64;
 
     public EngineConfig {
@@ -35,18 +38,22 @@ public record EngineConfig(String engine, EngineLimits limits, Optional<Path> da
 
     /** The named engine with default limits, no data directory and 64 hash segments. */
     public static EngineConfig of(String engine) {
-        return new EngineConfig(engine, EngineLimits.defaults(), Optional.empty(), DEFAULT_HASH_SEGMENTS);
+        return new EngineConfig(engine, EngineLimits.defaults(), Optional.empty(), DEFAULT_HASH_SEGMENTS, false);
     }
 
     public EngineConfig withLimits(EngineLimits newLimits) {
-        return new EngineConfig(engine, newLimits, dataDir, hashSegments);
+        return new EngineConfig(engine, newLimits, dataDir, hashSegments, syncWrites);
     }
 
     public EngineConfig withDataDir(Path dir) {
-        return new EngineConfig(engine, limits, Optional.of(dir), hashSegments);
+        return new EngineConfig(engine, limits, Optional.of(dir), hashSegments, syncWrites);
     }
 
     public EngineConfig withHashSegments(int segments) {
-        return new EngineConfig(engine, limits, dataDir, segments);
+        return new EngineConfig(engine, limits, dataDir, segments, syncWrites);
+    }
+
+    public EngineConfig withSyncWrites(boolean sync) {
+        return new EngineConfig(engine, limits, dataDir, hashSegments, sync);
     }
 }

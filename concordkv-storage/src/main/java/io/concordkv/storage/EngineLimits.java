@@ -39,6 +39,20 @@ public record EngineLimits(int maxKeyBytes, int maxValueBytes, long maxBatchByte
         }
     }
 
+    /** Throws unless every key and value of {@code batch} and its total size are within the limits. */
+    public void checkBatch(WriteBatch batch) {
+        if (batch.payloadBytes() > maxBatchBytes) {
+            throw new KvException(ErrorCode.REQUEST_TOO_LARGE, "write batch of " + batch.payloadBytes()
+                + " bytes exceeds the limit of " + maxBatchBytes);
+        }
+        for (WriteBatch.Op op : batch.ops()) {
+            checkKey(op.key());
+            if (op instanceof WriteBatch.Put put) {
+                checkValue(put.value());
+            }
+        }
+    }
+
     /** Throws unless {@code value} is present and within the value limit. */
     public void checkValue(Bytes value) {
         if (value == null) {

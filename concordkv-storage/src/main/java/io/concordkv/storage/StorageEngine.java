@@ -47,6 +47,22 @@ public interface StorageEngine extends AutoCloseable {
      */
     List<KeyValue> scan(ScanRange range);
 
+    /**
+     * Whether the engine keeps its data on disk by itself (with its own write-ahead log), so the
+     * embedded store needs no log of its own for it. Only {@code lsm} does.
+     */
+    default boolean isPersistent() {
+        return false;
+    }
+
+    /**
+     * Forces the engine's own write-ahead log to disk. A no-op for in-memory engines.
+     *
+     * @throws io.concordkv.api.KvException {@code IO_ERROR} when the sync fails
+     */
+    default void sync() {
+    }
+
     /** Approximate statistics; cheap enough to call often. */
     EngineStats stats();
 

@@ -39,7 +39,7 @@ public final class StorageEngines {
             case RBTREE -> new RedBlackTreeEngine();
             case HASH -> new StripedHashEngine(config.hashSegments());
             case LSM -> new RocksDbEngine(config.dataDir().orElseThrow(() -> new KvException(
-                ErrorCode.INVALID_ARGUMENT, "the lsm engine needs a data directory")));
+                ErrorCode.INVALID_ARGUMENT, "the lsm engine needs a data directory")), config.syncWrites());
             default -> throw new KvException(ErrorCode.INVALID_ARGUMENT, "unknown engine " + config.engine());
         };
         return new GuardedEngine(engine, config.limits());

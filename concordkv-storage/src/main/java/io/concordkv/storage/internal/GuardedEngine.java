@@ -63,17 +63,7 @@ public final class GuardedEngine implements StorageEngine {
     @Override
     public void write(WriteBatch batch) {
         ensureOpen();
-        Objects.requireNonNull(batch, "batch");
-        if (batch.payloadBytes() > limits.maxBatchBytes()) {
-            throw new KvException(ErrorCode.REQUEST_TOO_LARGE, "write batch of " + batch.payloadBytes()
-                + " bytes exceeds the limit of " + limits.maxBatchBytes());
-        }
-        for (WriteBatch.Op op : batch.ops()) {
-            limits.checkKey(op.key());
-            if (op instanceof WriteBatch.Put put) {
-                limits.checkValue(put.value());
-            }
-        }
+        limits.checkBatch(Objects.requireNonNull(batch, "batch"));
         if (!batch.isEmpty()) {
             delegate.write(batch);
         }
@@ -83,6 +73,17 @@ public final class GuardedEngine implements StorageEngine {
     public List<KeyValue> scan(ScanRange range) {
         ensureOpen();
         return delegate.scan(Objects.requireNonNull(range, "range"));
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return delegate.isPersistent();
+    }
+
+    @Override
+    public void sync() {
+        ensureOpen();
+        delegate.sync();
     }
 
     @Override

@@ -30,8 +30,9 @@ import org.rocksdb.WriteOptions;
  * misses rarely touch disk. Scans run over an iterator pinned to one implicit snapshot, so they are
  * consistent; batches use RocksDB's atomic write batch.
  *
- * <p>Durability here is RocksDB's default: its own WAL, written but not fsynced per write (the
- * embedded store maps its fsync policy onto {@code WriteOptions} in the durability layer).
+ * <p>Durability is RocksDB's own: every write goes to its WAL, synced per write when
+ * {@code syncWrites} is set, otherwise when {@link #sync()} is called (the embedded store maps
+ * its fsync policies onto these two).
  *
  * <p>Thread-safe. RocksDB itself is; the read-write lock only stops calls from running on native
  * handles that {@link #close()} frees.
@@ -48,7 +49,12 @@ public final class RocksDbEngine implements StorageEngine {
     private final RocksDB db;
     private boolean closed;
 
-    public RocksDbEngine(Path dir) {
+    /**
+     * Opens RocksDB in {@code dir}.
+     *
+     * @param syncWrites sync RocksDB's WAL on every write before it returns
+     */
+    public RocksDbEngine(Path dir, boolean syncWrites) {
         BloomFilter filter = new BloomFilter(10, false);
         Options opts = new Options().setCreateIfMissing(true)
             .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));
@@ -62,7 +68,7 @@ public final class RocksDbEngine implements StorageEngine {
         }
         this.options = opts;
         this.bloomFilter = filter;
-        this.writeOptions = new WriteOptions();
+        this.writeOptions = new WriteOptions().setSync(syncWrites);
     }
 
     @Override
@@ -174,6 +180,24 @@ public final class RocksDbEngine implements StorageEngine {
             throw ioError("scan", e);
         }
         return out;
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return true;
+    }
+
+    @Override
+    public void sync() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw ioError("WAL sync", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override

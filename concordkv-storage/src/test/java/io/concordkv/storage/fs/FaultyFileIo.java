@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link FileIo} over the real disk that can fail the way disks fail, for fault-injection tests:
  * <ul>
  *   <li>{@link #crash()} cuts every file written through it back to its last synced size, as a
- *       power loss drops what was only in the OS cache;</li>
+ *       power loss drops what was only in the OS cache, releases every lock it handed out, and
+ *       fences every file opened before the crash (their writes and syncs fail), so a test can
+ *       abandon a store and reopen the directory in the same JVM;</li>
  *   <li>{@link #failSyncs(boolean)} makes every fsync throw;</li>
  *   <li>{@link #diskFullAfter(long)} lets that many more bytes be written, then fails writes with
  *       "No space left on device".</li>
@@ -23,6 +25,8 @@ public final class FaultyFileIo implements FileIo {
     private final FileIo disk = FileIo.disk();
     private final Map<Path, Long> syncedSize = new ConcurrentHashMap<>();
     private final AtomicLong writeBudget = new AtomicLong(Long.MAX_VALUE);
+    private final List<AutoCloseable> locks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong epoch = new AtomicLong();
     private volatile boolean failSyncs;
 
     public void failSyncs(boolean fail) {
@@ -35,6 +39,15 @@ public final class FaultyFileIo implements FileIo {
 
     /** Drops every byte written since the last sync of each file, as a power loss would. */
     public void crash() throws IOException {
+        epoch.incrementAndGet();
+        for (AutoCloseable lock : locks) {
+            try {
+                lock.close();
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+        locks.clear();
         for (Map.Entry<Path, Long> e : syncedSize.entrySet()) {
             if (disk.exists(e.getKey()) && disk.size(e.getKey()) > e.getValue()) {
                 disk.truncate(e.getKey(), e.getValue());
@@ -47,9 +60,17 @@ public final class FaultyFileIo implements FileIo {
         Path key = file.toAbsolutePath();
         AppendFile real = disk.openAppend(file);
         syncedSize.putIfAbsent(key, real.size());
+        long openedIn = epoch.get();
         return new AppendFile() {
+            private void checkNotCrashed() throws IOException {
+                if (epoch.get() != openedIn) {
+                    throw new IOException("file opened before a simulated crash: " + file);
+                }
+            }
+
             @Override
             public void write(ByteBuffer data) throws IOException {
+                checkNotCrashed();
                 if (writeBudget.addAndGet(-data.remaining()) < 0) {
                     throw new IOException("No space left on device");
                 }
@@ -58,6 +79,7 @@ public final class FaultyFileIo implements FileIo {
 
             @Override
             public void sync() throws IOException {
+                checkNotCrashed();
                 if (failSyncs) {
                     throw new IOException("Input/output error (injected fsync failure)");
                 }
@@ -138,6 +160,12 @@ public final class FaultyFileIo implements FileIo {
 
     @Override
     public AutoCloseable lock(Path file) throws IOException {
-        return disk.lock(file);
+        AutoCloseable lock = disk.lock(file);
+        locks.add(lock);
+        return () -> {
+            if (locks.remove(lock)) {
+                lock.close();
+            }
+        };
     }
 }

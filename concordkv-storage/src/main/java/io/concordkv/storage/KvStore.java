@@ -1,0 +1,293 @@
+package io.concordkv.storage;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.fs.FileIo;
+import io.concordkv.storage.internal.EngineWritePath;
+import io.concordkv.storage.internal.GroupCommitWriter;
+import io.concordkv.storage.internal.LogCompactor;
+import io.concordkv.storage.internal.WalCodec;
+import io.concordkv.storage.internal.WritePath;
+import io.concordkv.storage.log.CompactionResult;
+import io.concordkv.storage.log.LogOptions;
+import io.concordkv.storage.log.RecoveryReport;
+import io.concordkv.storage.log.SegmentedLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded ConcordKV store: a storage engine made durable by a write-ahead log, opened on a
+ * directory. What a Java program uses in-process, with no server.
+ *
+ * <pre>
+ *   DIR/LOCK     held while the store is open, so two processes cannot open DIR
+ *   DIR/wal/     the segmented write-ahead log (format: {@code io.concordkv.storage.log})
+ *   DIR/lsm/     RocksDB's files, for the lsm engine (which has no ConcordKV log: RocksDB logs itself)
+ * </pre>
+ *
+ * <p>A write is logged, synced according to the {@link FsyncPolicy}, applied to the engine, and
+ * only then returns; concurrent writers share log writes and fsyncs (group commit). Reads go to
+ * the engine and never wait for the log. Opening replays the log into the engine. The log is
+ * compacted in the background once it passes {@link StoreOptions#compactionEntries()} records or
+ * {@link StoreOptions#compactionBytes()} bytes (or twice its size after the previous compaction),
+ * keeping each key's last operation.
+ *
+ * <p>After a failed write or fsync the store turns read-only: writes fail with {@code IO_ERROR}
+ * giving the first failure; reads go on. Thread-safe.
+ */
+public final class KvStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KvStore.class);
+    private static final long RECORD_OVERHEAD = 17;
+
+    private final Path dir;
+    private final StoreOptions options;
+    private final AutoCloseable dirLock;
+    private final StorageEngine engine;
+    private final SegmentedLog log;
+    private final WritePath writePath;
+    private final RecoveryReport recovery;
+    private final ScheduledExecutorService syncTimer;
+    private final ExecutorService compactor;
+    private final AtomicBoolean compacting = new AtomicBoolean();
+    private final AtomicLong logRecords = new AtomicLong();
+    private final AtomicLong logBytes = new AtomicLong();
+    private final AtomicLong compactions = new AtomicLong();
+    private final AtomicLong compactionBytesSaved = new AtomicLong();
+    private volatile long recordsTrigger;
+    private volatile long bytesTrigger;
+    private volatile boolean closed;
+
+    private KvStore(Path dir, StoreOptions options, AutoCloseable dirLock, StorageEngine engine, SegmentedLog log) {
+        this.dir = dir;
+        this.options = options;
+        this.dirLock = dirLock;
+        this.engine = engine;
+        this.log = log;
+        if (log == null) {
+            this.writePath = new EngineWritePath(engine, options.fsync(), options.batchSyncOps(),
+                options.batchSyncInterval(), options.clock());
+            this.recovery = new RecoveryReport(0, 0, List.of());
+        } else {
+            this.writePath = new GroupCommitWriter(log, engine, options.fsync(), options.batchSyncOps(),
+                options.batchSyncInterval(), options.clock());
+            this.recovery = log.recoveryReport();
+            logRecords.set(log.records());
+            logBytes.set(log.bytes());
+        }
+        resetTriggers();
+        this.syncTimer = Executors.newSingleThreadScheduledExecutor(daemon("concordkv-wal-sync"));
+        this.compactor = Executors.newSingleThreadExecutor(daemon("concordkv-compaction"));
+        if (options.fsync() == FsyncPolicy.BATCH) {
+            long periodMs = Math.max(1, options.batchSyncInterval().toMillis() / 10);
+            syncTimer.scheduleWithFixedDelay(writePath::syncIfDue, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Opens the store in {@code dir}, creating it if needed, and recovers its contents.
+     *
+     * @throws KvException {@code LOCKED} when another process has the directory open;
+     *     {@code CORRUPTION} (with file and offset) when the log is damaged before its tail and
+     *     salvage is off; {@code IO_ERROR} when files cannot be read or written
+     */
+    public static KvStore open(Path dir, StoreOptions options) {
+        FileIo io = options.io();
+        AutoCloseable lock = lockDirectory(io, dir);
+        StorageEngine engine = null;
+        try {
+            EngineConfig config = EngineConfig.of(options.engine()).withLimits(options.limits())
+                .withDataDir(dir.resolve("lsm")).withSyncWrites(options.fsync() == FsyncPolicy.ALWAYS);
+            engine = StorageEngines.open(config);
+            SegmentedLog log = null;
+            if (!engine.isPersistent()) {
+                long start = System.nanoTime();
+                StorageEngine target = engine;
+                LogOptions logOptions = new LogOptions(io, options.segmentBytes(), options.salvage());
+                log = SegmentedLog.open(dir.resolve("wal"), logOptions, 0,
+                    record -> target.write(WalCodec.decode(record.payload())));
+                LOG.info("opened store {} (engine {}): replayed {} log records in {} ms{}", dir, options.engine(),
+                    log.recoveryReport().records(), (System.nanoTime() - start) / 1_000_000,
+                    log.recoveryReport().clean() ? "" : "; repairs: " + log.recoveryReport().events());
+            }
+            return new KvStore(dir, options, lock, engine, log);
+        } catch (RuntimeException e) {
+            if (engine != null) {
+                engine.close();
+            }
+            closeQuietly(lock);
+            throw e;
+        }
+    }
+
+    private static AutoCloseable lockDirectory(FileIo io, Path dir) {
+        try {
+            io.createDirectories(dir);
+            return io.lock(dir.resolve("LOCK"));
+        } catch (IOException e) {
+            throw new KvException(ErrorCode.LOCKED, "data directory " + dir + " is in use: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Bytes> get(Bytes key) {
+        return engine.get(key);
+    }
+
+    public List<KeyValue> scan(ScanRange range) {
+        return engine.scan(range);
+    }
+
+    public void put(Bytes key, Bytes value) {
+        write(WriteBatch.builder().put(key, value).build());
+    }
+
+    public void delete(Bytes key) {
+        write(WriteBatch.builder().delete(key).build());
+    }
+
+    /** Applies {@code batch} atomically and durably (per the fsync policy). */
+    public void write(WriteBatch batch) {
+        ensureOpen();
+        options.limits().checkBatch(batch);
+        if (batch.isEmpty()) {
+            return;
+        }
+        writePath.commit(batch);
+        if (log != null) {
+            long records = logRecords.incrementAndGet();
+            long bytes = logBytes.addAndGet(batch.payloadBytes() + RECORD_OVERHEAD + 9L * batch.size());
+            if ((records >= recordsTrigger || bytes >= bytesTrigger) && compacting.compareAndSet(false, true)) {
+                compactor.execute(this::compactInBackground);
+            }
+        }
+    }
+
+    /**
+     * Compacts the log now: seals the active segment (a brief pause for writers) and rewrites the
+     * sealed segments keeping each key's last operation. Returns what it saved.
+     */
+    public CompactionResult compact() {
+        ensureOpen();
+        if (log == null) {
+            return CompactionResult.NOTHING;
+        }
+        try {
+            GroupCommitWriter writer = (GroupCommitWriter) writePath;
+            writer.withLog(l -> {
+                l.rotate();
+                return null;
+            });
+            CompactionResult result = log.rewriteSealed(new LogCompactor(true));
+            long[] size = writer.withLog(l -> new long[] {l.records(), l.bytes()});
+            logRecords.set(size[0]);
+            logBytes.set(size[1]);
+            resetTriggers();
+            if (result.segmentsBefore() > 0) {
+                compactions.incrementAndGet();
+                compactionBytesSaved.addAndGet(result.bytesSaved());
+                LOG.info("compacted log of {}: {} segments, {} -> {} records, {} -> {} bytes ({} saved)", dir,
+                    result.segmentsBefore(), result.recordsBefore(), result.recordsAfter(), result.bytesBefore(),
+                    result.bytesAfter(), result.bytesSaved());
+            }
+            return result;
+        } catch (IOException e) {
+            throw new KvException(ErrorCode.IO_ERROR, "log compaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void compactInBackground() {
+        try {
+            if (!closed) {
+                compact();
+            }
+        } catch (KvException e) {
+            LOG.warn("background log compaction of {} failed: {}", dir, e.getMessage());
+        } finally {
+            compacting.set(false);
+        }
+    }
+
+    private void resetTriggers() {
+        recordsTrigger = Math.max(options.compactionEntries(), 2 * logRecords.get());
+        bytesTrigger = Math.max(options.compactionBytes(), 2 * logBytes.get());
+    }
+
+    public StoreStats stats() {
+        EngineStats e = engine.stats();
+        int segments = log == null ? 0 : log.segments().size();
+        long[] syncs = writePath instanceof GroupCommitWriter w ? w.syncStats() : new long[2];
+        return new StoreStats(e.keyCount(), e.dataBytes(), segments, logRecords.get(), logBytes.get(),
+            syncs[0], syncs[1], compactions.get(), compactionBytesSaved.get());
+    }
+
+    /** What opening found and repaired in the log. */
+    public RecoveryReport recoveryReport() {
+        return recovery;
+    }
+
+    /** Why the store refuses writes, if it does (a failed write or fsync). */
+    public Optional<String> readOnlyReason() {
+        return writePath.failure().filter(f -> f.code() != ErrorCode.CLOSED).map(KvException::getMessage);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Syncs and closes; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        syncTimer.shutdownNow();
+        compactor.shutdown();
+        try {
+            compactor.awaitTermination(1, TimeUnit.MINUTES);
+            writePath.shutdown();
+            if (log != null) {
+                log.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing store {}: {}", dir, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            engine.close();
+            closeQuietly(dirLock);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KvException(ErrorCode.CLOSED, "store " + dir + " is closed");
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("release failed: {}", e.getMessage());
+        }
+    }
+}

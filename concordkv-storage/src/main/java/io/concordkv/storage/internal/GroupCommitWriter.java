@@ -1,0 +1,276 @@
+package io.concordkv.storage.internal;
+
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.FsyncPolicy;
+import io.concordkv.storage.StorageEngine;
+import io.concordkv.storage.WriteBatch;
+import io.concordkv.storage.log.SegmentedLog;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write path of the embedded store: log, then sync (per policy), then apply to the engine,
+ * in one order for all writers, with group commit.
+ *
+ * <p>Writers queue up; the writer at the head of the queue becomes the leader, takes every queued
+ * batch (up to {@value #MAX_GROUP_BYTES} bytes), appends them to the log with one write and at most
+ * one fsync, applies them to the engine in log order, and wakes the group. Writers arriving
+ * meanwhile form the next group. The queue lock is never held during I/O, and readers of the
+ * engine take no lock of this class at all.
+ *
+ * <p>After a failed write or fsync the writer turns read-only: every later write fails with
+ * {@code IO_ERROR} naming the first failure, without retrying (the state of the log file is then
+ * unknown). A write that failed this way may or may not be found after a restart.
+ *
+ * <p>Thread-safe. {@link #withLog} gives other components (compaction, snapshots) exclusive use
+ * of the log between groups.
+ */
+public final class GroupCommitWriter implements WritePath {
+    static final int MAX_GROUP_BYTES = 4 * 1024 * 1024;
+
+    /** Runs with exclusive use of the log and the engine's write side. */
+    public interface LogTask<T> {
+        T run(SegmentedLog log) throws IOException;
+    }
+
+    private static final class Pending {
+        final WriteBatch batch;
+        final byte[] payload;
+        boolean done;
+        KvException error;
+
+        Pending(WriteBatch batch, byte[] payload) {
+            this.batch = batch;
+            this.payload = payload;
+        }
+    }
+
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition turn = queueLock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ReentrantLock ioLock = new ReentrantLock();
+    private final SegmentedLog log;
+    private final StorageEngine engine;
+    private final FsyncPolicy policy;
+    private final int batchSyncOps;
+    private final Duration batchSyncInterval;
+    private final InstantSource clock;
+    private volatile KvException failure;
+    /** Guarded by ioLock. */
+    private long unsyncedOps;
+    private Instant oldestUnsynced;
+    private long appliedIndex;
+    private long syncs;
+    private long syncedOps;
+
+    public GroupCommitWriter(SegmentedLog log, StorageEngine engine, FsyncPolicy policy, int batchSyncOps,
+                             Duration batchSyncInterval, InstantSource clock) {
+        this.log = log;
+        this.engine = engine;
+        this.policy = policy;
+        this.batchSyncOps = batchSyncOps;
+        this.batchSyncInterval = batchSyncInterval;
+        this.clock = clock;
+        this.appliedIndex = log.lastIndex();
+    }
+
+    /** Logs, syncs (per policy) and applies {@code batch}; returns once it is visible and as durable as promised. */
+    @Override
+    public void commit(WriteBatch batch) {
+        checkWritable();
+        Pending me = new Pending(batch, WalCodec.encode(batch));
+        List<Pending> group;
+        queueLock.lock();
+        try {
+            queue.addLast(me);
+            while (!me.done && queue.peekFirst() != me) {
+                turn.awaitUninterruptibly();
+            }
+            if (me.done) {
+                resultOf(me);
+                return;
+            }
+            group = takeGroup();
+        } finally {
+            queueLock.unlock();
+        }
+        runGroup(group);
+        queueLock.lock();
+        try {
+            for (Pending p : group) {
+                queue.pollFirst();
+                p.done = true;
+            }
+            turn.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        resultOf(me);
+    }
+
+    private static void resultOf(Pending p) {
+        if (p.error != null) {
+            throw p.error;
+        }
+    }
+
+    /** Caller holds queueLock; the head is the caller's own entry. */
+    private List<Pending> takeGroup() {
+        List<Pending> group = new ArrayList<>();
+        long bytes = 0;
+        for (Pending p : queue) {
+            if (!group.isEmpty() && bytes + p.payload.length > MAX_GROUP_BYTES) {
+                break;
+            }
+            group.add(p);
+            bytes += p.payload.length;
+        }
+        return group;
+    }
+
+    private void runGroup(List<Pending> group) {
+        ioLock.lock();
+        try {
+            if (failure != null) {
+                group.forEach(p -> p.error = failure);
+                return;
+            }
+            long last = 0;
+            for (Pending p : group) {
+                last = log.append(WalCodec.BATCH, p.payload);
+            }
+            log.write();
+            afterWrite(group.size());
+            for (Pending p : group) {
+                engine.write(p.batch);
+            }
+            appliedIndex = last;
+        } catch (IOException e) {
+            KvException error = fail(e);
+            group.forEach(p -> p.error = error);
+        } catch (KvException e) {
+            group.forEach(p -> p.error = e);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** Caller holds ioLock. */
+    private void afterWrite(int ops) throws IOException {
+        switch (policy) {
+            case ALWAYS -> syncLocked(ops);
+            case BATCH -> {
+                if (unsyncedOps == 0) {
+                    oldestUnsynced = clock.instant();
+                }
+                unsyncedOps += ops;
+                if (unsyncedOps >= batchSyncOps) {
+                    syncLocked(0);
+                }
+            }
+            case NEVER -> { }
+            default -> throw new IllegalStateException("unknown policy " + policy);
+        }
+    }
+
+    /** Syncs if the batch interval has passed since the oldest unsynced write; called by a timer. */
+    @Override
+    public void syncIfDue() {
+        ioLock.lock();
+        try {
+            if (failure == null && unsyncedOps > 0
+                && !clock.instant().isBefore(oldestUnsynced.plus(batchSyncInterval))) {
+                syncLocked(0);
+            }
+        } catch (IOException e) {
+            fail(e);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    private void syncLocked(int extraOps) throws IOException {
+        log.sync();
+        syncs++;
+        syncedOps += unsyncedOps + extraOps;
+        unsyncedOps = 0;
+    }
+
+    /** Runs {@code task} with exclusive use of the log, between groups. */
+    public <T> T withLog(LogTask<T> task) throws IOException {
+        ioLock.lock();
+        try {
+            checkWritable();
+            return task.run(log);
+        } catch (IOException e) {
+            throw fail(e);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** Index of the last batch applied to the engine. */
+    public long appliedIndex() {
+        ioLock.lock();
+        try {
+            return appliedIndex;
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** Number of fsyncs of the log, and the operations they covered (for writes-per-fsync figures). */
+    public long[] syncStats() {
+        ioLock.lock();
+        try {
+            return new long[] {syncs, syncedOps};
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<KvException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Syncs what is written and stops accepting writes; the log is closed by its owner. */
+    @Override
+    public void shutdown() throws IOException {
+        ioLock.lock();
+        try {
+            if (failure == null) {
+                log.sync();
+                failure = new KvException(ErrorCode.CLOSED, "store is closed");
+            }
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    private KvException fail(IOException e) {
+        KvException error = new KvException(ErrorCode.IO_ERROR,
+            "write-ahead log failed, store is read-only until reopened: " + e.getMessage(), e);
+        if (failure == null) {
+            failure = error;
+        }
+        return failure;
+    }
+
+    private void checkWritable() {
+        KvException f = failure;
+        if (f != null) {
+            throw f.code() == ErrorCode.CLOSED ? new KvException(ErrorCode.CLOSED, "store is closed")
+                : new KvException(ErrorCode.IO_ERROR, f.getMessage(), f);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.concordkv.storage.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.WriteBatch;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The payload of a write-ahead-log record of type {@link #BATCH}: one {@link WriteBatch}.
+ * Big-endian:
+ * <pre>
+ *   op count u32, then per op:
+ *     kind u8 (1 = put, 2 = delete) | key length u32 | key | (put only) value length u32 | value
+ * </pre>
+ * Stateless.
+ */
+public final class WalCodec {
+    /** Log record type of an encoded write batch. */
+    public static final byte BATCH = 1;
+    private static final byte PUT = 1;
+    private static final byte DELETE = 2;
+
+    private WalCodec() {
+    }
+
+    public static byte[] encode(WriteBatch batch) {
+        long size = 4;
+        for (WriteBatch.Op op : batch.ops()) {
+            size += 5 + op.key().length();
+            if (op instanceof WriteBatch.Put put) {
+                size += 4 + put.value().length();
+            }
+        }
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new KvException(ErrorCode.REQUEST_TOO_LARGE, "write batch too large to log: " + size + " bytes");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) size);
+        out.putInt(batch.size());
+        for (WriteBatch.Op op : batch.ops()) {
+            out.put(op instanceof WriteBatch.Put ? PUT : DELETE);
+            out.putInt(op.key().length()).put(op.key().unsafeArray());
+            if (op instanceof WriteBatch.Put put) {
+                out.putInt(put.value().length()).put(put.value().unsafeArray());
+            }
+        }
+        return out.array();
+    }
+
+    /**
+     * Decodes a payload written by {@link #encode}.
+     *
+     * @throws KvException {@code CORRUPTION} when the payload is malformed (its record passed
+     *     the checksum, so this means a bug or a foreign file)
+     */
+    public static WriteBatch decode(byte[] payload) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            int count = in.getInt();
+            if (count < 0 || count > payload.length) {
+                throw new KvException(ErrorCode.CORRUPTION, "bad op count " + count + " in log record");
+            }
+            List<WriteBatch.Op> ops = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                byte kind = in.get();
+                Bytes key = readBytes(in);
+                if (kind == PUT) {
+                    ops.add(new WriteBatch.Put(key, readBytes(in)));
+                } else if (kind == DELETE) {
+                    ops.add(new WriteBatch.Delete(key));
+                } else {
+                    throw new KvException(ErrorCode.CORRUPTION, "bad op kind " + kind + " in log record");
+                }
+            }
+            if (in.hasRemaining()) {
+                throw new KvException(ErrorCode.CORRUPTION, in.remaining() + " stray bytes after log record ops");
+            }
+            return WriteBatch.of(ops);
+        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new KvException(ErrorCode.CORRUPTION, "truncated write batch in log record", e);
+        }
+    }
+
+    private static Bytes readBytes(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new KvException(ErrorCode.CORRUPTION, "bad length " + length + " in log record");
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return Bytes.wrap(bytes);
+    }
+}

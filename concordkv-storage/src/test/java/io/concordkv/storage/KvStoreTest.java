@@ -1,0 +1,243 @@
+package io.concordkv.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.fs.FaultyFileIo;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KvStoreTest {
+    @TempDir
+    Path dir;
+
+    private final FaultyFileIo disk = new FaultyFileIo();
+    private final MutableClock clock = new MutableClock();
+
+    private StoreOptions options(String engine, FsyncPolicy policy) {
+        return StoreOptions.defaults(engine).withFsync(policy).withIo(disk).withClock(clock)
+            .withBatchSync(100, Duration.ofSeconds(5));
+    }
+
+    private static Bytes b(String s) {
+        return Bytes.utf8(s);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    void contentsSurviveCloseAndReopen(String engine) {
+        try (KvStore store = KvStore.open(dir, options(engine, FsyncPolicy.BATCH))) {
+            for (int i = 0; i < 300; i++) {
+                store.put(b("k" + i), b("v" + i));
+            }
+            store.delete(b("k7"));
+            store.write(WriteBatch.builder().put(b("a"), b("1")).delete(b("k8")).put(b("k9"), b("nine")).build());
+        }
+        try (KvStore store = KvStore.open(dir, options(engine, FsyncPolicy.BATCH))) {
+            assertThat(store.get(b("k0"))).contains(b("v0"));
+            assertThat(store.get(b("k7"))).isEmpty();
+            assertThat(store.get(b("k8"))).isEmpty();
+            assertThat(store.get(b("k9"))).contains(b("nine"));
+            assertThat(store.get(b("a"))).contains(b("1"));
+            assertThat(store.scan(ScanRange.prefix(b("k")))).hasSize(298);
+            assertThat(store.recoveryReport().clean()).isTrue();
+        }
+    }
+
+    @Test
+    void aSecondOpenOfTheSameDirectoryIsRefused() {
+        try (KvStore store = KvStore.open(dir, options("hash", FsyncPolicy.BATCH))) {
+            store.put(b("k"), b("v"));
+            assertThatThrownBy(() -> KvStore.open(dir, options("hash", FsyncPolicy.BATCH)))
+                .isInstanceOfSatisfying(KvException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.LOCKED);
+                    assertThat(e.getMessage()).contains(dir.toString());
+                });
+        }
+        try (KvStore again = KvStore.open(dir, options("hash", FsyncPolicy.BATCH))) {
+            assertThat(again.get(b("k"))).contains(b("v"));
+        }
+    }
+
+    @Test
+    void alwaysLosesNothingAcknowledgedInACrash() throws IOException {
+        KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.ALWAYS));
+        for (int i = 0; i < 200; i++) {
+            store.put(b("k" + i), b("v" + i));
+        }
+        disk.crash();
+        try (KvStore reopened = KvStore.open(dir, options("rbtree", FsyncPolicy.ALWAYS))) {
+            assertThat(reopened.scan(ScanRange.all())).hasSize(200);
+        }
+    }
+
+    @Test
+    void batchLosesAtMostTheOperationsSinceTheLastSync() throws IOException {
+        KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.BATCH));
+        for (int i = 0; i < 250; i++) {
+            store.put(b(String.format("k%04d", i)), b("v"));
+        }
+        assertThat(store.stats().syncs()).isEqualTo(2);
+        disk.crash();
+        try (KvStore reopened = KvStore.open(dir, options("rbtree", FsyncPolicy.BATCH))) {
+            List<KeyValue> left = reopened.scan(ScanRange.all());
+            assertThat(left).hasSize(200);
+            assertThat(left.get(199).key()).isEqualTo(b("k0199"));
+        }
+    }
+
+    @Test
+    void batchSyncsOnceTheIntervalHasPassed() {
+        try (KvStore store = KvStore.open(dir, options("hash", FsyncPolicy.BATCH))) {
+            store.put(b("k"), b("v"));
+            assertThat(store.stats().syncs()).isZero();
+            clock.advance(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.stats().syncs() == 1);
+        }
+    }
+
+    @Test
+    void neverKeepsAConsistentPrefixAfterACrash() throws IOException {
+        KvStore store = KvStore.open(dir, options("array", FsyncPolicy.NEVER));
+        for (int i = 0; i < 100; i++) {
+            store.put(b(String.format("k%04d", i)), b("v"));
+        }
+        disk.crash();
+        try (KvStore reopened = KvStore.open(dir, options("array", FsyncPolicy.NEVER))) {
+            List<KeyValue> left = reopened.scan(ScanRange.all());
+            for (int i = 0; i < left.size(); i++) {
+                assertThat(left.get(i).key()).isEqualTo(b(String.format("k%04d", i)));
+            }
+        }
+    }
+
+    @Test
+    void failedFsyncTurnsTheStoreReadOnlyAndSaysWhy() {
+        try (KvStore store = KvStore.open(dir, options("hash", FsyncPolicy.ALWAYS))) {
+            store.put(b("before"), b("1"));
+            disk.failSyncs(true);
+            assertThatThrownBy(() -> store.put(b("during"), b("2")))
+                .isInstanceOfSatisfying(KvException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR));
+            disk.failSyncs(false);
+            assertThatThrownBy(() -> store.put(b("after"), b("3")))
+                .isInstanceOfSatisfying(KvException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.IO_ERROR);
+                    assertThat(e.getMessage()).contains("read-only").contains("fsync");
+                });
+            assertThat(store.readOnlyReason()).hasValueSatisfying(r -> assertThat(r).contains("fsync"));
+            assertThat(store.get(b("before"))).contains(b("1"));
+            assertThat(store.get(b("during"))).isEmpty();
+        }
+    }
+
+    @Test
+    void fullDiskTurnsTheStoreReadOnly() {
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.BATCH))) {
+            store.put(b("k"), b("v"));
+            disk.diskFullAfter(50);
+            assertThatThrownBy(() -> store.put(b("big"), Bytes.wrap(new byte[100])))
+                .isInstanceOfSatisfying(KvException.class, e -> assertThat(e.getMessage()).contains("No space"));
+            disk.diskFullAfter(Long.MAX_VALUE);
+            assertThat(store.readOnlyReason()).isPresent();
+            assertThat(store.get(b("big"))).isEmpty();
+        }
+    }
+
+    @Test
+    void tornTailIsRepairedOnOpenAndReported() throws IOException {
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.ALWAYS))) {
+            for (int i = 0; i < 10; i++) {
+                store.put(b("k" + i), b("v" + i));
+            }
+        }
+        Path segment;
+        try (var files = Files.list(dir.resolve("wal"))) {
+            segment = files.filter(p -> p.toString().endsWith(".wal")).findFirst().orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.setLength(f.length() - 2);
+        }
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.ALWAYS))) {
+            assertThat(store.recoveryReport().events()).singleElement().asString().contains("torn write");
+            assertThat(store.scan(ScanRange.all())).hasSize(9);
+        }
+    }
+
+    @Test
+    void invalidWritesAreRejectedBeforeTheyReachTheLog() {
+        try (KvStore store = KvStore.open(dir, options("hash", FsyncPolicy.ALWAYS))) {
+            assertThatThrownBy(() -> store.put(Bytes.EMPTY, b("v"))).isInstanceOf(KvException.class);
+            assertThatThrownBy(() -> store.write(WriteBatch.builder().put(b("ok"), b("v"))
+                .put(b("k"), Bytes.wrap(new byte[EngineLimits.DEFAULT_MAX_VALUE_BYTES + 1])).build()))
+                .isInstanceOfSatisfying(KvException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VALUE_TOO_LARGE));
+            assertThat(store.stats().logRecords()).isZero();
+        }
+    }
+
+    @Test
+    void concurrentWritersShareFsyncs() throws Exception {
+        int threads = 8;
+        int perThread = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (KvStore store = KvStore.open(dir, options("hash", FsyncPolicy.ALWAYS))) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        store.put(b(thread + "/" + i), b("v"));
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            StoreStats stats = store.stats();
+            assertThat(stats.keys()).isEqualTo(threads * perThread);
+            assertThat(stats.syncedOps()).isEqualTo(threads * perThread);
+            assertThat(stats.syncs()).isLessThan(threads * perThread);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void backgroundCompactionKeepsTheLatestStateAndSavesSpace() {
+        StoreOptions opts = options("rbtree", FsyncPolicy.NEVER).withSegmentBytes(4096)
+            .withCompactionTrigger(200, 1 << 30);
+        try (KvStore store = KvStore.open(dir, opts)) {
+            for (int i = 0; i < 2000; i++) {
+                store.put(b("key" + (i % 20)), b("value-" + i));
+            }
+            store.delete(b("key3"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.stats().compactions() >= 1);
+            store.compact();
+            StoreStats stats = store.stats();
+            assertThat(stats.compactionBytesSaved()).isPositive();
+            assertThat(stats.logRecords()).isLessThan(200);
+        }
+        try (KvStore store = KvStore.open(dir, opts)) {
+            List<KeyValue> all = store.scan(ScanRange.all());
+            assertThat(all).hasSize(19);
+            assertThat(store.get(b("key19"))).contains(b("value-1999"));
+            assertThat(store.get(b("key3"))).isEmpty();
+        }
+    }
+}
