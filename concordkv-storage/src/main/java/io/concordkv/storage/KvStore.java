@@ -13,10 +13,15 @@ import io.concordkv.storage.log.CompactionResult;
 import io.concordkv.storage.log.LogOptions;
 import io.concordkv.storage.log.RecoveryReport;
 import io.concordkv.storage.log.SegmentedLog;
+import io.concordkv.storage.snapshot.SnapshotCatalog;
+import io.concordkv.storage.snapshot.SnapshotFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,13 +37,15 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   DIR/LOCK     held while the store is open, so two processes cannot open DIR
- *   DIR/wal/     the segmented write-ahead log (format: {@code io.concordkv.storage.log})
+ *   DIR/wal/        the segmented write-ahead log (format: {@code io.concordkv.storage.log})
+ *   DIR/snapshots/  full and incremental snapshots (format: {@code io.concordkv.storage.snapshot})
  *   DIR/lsm/     RocksDB's files, for the lsm engine (which has no ConcordKV log: RocksDB logs itself)
  * </pre>
  *
  * <p>A write is logged, synced according to the {@link FsyncPolicy}, applied to the engine, and
  * only then returns; concurrent writers share log writes and fsyncs (group commit). Reads go to
- * the engine and never wait for the log. Opening replays the log into the engine. The log is
+ * the engine and never wait for the log. Opening loads the newest snapshot chain, then replays
+ * the log after it. The log is
  * compacted in the background once it passes {@link StoreOptions#compactionEntries()} records or
  * {@link StoreOptions#compactionBytes()} bytes (or twice its size after the previous compaction),
  * keeping each key's last operation.
@@ -64,12 +71,22 @@ public final class KvStore implements AutoCloseable {
     private final AtomicLong logBytes = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong compactionBytesSaved = new AtomicLong();
+    private final SnapshotCatalog snapshots;
+    /** Serialises compaction and snapshots: both rewrite or delete sealed log segments. */
+    private final Object maintenanceLock = new Object();
+    /** Keys changed since the last snapshot; touched only with the log held (apply callback, withLog). */
+    private final Set<Bytes> changed = new HashSet<>();
+    private volatile boolean trackChanges;
+    private boolean nextSnapshotFull;
     private volatile long recordsTrigger;
     private volatile long bytesTrigger;
     private volatile boolean closed;
 
-    private KvStore(Path dir, StoreOptions options, AutoCloseable dirLock, StorageEngine engine, SegmentedLog log) {
+    private KvStore(Path dir, StoreOptions options, AutoCloseable dirLock, StorageEngine engine, SegmentedLog log,
+                    SnapshotCatalog snapshots) {
         this.dir = dir;
+        this.snapshots = snapshots;
+        this.trackChanges = snapshots != null && !snapshots.isEmpty();
         this.options = options;
         this.dirLock = dirLock;
         this.engine = engine;
@@ -80,7 +97,7 @@ public final class KvStore implements AutoCloseable {
             this.recovery = new RecoveryReport(0, 0, List.of());
         } else {
             this.writePath = new GroupCommitWriter(log, engine, options.fsync(), options.batchSyncOps(),
-                options.batchSyncInterval(), options.clock());
+                options.batchSyncInterval(), options.clock(), this::recordChange);
             this.recovery = log.recoveryReport();
             logRecords.set(log.records());
             logBytes.set(log.bytes());
@@ -110,23 +127,45 @@ public final class KvStore implements AutoCloseable {
                 .withDataDir(dir.resolve("lsm")).withSyncWrites(options.fsync() == FsyncPolicy.ALWAYS);
             engine = StorageEngines.open(config);
             SegmentedLog log = null;
+            SnapshotCatalog snapshots = null;
             if (!engine.isPersistent()) {
                 long start = System.nanoTime();
+                snapshots = new SnapshotCatalog(io, dir.resolve("snapshots"));
+                loadSnapshots(snapshots, engine);
                 StorageEngine target = engine;
                 LogOptions logOptions = new LogOptions(io, options.segmentBytes(), options.salvage());
-                log = SegmentedLog.open(dir.resolve("wal"), logOptions, 0,
+                log = SegmentedLog.open(dir.resolve("wal"), logOptions, snapshots.lastIndex(),
                     record -> target.write(WalCodec.decode(record.payload())));
-                LOG.info("opened store {} (engine {}): replayed {} log records in {} ms{}", dir, options.engine(),
-                    log.recoveryReport().records(), (System.nanoTime() - start) / 1_000_000,
+                LOG.info("opened store {} (engine {}): {} snapshot files to index {}, {} log records, {} ms{}", dir,
+                    options.engine(), snapshots.chainLength(), snapshots.lastIndex(), log.recoveryReport().records(),
+                    (System.nanoTime() - start) / 1_000_000,
                     log.recoveryReport().clean() ? "" : "; repairs: " + log.recoveryReport().events());
             }
-            return new KvStore(dir, options, lock, engine, log);
+            return new KvStore(dir, options, lock, engine, log, snapshots);
+        } catch (IOException e) {
+            engine.close();
+            closeQuietly(lock);
+            throw new KvException(ErrorCode.IO_ERROR, "cannot open store " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (engine != null) {
                 engine.close();
             }
             closeQuietly(lock);
             throw e;
+        }
+    }
+
+    private static void loadSnapshots(SnapshotCatalog snapshots, StorageEngine engine) throws IOException {
+        List<WriteBatch.Op> chunk = new ArrayList<>(4096);
+        snapshots.load(op -> {
+            chunk.add(op);
+            if (chunk.size() == 4096) {
+                engine.write(WriteBatch.of(chunk));
+                chunk.clear();
+            }
+        });
+        if (!chunk.isEmpty()) {
+            engine.write(WriteBatch.of(chunk));
         }
     }
 
@@ -181,13 +220,19 @@ public final class KvStore implements AutoCloseable {
         if (log == null) {
             return CompactionResult.NOTHING;
         }
+        synchronized (maintenanceLock) {
+            return compactLocked();
+        }
+    }
+
+    private CompactionResult compactLocked() {
         try {
             GroupCommitWriter writer = (GroupCommitWriter) writePath;
             writer.withLog(l -> {
                 l.rotate();
                 return null;
             });
-            CompactionResult result = log.rewriteSealed(new LogCompactor(true));
+            CompactionResult result = log.rewriteSealed(new LogCompactor(snapshots.isEmpty()));
             long[] size = writer.withLog(l -> new long[] {l.records(), l.bytes()});
             logRecords.set(size[0]);
             logBytes.set(size[1]);
@@ -220,6 +265,79 @@ public final class KvStore implements AutoCloseable {
     private void resetTriggers() {
         recordsTrigger = Math.max(options.compactionEntries(), 2 * logRecords.get());
         bytesTrigger = Math.max(options.compactionBytes(), 2 * logBytes.get());
+    }
+
+    /**
+     * Writes a snapshot at the current log index and deletes the log segments it covers. It is
+     * full when there is none yet or the chain of incrementals has reached
+     * {@link StoreOptions#maxSnapshotChain()}, else incremental (only the keys changed since the
+     * previous one). Writers pause only while the image is captured in memory (references to the
+     * immutable keys and values); the file is written while they go on.
+     *
+     * @throws KvException {@code UNSUPPORTED} for the lsm engine, which persists by itself
+     */
+    public SnapshotInfo snapshot() {
+        ensureOpen();
+        if (log == null) {
+            throw new KvException(ErrorCode.UNSUPPORTED, "the lsm engine keeps its own files; it has no snapshots");
+        }
+        synchronized (maintenanceLock) {
+            try {
+                GroupCommitWriter writer = (GroupCommitWriter) writePath;
+                boolean full = nextSnapshotFull || snapshots.isEmpty()
+                    || snapshots.chainLength() > options.maxSnapshotChain();
+                Capture capture = writer.withLog(l -> capture(l, full));
+                long bytes;
+                try {
+                    bytes = snapshots.add(full ? SnapshotFile.Kind.FULL : SnapshotFile.Kind.INCREMENTAL,
+                        capture.index(), capture.entries().iterator());
+                } catch (IOException | RuntimeException e) {
+                    nextSnapshotFull = true;
+                    throw e;
+                }
+                nextSnapshotFull = false;
+                trackChanges = true;
+                int dropped = log.dropBefore(capture.index() + 1);
+                SnapshotInfo info = new SnapshotInfo(full, capture.index(), capture.entries().size(), bytes, dropped);
+                LOG.info("snapshot of {}: {}", dir, info);
+                return info;
+            } catch (IOException e) {
+                throw new KvException(ErrorCode.IO_ERROR, "snapshot failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private record Capture(long index, List<WriteBatch.Op> entries) {
+    }
+
+    /** With the log held: seals the active segment and copies what the snapshot will hold. */
+    private Capture capture(SegmentedLog l, boolean full) throws IOException {
+        l.rotate();
+        List<WriteBatch.Op> entries = new ArrayList<>();
+        if (full) {
+            for (KeyValue kv : engine.scan(ScanRange.all())) {
+                entries.add(new WriteBatch.Put(kv.key(), kv.value()));
+            }
+        } else {
+            List<Bytes> keys = new ArrayList<>(changed);
+            keys.sort(null);
+            for (Bytes key : keys) {
+                Optional<Bytes> value = engine.get(key);
+                entries.add(value.<WriteBatch.Op>map(v -> new WriteBatch.Put(key, v))
+                    .orElseGet(() -> new WriteBatch.Delete(key)));
+            }
+        }
+        changed.clear();
+        return new Capture(l.lastIndex(), entries);
+    }
+
+    /** Apply callback, with the log held. */
+    private void recordChange(WriteBatch batch) {
+        if (trackChanges) {
+            for (WriteBatch.Op op : batch.ops()) {
+                changed.add(op.key());
+            }
+        }
     }
 
     public StoreStats stats() {

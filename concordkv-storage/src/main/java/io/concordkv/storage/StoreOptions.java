@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param salvage on corruption, open with the valid prefix instead of failing
  * @param io the file system; a fault-injecting one in tests
  * @param clock time source for the batch interval
+ * @param maxSnapshotChain incremental snapshots after a full one before the next snapshot is
+ *     full again (default 4)
  */
 public record StoreOptions(String engine, EngineLimits limits, FsyncPolicy fsync, int batchSyncOps,
                            Duration batchSyncInterval, long segmentBytes, long compactionEntries,
-                           long compactionBytes, boolean salvage, FileIo io, InstantSource clock) {
+                           long compactionBytes, boolean salvage, FileIo io, InstantSource clock,
+                           int maxSnapshotChain) {
     public StoreOptions {
         EngineConfig.of(engine);
         Objects.requireNonNull(limits, "limits");
@@ -34,7 +37,7 @@ public record StoreOptions(String engine, EngineLimits limits, FsyncPolicy fsync
         Objects.requireNonNull(io, "io");
         Objects.requireNonNull(clock, "clock");
         if (batchSyncOps < 1 || batchSyncInterval.isNegative() || batchSyncInterval.isZero()
-            || segmentBytes < 1024 || compactionEntries < 1 || compactionBytes < 1024) {
+            || segmentBytes < 1024 || compactionEntries < 1 || compactionBytes < 1024 || maxSnapshotChain < 0) {
             throw new KvException(ErrorCode.INVALID_ARGUMENT, "invalid store options: " + this);
         }
     }
@@ -42,46 +45,51 @@ public record StoreOptions(String engine, EngineLimits limits, FsyncPolicy fsync
     /** The named engine with every default. */
     public static StoreOptions defaults(String engine) {
         return new StoreOptions(engine, EngineLimits.defaults(), FsyncPolicy.BATCH, 100, Duration.ofSeconds(5),
-            64L * 1024 * 1024, 1000, 64L * 1024 * 1024, false, FileIo.disk(), InstantSource.system());
+            64L * 1024 * 1024, 1000, 64L * 1024 * 1024, false, FileIo.disk(), InstantSource.system(), 4);
     }
 
     public StoreOptions withFsync(FsyncPolicy policy) {
         return new StoreOptions(engine, limits, policy, batchSyncOps, batchSyncInterval, segmentBytes,
-            compactionEntries, compactionBytes, salvage, io, clock);
+            compactionEntries, compactionBytes, salvage, io, clock, maxSnapshotChain);
     }
 
     public StoreOptions withBatchSync(int ops, Duration interval) {
         return new StoreOptions(engine, limits, fsync, ops, interval, segmentBytes, compactionEntries,
-            compactionBytes, salvage, io, clock);
+            compactionBytes, salvage, io, clock, maxSnapshotChain);
     }
 
     public StoreOptions withSegmentBytes(long bytes) {
         return new StoreOptions(engine, limits, fsync, batchSyncOps, batchSyncInterval, bytes, compactionEntries,
-            compactionBytes, salvage, io, clock);
+            compactionBytes, salvage, io, clock, maxSnapshotChain);
     }
 
     public StoreOptions withCompactionTrigger(long entries, long bytes) {
         return new StoreOptions(engine, limits, fsync, batchSyncOps, batchSyncInterval, segmentBytes, entries,
-            bytes, salvage, io, clock);
+            bytes, salvage, io, clock, maxSnapshotChain);
     }
 
     public StoreOptions withSalvage(boolean on) {
         return new StoreOptions(engine, limits, fsync, batchSyncOps, batchSyncInterval, segmentBytes,
-            compactionEntries, compactionBytes, on, io, clock);
+            compactionEntries, compactionBytes, on, io, clock, maxSnapshotChain);
     }
 
     public StoreOptions withIo(FileIo newIo) {
         return new StoreOptions(engine, limits, fsync, batchSyncOps, batchSyncInterval, segmentBytes,
-            compactionEntries, compactionBytes, salvage, newIo, clock);
+            compactionEntries, compactionBytes, salvage, newIo, clock, maxSnapshotChain);
     }
 
     public StoreOptions withClock(InstantSource newClock) {
         return new StoreOptions(engine, limits, fsync, batchSyncOps, batchSyncInterval, segmentBytes,
-            compactionEntries, compactionBytes, salvage, io, newClock);
+            compactionEntries, compactionBytes, salvage, io, newClock, maxSnapshotChain);
+    }
+
+    public StoreOptions withMaxSnapshotChain(int chain) {
+        return new StoreOptions(engine, limits, fsync, batchSyncOps, batchSyncInterval, segmentBytes,
+            compactionEntries, compactionBytes, salvage, io, clock, chain);
     }
 
     public StoreOptions withLimits(EngineLimits newLimits) {
         return new StoreOptions(engine, newLimits, fsync, batchSyncOps, batchSyncInterval, segmentBytes,
-            compactionEntries, compactionBytes, salvage, io, clock);
+            compactionEntries, compactionBytes, salvage, io, clock, maxSnapshotChain);
     }
 }

@@ -29,6 +29,11 @@ final class DiskFileIo implements FileIo {
     }
 
     @Override
+    public java.io.InputStream openRead(Path file) throws IOException {
+        return Files.newInputStream(file);
+    }
+
+    @Override
     public byte[] readAll(Path file) throws IOException {
         return Files.readAllBytes(file);
     }

@@ -18,6 +18,9 @@ public interface FileIo {
     /** Opens {@code file} for appending, creating it if absent; writes go after its current end. */
     AppendFile openAppend(Path file) throws IOException;
 
+    /** A stream over {@code file}'s bytes from the start. */
+    java.io.InputStream openRead(Path file) throws IOException;
+
     /** The whole content of {@code file}. */
     byte[] readAll(Path file) throws IOException;
 

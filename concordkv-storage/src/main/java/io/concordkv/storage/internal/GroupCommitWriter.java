@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -72,8 +73,15 @@ public final class GroupCommitWriter implements WritePath {
     private long syncs;
     private long syncedOps;
 
+    private final Consumer<WriteBatch> onApply;
+
+    /**
+     * @param onApply called with each batch right after it is applied, with the log held (as
+     *     in {@link #withLog}), so what it records is consistent with {@link SegmentedLog#lastIndex()}
+     */
     public GroupCommitWriter(SegmentedLog log, StorageEngine engine, FsyncPolicy policy, int batchSyncOps,
-                             Duration batchSyncInterval, InstantSource clock) {
+                             Duration batchSyncInterval, InstantSource clock, Consumer<WriteBatch> onApply) {
+        this.onApply = onApply;
         this.log = log;
         this.engine = engine;
         this.policy = policy;
@@ -152,6 +160,7 @@ public final class GroupCommitWriter implements WritePath {
             afterWrite(group.size());
             for (Pending p : group) {
                 engine.write(p.batch);
+                onApply.accept(p.batch);
             }
             appliedIndex = last;
         } catch (IOException e) {

@@ -100,6 +100,11 @@ public final class FaultyFileIo implements FileIo {
     }
 
     @Override
+    public java.io.InputStream openRead(Path file) throws IOException {
+        return disk.openRead(file);
+    }
+
+    @Override
     public byte[] readAll(Path file) throws IOException {
         return disk.readAll(file);
     }

@@ -1,0 +1,153 @@
+package io.concordkv.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KvStoreSnapshotTest {
+    @TempDir
+    Path dir;
+
+    private StoreOptions options() {
+        return StoreOptions.defaults("rbtree").withFsync(FsyncPolicy.NEVER).withSegmentBytes(4096)
+            .withMaxSnapshotChain(2);
+    }
+
+    private static Bytes b(String s) {
+        return Bytes.utf8(s);
+    }
+
+    private List<String> snapshotFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static void assertSame(KvStore store, TreeMap<Bytes, Bytes> model) {
+        List<KeyValue> expected = model.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList();
+        assertThat(store.scan(ScanRange.all())).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void fullSnapshotDropsCoveredLogSegmentsAndRecoveryUsesIt() {
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        try (KvStore store = KvStore.open(dir, options())) {
+            for (int i = 0; i < 500; i++) {
+                store.put(b("k" + i), b("v" + i));
+                model.put(b("k" + i), b("v" + i));
+            }
+            int segmentsBefore = store.stats().logSegments();
+            SnapshotInfo info = store.snapshot();
+            assertThat(info.full()).isTrue();
+            assertThat(info.entries()).isEqualTo(500);
+            assertThat(info.segmentsDropped()).isEqualTo(segmentsBefore);
+            assertThat(store.stats().logSegments()).isEqualTo(1);
+            store.put(b("after"), b("x"));
+            model.put(b("after"), b("x"));
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertSame(store, model);
+        }
+    }
+
+    @Test
+    void incrementalSnapshotsHoldOnlyChangedKeysAndChainUntilTheLimit() throws IOException {
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        try (KvStore store = KvStore.open(dir, options())) {
+            for (int i = 0; i < 100; i++) {
+                store.put(b("k" + i), b("v"));
+                model.put(b("k" + i), b("v"));
+            }
+            assertThat(store.snapshot().full()).isTrue();
+            store.put(b("k1"), b("changed"));
+            model.put(b("k1"), b("changed"));
+            store.delete(b("k2"));
+            model.remove(b("k2"));
+            store.put(b("new"), b("n"));
+            model.put(b("new"), b("n"));
+            SnapshotInfo second = store.snapshot();
+            assertThat(second.full()).isFalse();
+            assertThat(second.entries()).isEqualTo(3);
+            store.delete(b("new"));
+            model.remove(b("new"));
+            SnapshotInfo third = store.snapshot();
+            assertThat(third.full()).isFalse();
+            assertThat(third.entries()).isEqualTo(1);
+            assertThat(snapshotFiles()).hasSize(3);
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertSame(store, model);
+            store.put(b("k3"), b("x"));
+            model.put(b("k3"), b("x"));
+            // the chain holds 2 incrementals (the limit): the next snapshot is full and replaces it
+            assertThat(store.snapshot().full()).isTrue();
+            assertThat(snapshotFiles()).hasSize(1);
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertSame(store, model);
+        }
+    }
+
+    @Test
+    void corruptSnapshotFailsOpenWithFileAndOffset() throws IOException {
+        try (KvStore store = KvStore.open(dir, options())) {
+            for (int i = 0; i < 50; i++) {
+                store.put(b("k" + i), b("v" + i));
+            }
+            store.snapshot();
+        }
+        Path snapshot = dir.resolve("snapshots").resolve(snapshotFiles().get(0));
+        try (RandomAccessFile f = new RandomAccessFile(snapshot.toFile(), "rw")) {
+            f.seek(200);
+            int v = f.read();
+            f.seek(200);
+            f.write(v ^ 1);
+        }
+        assertThatThrownBy(() -> KvStore.open(dir, options()))
+            .isInstanceOfSatisfying(KvException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.CORRUPTION);
+                assertThat(e.getMessage()).contains(snapshot.getFileName().toString());
+            });
+    }
+
+    @Test
+    void unfinishedSnapshotIsRemovedOnOpen() throws IOException {
+        try (KvStore store = KvStore.open(dir, options())) {
+            store.put(b("k"), b("v"));
+        }
+        Path temp = dir.resolve("snapshots").resolve("00000000000000000009.full.tmp");
+        Files.write(temp, new byte[] {1, 2, 3});
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertThat(store.get(b("k"))).contains(b("v"));
+        }
+        assertThat(temp).doesNotExist();
+    }
+
+    @Test
+    void compactionAfterASnapshotKeepsDeletesThatTheSnapshotWouldResurrect() {
+        try (KvStore store = KvStore.open(dir, options())) {
+            store.put(b("doomed"), b("v"));
+            store.snapshot();
+            store.delete(b("doomed"));
+            for (int i = 0; i < 200; i++) {
+                store.put(b("filler" + (i % 5)), b("v" + i));
+            }
+            store.compact();
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertThat(store.get(b("doomed"))).isEmpty();
+        }
+    }
+}
