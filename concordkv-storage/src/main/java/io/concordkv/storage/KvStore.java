@@ -36,10 +36,11 @@ import org.slf4j.LoggerFactory;
  * directory. What a Java program uses in-process, with no server.
  *
  * <pre>
- *   DIR/LOCK     held while the store is open, so two processes cannot open DIR
+ *   DIR/LOCK        held while the store is open, so two processes cannot open DIR
+ *   DIR/ENGINE      the engine the store was last opened with (text, one line)
  *   DIR/wal/        the segmented write-ahead log (format: {@code io.concordkv.storage.log})
  *   DIR/snapshots/  full and incremental snapshots (format: {@code io.concordkv.storage.snapshot})
- *   DIR/lsm/     RocksDB's files, for the lsm engine (which has no ConcordKV log: RocksDB logs itself)
+ *   DIR/lsm/        RocksDB's files, for the lsm engine (which has no ConcordKV log: RocksDB logs itself)
  * </pre>
  *
  * <p>A write is logged, synced according to the {@link FsyncPolicy}, applied to the engine, and
@@ -56,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class KvStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvStore.class);
     private static final long RECORD_OVERHEAD = 17;
+    private static final String ENGINE_FILE = "ENGINE";
 
     private final Path dir;
     private final StoreOptions options;
@@ -83,8 +85,9 @@ public final class KvStore implements AutoCloseable {
     private volatile boolean closed;
 
     private KvStore(Path dir, StoreOptions options, AutoCloseable dirLock, StorageEngine engine, SegmentedLog log,
-                    SnapshotCatalog snapshots) {
+                    SnapshotCatalog snapshots, Set<Bytes> changedSinceSnapshot) {
         this.dir = dir;
+        this.changed.addAll(changedSinceSnapshot);
         this.snapshots = snapshots;
         this.trackChanges = snapshots != null && !snapshots.isEmpty();
         this.options = options;
@@ -123,25 +126,36 @@ public final class KvStore implements AutoCloseable {
         AutoCloseable lock = lockDirectory(io, dir);
         StorageEngine engine = null;
         try {
+            checkEngineMarker(io, dir, options.engine());
             EngineConfig config = EngineConfig.of(options.engine()).withLimits(options.limits())
                 .withDataDir(dir.resolve("lsm")).withSyncWrites(options.fsync() == FsyncPolicy.ALWAYS);
             engine = StorageEngines.open(config);
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;
+            Set<Bytes> changedSinceSnapshot = Set.of();
             if (!engine.isPersistent()) {
                 long start = System.nanoTime();
                 snapshots = new SnapshotCatalog(io, dir.resolve("snapshots"));
                 loadSnapshots(snapshots, engine);
                 StorageEngine target = engine;
                 LogOptions logOptions = new LogOptions(io, options.segmentBytes(), options.salvage());
-                log = SegmentedLog.open(dir.resolve("wal"), logOptions, snapshots.lastIndex(),
-                    record -> target.write(WalCodec.decode(record.payload())));
+                // keys changed since the last snapshot, for the next incremental one
+                Set<Bytes> replayedKeys = new HashSet<>();
+                boolean track = !snapshots.isEmpty();
+                log = SegmentedLog.open(dir.resolve("wal"), logOptions, snapshots.lastIndex(), record -> {
+                    WriteBatch batch = WalCodec.decode(record.payload());
+                    target.write(batch);
+                    if (track) {
+                        batch.ops().forEach(op -> replayedKeys.add(op.key()));
+                    }
+                });
+                changedSinceSnapshot = replayedKeys;
                 LOG.info("opened store {} (engine {}): {} snapshot files to index {}, {} log records, {} ms{}", dir,
                     options.engine(), snapshots.chainLength(), snapshots.lastIndex(), log.recoveryReport().records(),
                     (System.nanoTime() - start) / 1_000_000,
                     log.recoveryReport().clean() ? "" : "; repairs: " + log.recoveryReport().events());
             }
-            return new KvStore(dir, options, lock, engine, log, snapshots);
+            return new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot);
         } catch (IOException e) {
             engine.close();
             closeQuietly(lock);
@@ -152,6 +166,43 @@ public final class KvStore implements AutoCloseable {
             }
             closeQuietly(lock);
             throw e;
+        }
+    }
+
+    /**
+     * The engine recorded in {@code dir} when the store was created, if there is a store there.
+     * In-memory engines can replace one another (they all rebuild from the same log); the
+     * {@code lsm} engine keeps its own files, so it cannot.
+     */
+    public static Optional<String> recordedEngine(Path dir, FileIo io) {
+        Path marker = dir.resolve(ENGINE_FILE);
+        if (!io.exists(marker)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new String(io.readAll(marker), java.nio.charset.StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            throw new KvException(ErrorCode.IO_ERROR, "cannot read " + marker + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkEngineMarker(FileIo io, Path dir, String engine) throws IOException {
+        Optional<String> recorded = recordedEngine(dir, io);
+        boolean persistent = engine.equals(StorageEngines.LSM);
+        if (recorded.isPresent() && recorded.get().equals(StorageEngines.LSM) != persistent) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "data directory " + dir + " holds a '" + recorded.get()
+                + "' store and " + (persistent ? "the lsm engine cannot read ConcordKV's log"
+                : "only the lsm engine can read its RocksDB files") + "; open it with engine '" + recorded.get() + "'");
+        }
+        if (recorded.isEmpty() || !recorded.get().equals(engine)) {
+            Path temp = dir.resolve(ENGINE_FILE + ".tmp");
+            io.delete(temp);
+            try (var out = io.openAppend(temp)) {
+                out.write(java.nio.ByteBuffer.wrap((engine + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                out.sync();
+            }
+            io.rename(temp, dir.resolve(ENGINE_FILE));
+            io.syncDirectory(dir);
         }
     }
 
