@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Options;
@@ -42,7 +42,7 @@ public final class RocksDbEngine implements StorageEngine {
         RocksDB.loadLibrary();
     }
 
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final StampedLock lifecycle = new StampedLock();
     private final BloomFilter bloomFilter;
     private final Options options;
     private final WriteOptions writeOptions;
@@ -83,7 +83,7 @@ public final class RocksDbEngine implements StorageEngine {
 
     @Override
     public Optional<Bytes> get(Bytes key) {
-        lifecycle.readLock().lock();
+        long stamp = lifecycle.readLock();
         try {
             ensureOpen();
             byte[] value = db.get(key.unsafeArray());
@@ -91,39 +91,39 @@ public final class RocksDbEngine implements StorageEngine {
         } catch (RocksDBException e) {
             throw ioError("get", e);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
     @Override
     public void put(Bytes key, Bytes value) {
-        lifecycle.readLock().lock();
+        long stamp = lifecycle.readLock();
         try {
             ensureOpen();
             db.put(writeOptions, key.unsafeArray(), value.unsafeArray());
         } catch (RocksDBException e) {
             throw ioError("put", e);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
     @Override
     public void delete(Bytes key) {
-        lifecycle.readLock().lock();
+        long stamp = lifecycle.readLock();
         try {
             ensureOpen();
             db.delete(writeOptions, key.unsafeArray());
         } catch (RocksDBException e) {
             throw ioError("delete", e);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
     @Override
     public void write(WriteBatch batch) {
-        lifecycle.readLock().lock();
+        long stamp = lifecycle.readLock();
         try (org.rocksdb.WriteBatch rocksBatch = new org.rocksdb.WriteBatch()) {
             ensureOpen();
             for (WriteBatch.Op op : batch.ops()) {
@@ -137,13 +137,13 @@ public final class RocksDbEngine implements StorageEngine {
         } catch (RocksDBException e) {
             throw ioError("write batch", e);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
     @Override
     public List<KeyValue> scan(ScanRange range) {
-        lifecycle.readLock().lock();
+        long stamp = lifecycle.readLock();
         try (Slice lower = new Slice(range.start().unsafeArray());
              Slice upper = range.end().map(end -> new Slice(end.unsafeArray())).orElse(null);
              ReadOptions read = new ReadOptions()) {
@@ -154,7 +154,7 @@ public final class RocksDbEngine implements StorageEngine {
             }
             return collect(range, read);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
@@ -189,20 +189,20 @@ public final class RocksDbEngine implements StorageEngine {
 
     @Override
     public void sync() {
-        lifecycle.readLock().lock();
+        long stamp = lifecycle.readLock();
         try {
             ensureOpen();
             db.syncWal();
         } catch (RocksDBException e) {
             throw ioError("WAL sync", e);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
     @Override
     public EngineStats stats() {
-        lifecycle.readLock().lock();
+        long stamp = lifecycle.readLock();
         try {
             ensureOpen();
             long keys = db.getLongProperty("rocksdb.estimate-num-keys");
@@ -212,13 +212,13 @@ public final class RocksDbEngine implements StorageEngine {
         } catch (RocksDBException e) {
             throw ioError("stats", e);
         } finally {
-            lifecycle.readLock().unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
     @Override
     public void close() {
-        lifecycle.writeLock().lock();
+        long stamp = lifecycle.writeLock();
         try {
             if (closed) {
                 return;
@@ -229,7 +229,7 @@ public final class RocksDbEngine implements StorageEngine {
             options.close();
             bloomFilter.close();
         } finally {
-            lifecycle.writeLock().unlock();
+            lifecycle.unlockWrite(stamp);
         }
     }
 

@@ -15,40 +15,43 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * The {@code hash} engine: a hash table split into a power-of-two number of segments, each a map
- * guarded by its own {@link StampedLock} (lock striping), so writes to different segments never
- * contend.
+ * The {@code hash} engine: one hash table guarded by a power-of-two number of lock stripes. A key
+ * belongs to the stripe given by the top bits of its mixed hash; a write takes its stripe's write
+ * lock, so writes to different stripes never contend.
  *
- * <p>Writes, batches and scans take the segment locks; a point read is optimistic: it reads the
- * segment's map without locking and keeps the result only if no writer held or took the segment's
- * lock meanwhile, else it retries under the read lock. So a read never observes a batch in
- * progress (a batch write-locks all its segments before its first change and releases them after
- * its last), and uncontended reads cost no atomic write. The per-segment map is a
- * {@link ConcurrentHashMap} only because an optimistic reader may run beside a writer: it must
- * not fail or loop while the map changes. Its own locking is uncontended here, since writers
- * already hold the segment lock.
+ * <p>A point read is optimistic: it reads the table without locking and keeps the result only if
+ * its stripe's lock was neither held nor taken meanwhile, else it retries under the read lock. So
+ * a read never observes a batch in progress (a batch write-locks all its stripes, in ascending
+ * order, before its first change and releases them after its last), and an uncontended read
+ * writes no shared memory. The table is a {@link ConcurrentHashMap} because optimistic readers run
+ * beside writers and must not fail or loop while it changes; its own bin locks are uncontended,
+ * since writers of one key already hold the key's stripe.
  *
- * <p>A key's segment comes from the top bits of its mixed hash, leaving the low bits, which the
- * map uses for its buckets, uncorrelated with the segment.
- *
- * <p>Unordered: {@link #scan(ScanRange)} read-locks every segment (in ascending order, as batches
- * lock theirs, so neither can deadlock), copies the entries inside the range, and sorts them:
- * O(n + m log m) for n keys and m matches. Correct and atomic, but meant for occasional use.
- * Thread-safe.
+ * <p>Unordered: {@link #scan(ScanRange)} read-locks every stripe (in ascending order, as batches
+ * do, so neither can deadlock), copies the entries inside the range, and sorts them: O(n + m log m)
+ * for n keys and m matches. Correct and atomic, but meant for occasional use. Thread-safe.
  */
 public final class StripedHashEngine implements StorageEngine {
-    private final Segment[] segments;
+    private final ConcurrentHashMap<Bytes, Bytes> table = new ConcurrentHashMap<>();
+    private final StampedLock[] stripes;
+    /**
+     * Per stripe, at index {@code stripe * PAD}: bytes of keys and values, guarded by the stripe's
+     * write lock. Padded so that writers of different stripes do not share a cache line.
+     */
+    private final long[] stripeBytes;
+    private static final int PAD = 8;
     private final int shift;
 
-    public StripedHashEngine(int segmentCount) {
-        if (Integer.bitCount(segmentCount) != 1) {
-            throw new IllegalArgumentException("segment count must be a power of two: " + segmentCount);
+    public StripedHashEngine(int stripeCount) {
+        if (Integer.bitCount(stripeCount) != 1) {
+            throw new IllegalArgumentException("stripe count must be a power of two: " + stripeCount);
         }
-        segments = new Segment[segmentCount];
-        for (int i = 0; i < segmentCount; i++) {
-            segments[i] = new Segment();
+        stripes = new StampedLock[stripeCount];
+        for (int i = 0; i < stripeCount; i++) {
+            stripes[i] = new StampedLock();
         }
-        shift = 32 - Integer.numberOfTrailingZeros(segmentCount);
+        stripeBytes = new long[stripeCount * PAD];
+        shift = 32 - Integer.numberOfTrailingZeros(stripeCount);
     }
 
     @Override
@@ -63,69 +66,69 @@ public final class StripedHashEngine implements StorageEngine {
 
     @Override
     public Optional<Bytes> get(Bytes key) {
-        Segment s = segments[segmentOf(key)];
-        long stamp = s.lock.tryOptimisticRead();
+        StampedLock lock = stripes[stripeOf(key)];
+        long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
-            Bytes value = s.map.get(key);
-            if (s.lock.validate(stamp)) {
+            Bytes value = table.get(key);
+            if (lock.validate(stamp)) {
                 return Optional.ofNullable(value);
             }
         }
-        stamp = s.lock.readLock();
+        stamp = lock.readLock();
         try {
-            return Optional.ofNullable(s.map.get(key));
+            return Optional.ofNullable(table.get(key));
         } finally {
-            s.lock.unlockRead(stamp);
+            lock.unlockRead(stamp);
         }
     }
 
     @Override
     public void put(Bytes key, Bytes value) {
-        Segment s = segments[segmentOf(key)];
-        long stamp = s.lock.writeLock();
+        int stripe = stripeOf(key);
+        long stamp = stripes[stripe].writeLock();
         try {
-            s.put(key, value);
+            putLocked(stripe, key, value);
         } finally {
-            s.lock.unlockWrite(stamp);
+            stripes[stripe].unlockWrite(stamp);
         }
     }
 
     @Override
     public void delete(Bytes key) {
-        Segment s = segments[segmentOf(key)];
-        long stamp = s.lock.writeLock();
+        int stripe = stripeOf(key);
+        long stamp = stripes[stripe].writeLock();
         try {
-            s.remove(key);
+            deleteLocked(stripe, key);
         } finally {
-            s.lock.unlockWrite(stamp);
+            stripes[stripe].unlockWrite(stamp);
         }
     }
 
     @Override
     public void write(WriteBatch batch) {
-        boolean[] touched = new boolean[segments.length];
+        boolean[] touched = new boolean[stripes.length];
         for (WriteBatch.Op op : batch.ops()) {
-            touched[segmentOf(op.key())] = true;
+            touched[stripeOf(op.key())] = true;
         }
-        long[] stamps = new long[segments.length];
-        for (int i = 0; i < segments.length; i++) {
+        long[] stamps = new long[stripes.length];
+        for (int i = 0; i < stripes.length; i++) {
             if (touched[i]) {
-                stamps[i] = segments[i].lock.writeLock();
+                stamps[i] = stripes[i].writeLock();
             }
         }
         try {
             for (WriteBatch.Op op : batch.ops()) {
-                Segment s = segments[segmentOf(op.key())];
+                int stripe = stripeOf(op.key());
                 if (op instanceof WriteBatch.Put put) {
-                    s.put(put.key(), put.value());
+                    putLocked(stripe, put.key(), put.value());
                 } else {
-                    s.remove(op.key());
+                    deleteLocked(stripe, op.key());
                 }
             }
         } finally {
-            for (int i = segments.length - 1; i >= 0; i--) {
+            for (int i = stripes.length - 1; i >= 0; i--) {
                 if (touched[i]) {
-                    segments[i].lock.unlockWrite(stamps[i]);
+                    stripes[i].unlockWrite(stamps[i]);
                 }
             }
         }
@@ -134,22 +137,15 @@ public final class StripedHashEngine implements StorageEngine {
     @Override
     public List<KeyValue> scan(ScanRange range) {
         List<KeyValue> matches = new ArrayList<>();
-        long[] stamps = new long[segments.length];
-        for (int i = 0; i < segments.length; i++) {
-            stamps[i] = segments[i].lock.readLock();
-        }
+        long[] stamps = lockAllForRead();
         try {
-            for (Segment s : segments) {
-                for (Map.Entry<Bytes, Bytes> e : s.map.entrySet()) {
-                    if (range.contains(e.getKey())) {
-                        matches.add(new KeyValue(e.getKey(), e.getValue()));
-                    }
+            for (Map.Entry<Bytes, Bytes> e : table.entrySet()) {
+                if (range.contains(e.getKey())) {
+                    matches.add(new KeyValue(e.getKey(), e.getValue()));
                 }
             }
         } finally {
-            for (int i = segments.length - 1; i >= 0; i--) {
-                segments[i].lock.unlockRead(stamps[i]);
-            }
+            unlockAllRead(stamps);
         }
         Comparator<KeyValue> order = Comparator.comparing(KeyValue::key);
         matches.sort(range.isReverse() ? order.reversed() : order);
@@ -161,56 +157,63 @@ public final class StripedHashEngine implements StorageEngine {
 
     @Override
     public EngineStats stats() {
-        long keys = 0;
-        long bytes = 0;
-        for (Segment s : segments) {
-            long stamp = s.lock.readLock();
-            try {
-                keys += s.map.size();
-                bytes += s.dataBytes;
-            } finally {
-                s.lock.unlockRead(stamp);
+        long[] stamps = lockAllForRead();
+        try {
+            long bytes = 0;
+            for (long b : stripeBytes) {
+                bytes += b;
             }
+            return new EngineStats(table.size(), bytes);
+        } finally {
+            unlockAllRead(stamps);
         }
-        return new EngineStats(keys, bytes);
     }
 
     @Override
     public void close() {
-        for (Segment s : segments) {
-            long stamp = s.lock.writeLock();
-            try {
-                s.map.clear();
-                s.dataBytes = 0;
-            } finally {
-                s.lock.unlockWrite(stamp);
-            }
+        long[] stamps = new long[stripes.length];
+        for (int i = 0; i < stripes.length; i++) {
+            stamps[i] = stripes[i].writeLock();
+        }
+        table.clear();
+        java.util.Arrays.fill(stripeBytes, 0);
+        for (int i = stripes.length - 1; i >= 0; i--) {
+            stripes[i].unlockWrite(stamps[i]);
         }
     }
 
-    private int segmentOf(Bytes key) {
+    private long[] lockAllForRead() {
+        long[] stamps = new long[stripes.length];
+        for (int i = 0; i < stripes.length; i++) {
+            stamps[i] = stripes[i].readLock();
+        }
+        return stamps;
+    }
+
+    private void unlockAllRead(long[] stamps) {
+        for (int i = stripes.length - 1; i >= 0; i--) {
+            stripes[i].unlockRead(stamps[i]);
+        }
+    }
+
+    /** Caller holds the stripe's write lock. */
+    private void putLocked(int stripe, Bytes key, Bytes value) {
+        Bytes old = table.put(key, value);
+        stripeBytes[stripe * PAD] += old == null ? key.length() + value.length() : value.length() - old.length();
+    }
+
+    /** Caller holds the stripe's write lock. */
+    private void deleteLocked(int stripe, Bytes key) {
+        Bytes old = table.remove(key);
+        if (old != null) {
+            stripeBytes[stripe * PAD] -= key.length() + old.length();
+        }
+    }
+
+    private int stripeOf(Bytes key) {
         if (shift == 32) {
             return 0;
         }
         return (key.hashCode() * 0x9E3779B9) >>> shift;
-    }
-
-    /** One stripe: a map and the lock that guards it and its byte count. */
-    private static final class Segment {
-        final StampedLock lock = new StampedLock();
-        final ConcurrentHashMap<Bytes, Bytes> map = new ConcurrentHashMap<>();
-        long dataBytes;
-
-        void put(Bytes key, Bytes value) {
-            Bytes old = map.put(key, value);
-            dataBytes += old == null ? key.length() + value.length() : value.length() - old.length();
-        }
-
-        void remove(Bytes key) {
-            Bytes old = map.remove(key);
-            if (old != null) {
-                dataBytes -= key.length() + old.length();
-            }
-        }
     }
 }
