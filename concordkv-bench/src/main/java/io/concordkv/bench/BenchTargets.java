@@ -60,8 +60,14 @@ public final class BenchTargets {
     }
 
     static Path tempDir() {
+        return tempDir(null);
+    }
+
+    /** A new temporary directory under {@code parent} (the system's default when null). */
+    static Path tempDir(Path parent) {
         try {
-            return Files.createTempDirectory("concordkv-bench-");
+            return parent == null ? Files.createTempDirectory("concordkv-bench-")
+                : Files.createTempDirectory(Files.createDirectories(parent), "concordkv-bench-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

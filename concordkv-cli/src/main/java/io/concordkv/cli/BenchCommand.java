@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** Groups the benchmark commands. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure ConcordKV.",
-    subcommands = {BenchEngineCommand.class, BenchJmhCommand.class})
+    subcommands = {BenchEngineCommand.class, BenchJmhCommand.class, BenchStoreCommands.Store.class,
+        BenchStoreCommands.Recovery.class, BenchStoreCommands.Compaction.class})
 final class BenchCommand {
 }

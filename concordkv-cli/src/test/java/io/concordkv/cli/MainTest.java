@@ -49,6 +49,26 @@ class MainTest {
     }
 
     @Test
+    void benchStoreRecoveryAndCompactionPrintJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThat(run("bench", "store", "--fsync", "always", "--threads", "4", "--keys", "1000", "--seconds", "0.2",
+            "--dir", dir.toString())).isZero();
+        JsonNode store = new ObjectMapper().readTree(out.toString().trim());
+        assertThat(store.get("ops").asLong()).isPositive();
+        assertThat(store.get("fsyncs").asLong()).isPositive();
+        assertThat(store.get("writes_per_fsync").asDouble()).isGreaterThanOrEqualTo(1.0);
+        out.getBuffer().setLength(0);
+        assertThat(run("bench", "recovery", "--keys", "2000", "--tail", "500", "--dir", dir.toString())).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString().trim()).get("keys").asLong()).isEqualTo(2000);
+        out.getBuffer().setLength(0);
+        assertThat(run("bench", "compaction", "--keys", "100", "--writes", "1000", "--dir", dir.toString())).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString().trim()).get("saved_percent").asDouble()).isGreaterThan(50);
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertThat(left).as("temporary stores removed").isEmpty();
+        }
+    }
+
+    @Test
     void enginesListsEveryEngine() {
         assertThat(run("engines")).isZero();
         assertThat(out.toString()).contains("array").contains("rbtree").contains("unordered").contains("lsm");
