@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -41,9 +43,9 @@ public final class BenchTargets {
     /** Opens {@code name}; disk-backed targets live in a temporary directory removed on close. */
     public static BenchTarget open(String name) {
         return switch (name) {
-            case JDK_CHM -> new ChmTarget();
+            case JDK_CHM -> new ConcurrentMapTarget(JDK_CHM, new ConcurrentHashMap<>());
             case JDK_TREEMAP -> new LockedTreeMapTarget();
-            case JDK_SKIPLIST -> new SkipListTarget();
+            case JDK_SKIPLIST -> new ConcurrentMapTarget(JDK_SKIPLIST, new ConcurrentSkipListMap<>());
             case ROCKSDB -> new RawRocksDbTarget(tempDir());
             default -> engine(name);
         };
@@ -120,18 +122,14 @@ public final class BenchTargets {
         }
     }
 
-    /** {@link ConcurrentHashMap}: the limit for a concurrent hash table. Unordered. */
-    private static final class ChmTarget implements BenchTarget {
-        private final ConcurrentHashMap<Bytes, Bytes> map = new ConcurrentHashMap<>();
-
-        @Override
-        public String name() {
-            return JDK_CHM;
-        }
-
+    /**
+     * A JDK concurrent map: {@link ConcurrentHashMap} (unordered, the limit for the hash engine) or
+     * {@link ConcurrentSkipListMap} (the JDK's concurrent ordered map).
+     */
+    private record ConcurrentMapTarget(String name, ConcurrentMap<Bytes, Bytes> map) implements BenchTarget {
         @Override
         public boolean ordered() {
-            return false;
+            return map instanceof NavigableMap;
         }
 
         @Override
@@ -146,7 +144,10 @@ public final class BenchTargets {
 
         @Override
         public int scan(Bytes start, int count) {
-            throw new KvException(ErrorCode.UNSUPPORTED, "ConcurrentHashMap is unordered");
+            if (map instanceof NavigableMap<Bytes, Bytes> sorted) {
+                return copyFirst(sorted.tailMap(start, true), count);
+            }
+            throw new KvException(ErrorCode.UNSUPPORTED, name + " is unordered");
         }
 
         @Override
@@ -198,41 +199,6 @@ public final class BenchTargets {
             } finally {
                 lock.readLock().unlock();
             }
-        }
-
-        @Override
-        public void close() {
-            map.clear();
-        }
-    }
-
-    /** {@link ConcurrentSkipListMap}: the JDK's concurrent ordered map. */
-    private static final class SkipListTarget implements BenchTarget {
-        private final ConcurrentSkipListMap<Bytes, Bytes> map = new ConcurrentSkipListMap<>();
-
-        @Override
-        public String name() {
-            return JDK_SKIPLIST;
-        }
-
-        @Override
-        public boolean ordered() {
-            return true;
-        }
-
-        @Override
-        public void put(Bytes key, Bytes value) {
-            map.put(key, value);
-        }
-
-        @Override
-        public Bytes get(Bytes key) {
-            return map.get(key);
-        }
-
-        @Override
-        public int scan(Bytes start, int count) {
-            return copyFirst(map.tailMap(start, true), count);
         }
 
         @Override

@@ -2,9 +2,8 @@ package io.concordkv.storage;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
-import io.concordkv.storage.internal.ArrayEngine;
 import io.concordkv.storage.internal.GuardedEngine;
-import io.concordkv.storage.internal.RedBlackTreeEngine;
+import io.concordkv.storage.internal.LockedSortedEngine;
 import io.concordkv.storage.internal.RocksDbEngine;
 import io.concordkv.storage.internal.StripedHashEngine;
 import java.util.List;
@@ -35,8 +34,8 @@ public final class StorageEngines {
      */
     public static StorageEngine open(EngineConfig config) {
         StorageEngine engine = switch (config.engine()) {
-            case ARRAY -> new ArrayEngine();
-            case RBTREE -> new RedBlackTreeEngine();
+            case ARRAY -> LockedSortedEngine.sortedArray();
+            case RBTREE -> LockedSortedEngine.redBlackTree();
             case HASH -> new StripedHashEngine(config.hashSegments());
             case LSM -> new RocksDbEngine(config.dataDir().orElseThrow(() -> new KvException(
                 ErrorCode.INVALID_ARGUMENT, "the lsm engine needs a data directory")), config.syncWrites());

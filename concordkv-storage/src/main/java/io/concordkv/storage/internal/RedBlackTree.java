@@ -14,10 +14,10 @@ import java.util.List;
  * than 16 bytes, so a lookup touches one cache line per level instead of three (node, key object,
  * key array) as with {@code TreeMap<Bytes, Bytes>}.
  *
- * <p>Not thread-safe: {@link RedBlackTreeEngine} guards it with a read-write lock. Package-private
+ * <p>Not thread-safe: {@link LockedSortedEngine} guards it with a read-write lock. Package-private
  * fields are read by the invariant checks in the tests.
  */
-final class RedBlackTree {
+final class RedBlackTree implements SortedTable {
     private static final boolean RED = true;
     private static final boolean BLACK = false;
     private static final int INLINE_BYTES = 16;
@@ -87,17 +87,20 @@ final class RedBlackTree {
     Node root;
     private int size;
 
-    int size() {
+    @Override
+    public int size() {
         return size;
     }
 
-    Bytes get(Bytes key) {
+    @Override
+    public Bytes get(Bytes key) {
         Node n = find(new Probe(key));
         return n == null ? null : n.value;
     }
 
     /** Stores {@code value}; returns the previous value or {@code null}. */
-    Bytes put(Bytes key, Bytes value) {
+    @Override
+    public Bytes put(Bytes key, Bytes value) {
         Probe probe = new Probe(key);
         Node parent = null;
         Node n = root;
@@ -129,7 +132,8 @@ final class RedBlackTree {
     }
 
     /** Removes {@code key}; returns its value or {@code null} when absent. */
-    Bytes remove(Bytes key) {
+    @Override
+    public Bytes remove(Bytes key) {
         Node n = find(new Probe(key));
         if (n == null) {
             return null;
@@ -140,13 +144,15 @@ final class RedBlackTree {
         return old;
     }
 
-    void clear() {
+    @Override
+    public void clear() {
         root = null;
         size = 0;
     }
 
     /** Entries in {@code range}, honouring its direction and limit. */
-    List<KeyValue> scan(ScanRange range) {
+    @Override
+    public List<KeyValue> scan(ScanRange range) {
         int limit = range.limit() > 0 ? range.limit() : Integer.MAX_VALUE;
         List<KeyValue> out = new ArrayList<>(Math.min(limit, 16));
         if (range.isReverse()) {

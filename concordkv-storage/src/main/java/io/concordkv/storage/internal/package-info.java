@@ -1,20 +1,27 @@
 /**
- * Engine implementations; not an API. Other modules open engines through
- * {@link io.concordkv.storage.StorageEngines} and must not import this package (the architecture
- * test enforces it).
+ * Implementations; not an API. Other modules go through {@link io.concordkv.storage.StorageEngines}
+ * and {@link io.concordkv.storage.KvStore} and must not import this package (the architecture test
+ * enforces it).
  *
- * <p>Each engine assumes validated input: {@link io.concordkv.storage.internal.GuardedEngine}
- * checks limits and the closed state before delegating. Locking per engine:
+ * <p>Engines assume validated input: {@link io.concordkv.storage.internal.GuardedEngine} checks
+ * limits and the closed state before delegating. Locking per engine:
  * <ul>
- *   <li>{@code ArrayEngine}, {@code RedBlackTreeEngine}: one {@code ReentrantReadWriteLock}; reads
- *       share it, writes and batches hold it exclusively.</li>
- *   <li>{@code StripedHashEngine}: one {@code StampedLock} per segment, optimistic point reads; a batch write-locks the
- *       segments it touches in ascending order, a scan read-locks all segments in ascending order,
- *       so the two cannot deadlock and a scan never sees half a batch.</li>
- *   <li>{@code RocksDbEngine}: RocksDB is thread-safe; a read-write lock only keeps calls from
- *       racing with close (which would free native memory under them).</li>
+ *   <li>{@code LockedSortedEngine} ({@code array} over {@code SortedArray}, {@code rbtree} over
+ *       {@code RedBlackTree}): one {@code ReentrantReadWriteLock}; reads share it, writes and
+ *       batches hold it exclusively.</li>
+ *   <li>{@code StripedHashEngine}: one table and a {@code StampedLock} per stripe, optimistic point
+ *       reads; a batch write-locks the stripes it touches in ascending order, a scan read-locks all
+ *       stripes in ascending order, so the two cannot deadlock and a scan never sees half a
+ *       batch.</li>
+ *   <li>{@code RocksDbEngine}: RocksDB is thread-safe; a {@code StampedLock} in read mode only keeps
+ *       calls from racing with close (which frees native memory under them).</li>
  * </ul>
  *
- * <p>Files: only {@code RocksDbEngine} writes, in RocksDB's own format in its data directory.
+ * <p>The embedded store's write path is here too: {@code GroupCommitWriter} (log, sync, apply, with
+ * group commit), {@code EngineWritePath} (for the self-logging lsm engine), {@code WalCodec} (the
+ * log record payload) and {@code LogCompactor}.
+ *
+ * <p>Files: {@code RocksDbEngine} writes RocksDB's own format in its data directory; the log and
+ * snapshot formats belong to {@code io.concordkv.storage.log} and {@code io.concordkv.storage.snapshot}.
  */
 package io.concordkv.storage.internal;

@@ -11,18 +11,35 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The {@code rbtree} engine: a {@link RedBlackTree} under one read-write lock, so readers proceed
- * in parallel and a batch is applied while no reader can look. O(log n) for every point operation,
- * ordered scans by walking the tree. Thread-safe.
+ * An ordered in-memory engine: a {@link SortedTable} under one read-write lock, so readers proceed
+ * in parallel, and writes and batches run while no reader can look (which makes batches atomic and
+ * scans consistent). Keeps the byte count of keys and values. Thread-safe.
  */
-public final class RedBlackTreeEngine implements StorageEngine {
+public final class LockedSortedEngine implements StorageEngine {
+    private final String name;
+    private final SortedTable table;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final RedBlackTree tree = new RedBlackTree();
+    /** Guarded by the write lock. */
     private long dataBytes;
+
+    private LockedSortedEngine(String name, SortedTable table) {
+        this.name = name;
+        this.table = table;
+    }
+
+    /** The {@code array} engine: a sorted array with binary search. */
+    public static StorageEngine sortedArray() {
+        return new LockedSortedEngine("array", new SortedArray());
+    }
+
+    /** The {@code rbtree} engine: a red-black tree. */
+    public static StorageEngine redBlackTree() {
+        return new LockedSortedEngine("rbtree", new RedBlackTree());
+    }
 
     @Override
     public String name() {
-        return "rbtree";
+        return name;
     }
 
     @Override
@@ -34,7 +51,7 @@ public final class RedBlackTreeEngine implements StorageEngine {
     public Optional<Bytes> get(Bytes key) {
         lock.readLock().lock();
         try {
-            return Optional.ofNullable(tree.get(key));
+            return Optional.ofNullable(table.get(key));
         } finally {
             lock.readLock().unlock();
         }
@@ -80,7 +97,7 @@ public final class RedBlackTreeEngine implements StorageEngine {
     public List<KeyValue> scan(ScanRange range) {
         lock.readLock().lock();
         try {
-            return tree.scan(range);
+            return table.scan(range);
         } finally {
             lock.readLock().unlock();
         }
@@ -90,7 +107,7 @@ public final class RedBlackTreeEngine implements StorageEngine {
     public EngineStats stats() {
         lock.readLock().lock();
         try {
-            return new EngineStats(tree.size(), dataBytes);
+            return new EngineStats(table.size(), dataBytes);
         } finally {
             lock.readLock().unlock();
         }
@@ -100,7 +117,7 @@ public final class RedBlackTreeEngine implements StorageEngine {
     public void close() {
         lock.writeLock().lock();
         try {
-            tree.clear();
+            table.clear();
             dataBytes = 0;
         } finally {
             lock.writeLock().unlock();
@@ -108,12 +125,12 @@ public final class RedBlackTreeEngine implements StorageEngine {
     }
 
     private void putLocked(Bytes key, Bytes value) {
-        Bytes old = tree.put(key, value);
+        Bytes old = table.put(key, value);
         dataBytes += old == null ? key.length() + value.length() : value.length() - old.length();
     }
 
     private void deleteLocked(Bytes key) {
-        Bytes old = tree.remove(key);
+        Bytes old = table.remove(key);
         if (old != null) {
             dataBytes -= key.length() + old.length();
         }
