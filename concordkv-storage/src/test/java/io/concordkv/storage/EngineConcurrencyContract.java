@@ -84,6 +84,60 @@ public interface EngineConcurrencyContract extends EngineFixture {
         }
     }
 
+    /**
+     * Readers look up keys that never change while a writer inserts and deletes thousands of
+     * others around them (rebalancing a tree, shifting an array, resizing a table): every lookup
+     * of a stable key must find its value, every lookup of a churned key must find nothing or its
+     * own value.
+     */
+    @Test
+    default void pointReadsStayCorrectWhileTheStructureChangesAroundThem(@TempDir Path dir) throws Exception {
+        int stable = 500;
+        Queue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicBoolean writerDone = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(1 + READERS);
+        try (StorageEngine engine = openIn(dir)) {
+            for (int i = 0; i < stable; i++) {
+                engine.put(Bytes.utf8("s" + (2 * i)), Bytes.utf8("v" + (2 * i)));
+            }
+            Future<?> writer = pool.submit(() -> {
+                for (int round = 0; round < 40; round++) {
+                    for (int i = 0; i < stable; i++) {
+                        engine.put(Bytes.utf8("s" + (2 * i + 1)), Bytes.utf8("v" + (2 * i + 1)));
+                    }
+                    for (int i = 0; i < stable; i++) {
+                        engine.delete(Bytes.utf8("s" + (2 * i + 1)));
+                    }
+                }
+                writerDone.set(true);
+                return null;
+            });
+            List<Future<?>> readers = new ArrayList<>();
+            for (int r = 0; r < READERS; r++) {
+                readers.add(pool.submit(() -> {
+                    int i = 0;
+                    do {
+                        int n = i++ % (2 * stable);
+                        java.util.Optional<Bytes> v = engine.get(Bytes.utf8("s" + n));
+                        boolean ok = n % 2 == 0 ? v.equals(java.util.Optional.of(Bytes.utf8("v" + n)))
+                            : v.isEmpty() || v.get().equals(Bytes.utf8("v" + n));
+                        if (!ok) {
+                            failures.add("key s" + n + " read as " + v);
+                        }
+                    } while (!writerDone.get() && failures.isEmpty());
+                    return null;
+                }));
+            }
+            writer.get(60, TimeUnit.SECONDS);
+            for (Future<?> f : readers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(failures).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void writeGroup(StorageEngine engine, int writer, int round) {
         Bytes value = Bytes.utf8(writer + ":" + round);
         WriteBatch.Builder batch = WriteBatch.builder();

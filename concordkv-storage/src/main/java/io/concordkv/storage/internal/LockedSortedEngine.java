@@ -8,17 +8,20 @@ import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
- * An ordered in-memory engine: a {@link SortedTable} under one read-write lock, so readers proceed
- * in parallel, and writes and batches run while no reader can look (which makes batches atomic and
- * scans consistent). Keeps the byte count of keys and values. Thread-safe.
+ * An ordered in-memory engine: a {@link SortedTable} under one {@link StampedLock}. Writes and
+ * batches hold it exclusively (which makes batches atomic); scans hold it in read mode (which makes
+ * them consistent). Point reads are optimistic: they search the table without locking and keep the
+ * answer only if no writer took the lock meanwhile, else they search again under the read lock, so
+ * a read costs no atomic write to shared memory and never sees half a batch. Keeps the byte count
+ * of keys and values. Thread-safe.
  */
 public final class LockedSortedEngine implements StorageEngine {
     private final String name;
     private final SortedTable table;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final StampedLock lock = new StampedLock();
     /** Guarded by the write lock. */
     private long dataBytes;
 
@@ -49,37 +52,51 @@ public final class LockedSortedEngine implements StorageEngine {
 
     @Override
     public Optional<Bytes> get(Bytes key) {
-        lock.readLock().lock();
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0) {
+            try {
+                Bytes value = table.getRacy(key);
+                if (lock.validate(stamp)) {
+                    return Optional.ofNullable(value);
+                }
+            } catch (RuntimeException e) {
+                if (lock.validate(stamp)) {
+                    throw e;
+                }
+                // the table changed under the search; search again under the lock
+            }
+        }
+        stamp = lock.readLock();
         try {
             return Optional.ofNullable(table.get(key));
         } finally {
-            lock.readLock().unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     @Override
     public void put(Bytes key, Bytes value) {
-        lock.writeLock().lock();
+        long stamp = lock.writeLock();
         try {
             putLocked(key, value);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     @Override
     public void delete(Bytes key) {
-        lock.writeLock().lock();
+        long stamp = lock.writeLock();
         try {
             deleteLocked(key);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     @Override
     public void write(WriteBatch batch) {
-        lock.writeLock().lock();
+        long stamp = lock.writeLock();
         try {
             for (WriteBatch.Op op : batch.ops()) {
                 if (op instanceof WriteBatch.Put put) {
@@ -89,38 +106,38 @@ public final class LockedSortedEngine implements StorageEngine {
                 }
             }
         } finally {
-            lock.writeLock().unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     @Override
     public List<KeyValue> scan(ScanRange range) {
-        lock.readLock().lock();
+        long stamp = lock.readLock();
         try {
             return table.scan(range);
         } finally {
-            lock.readLock().unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     @Override
     public EngineStats stats() {
-        lock.readLock().lock();
+        long stamp = lock.readLock();
         try {
             return new EngineStats(table.size(), dataBytes);
         } finally {
-            lock.readLock().unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     @Override
     public void close() {
-        lock.writeLock().lock();
+        long stamp = lock.writeLock();
         try {
             table.clear();
             dataBytes = 0;
         } finally {
-            lock.writeLock().unlock();
+            lock.unlockWrite(stamp);
         }
     }
 

@@ -171,6 +171,23 @@ final class RedBlackTree implements SortedTable {
         return out;
     }
 
+    /** A red-black tree of 2^31 nodes is at most 62 levels deep; more means links caught mid-change. */
+    private static final int MAX_DEPTH = 64;
+
+    @Override
+    public Bytes getRacy(Bytes key) {
+        Probe probe = new Probe(key);
+        Node n = root;
+        for (int depth = 0; n != null && depth < MAX_DEPTH; depth++) {
+            int c = probe.compareTo(n);
+            if (c == 0) {
+                return n.value;
+            }
+            n = c < 0 ? n.left : n.right;
+        }
+        return null;
+    }
+
     private Node find(Probe probe) {
         Node n = root;
         while (n != null) {

@@ -15,6 +15,14 @@ interface SortedTable {
     /** The value under {@code key}, or {@code null}. */
     Bytes get(Bytes key);
 
+    /**
+     * {@link #get} for an optimistic reader that holds no lock: it may run while a writer changes
+     * the table, and may then return a wrong answer or throw, but must finish in bounded time (no
+     * endless loop on links caught mid-change). The caller keeps the answer only if no writer ran
+     * meanwhile, and otherwise retries under the lock.
+     */
+    Bytes getRacy(Bytes key);
+
     /** Stores {@code value}; returns the previous value or {@code null}. */
     Bytes put(Bytes key, Bytes value);
 
