@@ -108,7 +108,7 @@ public final class KvStore implements AutoCloseable {
         resetTriggers();
         this.syncTimer = Executors.newSingleThreadScheduledExecutor(daemon("concordkv-wal-sync"));
         this.compactor = Executors.newSingleThreadExecutor(daemon("concordkv-compaction"));
-        if (options.fsync() == FsyncPolicy.BATCH) {
+        if (options.fsync() != FsyncPolicy.ALWAYS) {
             long periodMs = Math.max(1, options.batchSyncInterval().toMillis() / 10);
             syncTimer.scheduleWithFixedDelay(writePath::syncIfDue, periodMs, periodMs, TimeUnit.MILLISECONDS);
         }

@@ -119,6 +119,20 @@ class KvStoreSnapshotTest {
         }
     }
 
+    /** Regression: a full snapshot at the index of the previous full one deleted itself. */
+    @Test
+    void repeatedSnapshotsWithoutWritesKeepTheData() throws IOException {
+        try (KvStore store = KvStore.open(dir, options().withMaxSnapshotChain(0))) {
+            store.put(b("k"), b("v"));
+            assertThat(store.snapshot().full()).isTrue();
+            assertThat(store.snapshot().full()).isTrue();
+            assertThat(snapshotFiles()).hasSize(1);
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertThat(store.get(b("k"))).contains(b("v"));
+        }
+    }
+
     @Test
     void corruptSnapshotFailsOpenWithFileAndOffset() throws IOException {
         try (KvStore store = KvStore.open(dir, options())) {

@@ -149,7 +149,7 @@ class KvStoreTest {
 
     @Test
     void fullDiskTurnsTheStoreReadOnly() {
-        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.BATCH))) {
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.ALWAYS))) {
             store.put(b("k"), b("v"));
             disk.diskFullAfter(50);
             assertThatThrownBy(() -> store.put(b("big"), Bytes.wrap(new byte[100])))
@@ -157,6 +157,20 @@ class KvStoreTest {
             disk.diskFullAfter(Long.MAX_VALUE);
             assertThat(store.readOnlyReason()).isPresent();
             assertThat(store.get(b("big"))).isEmpty();
+        }
+    }
+
+    @Test
+    void underBatchAFullDiskSurfacesAtTheNextSync() {
+        try (KvStore store = KvStore.open(dir, options("hash", FsyncPolicy.BATCH))) {
+            disk.diskFullAfter(50);
+            for (int i = 0; i < 99; i++) {
+                store.put(b("k" + i), b("v"));
+            }
+            assertThatThrownBy(() -> store.put(b("k99"), b("v")))
+                .isInstanceOfSatisfying(KvException.class, e -> assertThat(e.getMessage()).contains("No space"));
+            disk.diskFullAfter(Long.MAX_VALUE);
+            assertThat(store.readOnlyReason()).isPresent();
         }
     }
 

@@ -20,13 +20,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The write path of the embedded store: log, then sync (per policy), then apply to the engine,
- * in one order for all writers, with group commit.
+ * in one order for all writers.
  *
- * <p>Writers queue up; the writer at the head of the queue becomes the leader, takes every queued
- * batch (up to {@value #MAX_GROUP_BYTES} bytes), appends them to the log with one write and at most
- * one fsync, applies them to the engine in log order, and wakes the group. Writers arriving
- * meanwhile form the next group. The queue lock is never held during I/O, and readers of the
- * engine take no lock of this class at all.
+ * <p>{@code always} uses group commit: writers queue up; the writer at the head of the queue
+ * becomes the leader, takes every queued batch (up to {@value #MAX_GROUP_BYTES} bytes), appends them
+ * to the log with one write and one fsync, applies them to the engine in log order, and wakes the
+ * group. Writers arriving meanwhile form the next group. The queue lock is never held during I/O.
+ * {@code batch} and {@code never} have no fsync to wait for: each write appends to the log's
+ * buffer and applies under the log lock, and the buffer goes to the OS in bulk (see
+ * {@link #commitBuffered}). Readers of the engine take no lock of this class at all.
  *
  * <p>After a failed write or fsync the writer turns read-only: every later write fails with
  * {@code IO_ERROR} naming the first failure, without retrying (the state of the log file is then
@@ -37,6 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class GroupCommitWriter implements WritePath {
     static final int MAX_GROUP_BYTES = 4 * 1024 * 1024;
+    static final int FLUSH_BYTES = 64 * 1024;
+    static final int FLUSH_RECORDS = 100;
 
     /** Runs with exclusive use of the log and the engine's write side. */
     public interface LogTask<T> {
@@ -95,6 +99,10 @@ public final class GroupCommitWriter implements WritePath {
     @Override
     public void commit(WriteBatch batch) {
         checkWritable();
+        if (policy != FsyncPolicy.ALWAYS) {
+            commitBuffered(batch, WalCodec.encode(batch));
+            return;
+        }
         Pending me = new Pending(batch, WalCodec.encode(batch));
         List<Pending> group;
         queueLock.lock();
@@ -123,6 +131,41 @@ public final class GroupCommitWriter implements WritePath {
             queueLock.unlock();
         }
         resultOf(me);
+    }
+
+    /**
+     * {@code batch} and {@code never}: no writer waits for an fsync, so there is nothing to group.
+     * The record is appended to the log's buffer and applied, all under the log lock; the buffer
+     * goes to the OS at each sync ({@code batch}) or once it holds {@value #FLUSH_BYTES} bytes or
+     * {@value #FLUSH_RECORDS} records, or when the timer finds it older than a tenth of the batch
+     * interval ({@code never}).
+     */
+    private void commitBuffered(WriteBatch batch, byte[] payload) {
+        ioLock.lock();
+        try {
+            if (failure != null) {
+                throw failure;
+            }
+            long index = log.append(WalCodec.BATCH, payload);
+            if (unsyncedOps == 0) {
+                oldestUnsynced = clock.instant();
+            }
+            unsyncedOps++;
+            if (policy == FsyncPolicy.BATCH && unsyncedOps >= batchSyncOps) {
+                syncLocked(0);
+            } else if (policy == FsyncPolicy.NEVER
+                && (log.bufferedBytes() >= FLUSH_BYTES || unsyncedOps >= FLUSH_RECORDS)) {
+                log.write();
+                unsyncedOps = 0;
+            }
+            engine.write(batch);
+            onApply.accept(batch);
+            appliedIndex = index;
+        } catch (IOException e) {
+            throw fail(e);
+        } finally {
+            ioLock.unlock();
+        }
     }
 
     private static void resultOf(Pending p) {
@@ -157,7 +200,7 @@ public final class GroupCommitWriter implements WritePath {
                 last = log.append(WalCodec.BATCH, p.payload);
             }
             log.write();
-            afterWrite(group.size());
+            syncLocked(group.size());
             for (Pending p : group) {
                 engine.write(p.batch);
                 onApply.accept(p.batch);
@@ -173,31 +216,20 @@ public final class GroupCommitWriter implements WritePath {
         }
     }
 
-    /** Caller holds ioLock. */
-    private void afterWrite(int ops) throws IOException {
-        switch (policy) {
-            case ALWAYS -> syncLocked(ops);
-            case BATCH -> {
-                if (unsyncedOps == 0) {
-                    oldestUnsynced = clock.instant();
-                }
-                unsyncedOps += ops;
-                if (unsyncedOps >= batchSyncOps) {
-                    syncLocked(0);
-                }
-            }
-            case NEVER -> { }
-            default -> throw new IllegalStateException("unknown policy " + policy);
-        }
-    }
-
     /** Syncs if the batch interval has passed since the oldest unsynced write; called by a timer. */
     @Override
     public void syncIfDue() {
         ioLock.lock();
         try {
-            if (failure == null && unsyncedOps > 0
-                && !clock.instant().isBefore(oldestUnsynced.plus(batchSyncInterval))) {
+            if (failure != null || unsyncedOps == 0) {
+                return;
+            }
+            if (policy == FsyncPolicy.NEVER) {
+                if (!clock.instant().isBefore(oldestUnsynced.plus(batchSyncInterval.dividedBy(10)))) {
+                    log.write();
+                    unsyncedOps = 0;
+                }
+            } else if (!clock.instant().isBefore(oldestUnsynced.plus(batchSyncInterval))) {
                 syncLocked(0);
             }
         } catch (IOException e) {

@@ -89,6 +89,11 @@ public final class SegmentedLog implements AutoCloseable {
         return nextIndex;
     }
 
+    /** Bytes appended but not yet handed to the OS by {@link #write()}. */
+    public int bufferedBytes() {
+        return pending.position();
+    }
+
     /** The last index appended (buffered or not); {@code nextIndex() - 1}. */
     public long lastIndex() {
         return nextIndex - 1;

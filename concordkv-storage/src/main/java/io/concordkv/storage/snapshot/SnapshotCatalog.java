@@ -93,14 +93,13 @@ public final class SnapshotCatalog {
         long size = SnapshotFile.write(io, dir, kind, index, base, entries);
         SnapshotFile.Header written = new SnapshotFile.Header(kind, index, base, -1);
         if (kind == SnapshotFile.Kind.FULL) {
-            List<Path> obsolete = chainFiles();
+            // a new full snapshot at the same index as an old one has replaced that file (same
+            // name): delete every other snapshot, never the new one
+            String newName = SnapshotFile.name(kind, index);
             chain.clear();
             chain.add(written);
-            for (Path old : obsolete) {
-                io.delete(old);
-            }
             for (String name : io.list(dir)) {
-                if (name.matches("\\d{20}\\.(full|incr)") && !name.equals(SnapshotFile.name(kind, index))) {
+                if (name.matches("\\d{20}\\.(full|incr)") && !name.equals(newName)) {
                     io.delete(dir.resolve(name));
                 }
             }
