@@ -26,9 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * becomes the leader, takes every queued batch (up to {@value #MAX_GROUP_BYTES} bytes), appends them
  * to the log with one write and one fsync, applies them to the engine in log order, and wakes the
  * group. Writers arriving meanwhile form the next group. The queue lock is never held during I/O.
- * {@code batch} and {@code never} have no fsync to wait for: each write appends to the log's
- * buffer and applies under the log lock, and the buffer goes to the OS in bulk (see
- * {@link #commitBuffered}). Readers of the engine take no lock of this class at all.
+ * {@code batch} and {@code never} have no fsync to wait for but the periodic one: each write
+ * appends to the log's buffer and applies under the log lock, and the buffer goes to the OS in
+ * bulk (see {@link #commitBuffered}); under {@code batch} the writer completing a window of
+ * operations then runs the fsync without the log lock. Readers of the engine take no lock of this
+ * class at all.
  *
  * <p>After a failed write or fsync the writer turns read-only: every later write fails with
  * {@code IO_ERROR} naming the first failure, without retrying (the state of the log file is then
@@ -72,6 +74,8 @@ public final class GroupCommitWriter implements WritePath {
     private volatile KvException failure;
     /** Guarded by ioLock. */
     private long unsyncedOps;
+    /** Operations written to the OS by {@code batch} whose fsync has not started yet. */
+    private long pendingSyncOps;
     private Instant oldestUnsynced;
     private long appliedIndex;
     private long syncs;
@@ -141,6 +145,7 @@ public final class GroupCommitWriter implements WritePath {
      * interval ({@code never}).
      */
     private void commitBuffered(WriteBatch batch, byte[] payload) {
+        boolean syncAfter = false;
         ioLock.lock();
         try {
             if (failure != null) {
@@ -152,7 +157,11 @@ public final class GroupCommitWriter implements WritePath {
             }
             unsyncedOps++;
             if (policy == FsyncPolicy.BATCH && unsyncedOps >= batchSyncOps) {
-                syncLocked(0);
+                // hand the buffer to the OS now, fsync below without the log lock
+                log.write();
+                pendingSyncOps += unsyncedOps;
+                unsyncedOps = 0;
+                syncAfter = true;
             } else if (policy == FsyncPolicy.NEVER
                 && (log.bufferedBytes() >= FLUSH_BYTES || unsyncedOps >= FLUSH_RECORDS)) {
                 log.write();
@@ -165,6 +174,42 @@ public final class GroupCommitWriter implements WritePath {
             throw fail(e);
         } finally {
             ioLock.unlock();
+        }
+        if (syncAfter) {
+            syncWrittenOutsideLock();
+        }
+    }
+
+    /**
+     * {@code batch}: the writer that completed a window of operations forces it to disk without
+     * holding the log, so the other writers go on meanwhile (their operations start the next
+     * window). The write returns only once its window is on disk.
+     */
+    private void syncWrittenOutsideLock() {
+        try {
+            long covered;
+            ioLock.lock();
+            try {
+                covered = pendingSyncOps;
+                pendingSyncOps = 0;
+            } finally {
+                ioLock.unlock();
+            }
+            log.syncWritten();
+            ioLock.lock();
+            try {
+                syncs++;
+                syncedOps += covered;
+            } finally {
+                ioLock.unlock();
+            }
+        } catch (IOException e) {
+            ioLock.lock();
+            try {
+                throw fail(e);
+            } finally {
+                ioLock.unlock();
+            }
         }
     }
 

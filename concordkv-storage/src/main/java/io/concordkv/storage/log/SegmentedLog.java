@@ -35,7 +35,11 @@ public final class SegmentedLog implements AutoCloseable {
     /** Sealed segments, oldest first; guarded by segmentsLock. */
     private final List<Segment> sealed;
     private String activeName;
-    private AppendFile active;
+    /** Replaced only by rotation, with the sync gate held for writing. */
+    private volatile AppendFile active;
+    /** {@link #syncWritten()} holds it for reading; rotation and close, which close the active file, for writing. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock syncGate =
+        new java.util.concurrent.locks.ReentrantReadWriteLock();
     private long activeFirstIndex;
     private long activeLastIndex;
     private long activeRecords;
@@ -44,7 +48,7 @@ public final class SegmentedLog implements AutoCloseable {
     private ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
     private long pendingLastIndex;
     private int pendingRecords;
-    private boolean closed;
+    private volatile boolean closed;
 
     private SegmentedLog(Path dir, LogOptions options, LogRecovery.Outcome recovered) throws IOException {
         this.dir = dir;
@@ -142,6 +146,21 @@ public final class SegmentedLog implements AutoCloseable {
     }
 
     /**
+     * Forces to disk what {@link #write()} has already handed to the OS, leaving the buffer alone.
+     * Unlike the other writing methods it may run on any thread while the writer goes on
+     * appending and writing; rotation and close wait for it.
+     */
+    public void syncWritten() throws IOException {
+        syncGate.readLock().lock();
+        try {
+            ensureOpen();
+            active.sync();
+        } finally {
+            syncGate.readLock().unlock();
+        }
+    }
+
+    /**
      * Seals the active segment (synced, closed) and starts a new one; compaction uses this to make
      * the newest records compactable.
      */
@@ -151,16 +170,21 @@ public final class SegmentedLog implements AutoCloseable {
         if (activeRecords == 0) {
             return;
         }
-        active.sync();
-        active.close();
         Segment done = new Segment(dir.resolve(activeName), activeFirstIndex, activeLastIndex, activeRecords, activeBytes);
         String name = LogFormat.segmentName(nextIndex, 0);
         AppendFile next = createSegment(dir.resolve(name), nextIndex, 0);
-        synchronized (segmentsLock) {
-            sealed.add(done);
-            activeName = name;
-            active = next;
-            writeManifest();
+        syncGate.writeLock().lock();
+        try {
+            active.sync();
+            active.close();
+            synchronized (segmentsLock) {
+                sealed.add(done);
+                activeName = name;
+                active = next;
+                writeManifest();
+            }
+        } finally {
+            syncGate.writeLock().unlock();
         }
         activeFirstIndex = nextIndex;
         activeLastIndex = nextIndex - 1;
@@ -273,11 +297,13 @@ public final class SegmentedLog implements AutoCloseable {
         if (closed) {
             return;
         }
+        syncGate.writeLock().lock();
         try {
             sync();
         } finally {
             closed = true;
             active.close();
+            syncGate.writeLock().unlock();
         }
     }
 

@@ -83,8 +83,10 @@ public final class FaultyFileIo implements FileIo {
                 if (failSyncs) {
                     throw new IOException("Input/output error (injected fsync failure)");
                 }
+                long written = real.size();
                 real.sync();
-                syncedSize.put(key, real.size());
+                // what was written before the fsync began is durable; later bytes may not be
+                syncedSize.merge(key, written, Math::max);
             }
 
             @Override
