@@ -8,9 +8,11 @@ public enum FsyncPolicy {
     /** Every write is written and synced before it returns (concurrent writers share one fsync). Loses nothing acknowledged. */
     ALWAYS,
     /**
-     * Writes are buffered, then written and synced once 100 operations have accumulated or 5
-     * seconds have passed since the oldest unsynced one, whichever comes first (both
-     * configurable). A crash, of the process or the machine, loses at most that window.
+     * Writes are buffered; after every 100 operations the buffer goes to the OS and is fsynced in
+     * the background (at most two such fsyncs pending), and a timer syncs once the oldest unsynced
+     * operation is 5 seconds old (both figures configurable). A process crash loses at most the
+     * buffered operations (under 100); a machine crash also the windows whose fsync was pending
+     * (under 300 operations in all).
      */
     BATCH,
     /**

@@ -67,6 +67,7 @@ public final class KvStore implements AutoCloseable {
     private final WritePath writePath;
     private final RecoveryReport recovery;
     private final ScheduledExecutorService syncTimer;
+    private final ExecutorService windowSyncer;
     private final ExecutorService compactor;
     private final AtomicBoolean compacting = new AtomicBoolean();
     private final AtomicLong logRecords = new AtomicLong();
@@ -86,6 +87,7 @@ public final class KvStore implements AutoCloseable {
 
     private KvStore(Path dir, StoreOptions options, AutoCloseable dirLock, StorageEngine engine, SegmentedLog log,
                     SnapshotCatalog snapshots, Set<Bytes> changedSinceSnapshot) {
+        this.windowSyncer = Executors.newSingleThreadExecutor(daemon("concordkv-wal-syncer"));
         this.dir = dir;
         this.changed.addAll(changedSinceSnapshot);
         this.snapshots = snapshots;
@@ -100,7 +102,7 @@ public final class KvStore implements AutoCloseable {
             this.recovery = new RecoveryReport(0, 0, List.of());
         } else {
             this.writePath = new GroupCommitWriter(log, engine, options.fsync(), options.batchSyncOps(),
-                options.batchSyncInterval(), options.clock(), this::recordChange);
+                options.batchSyncInterval(), options.clock(), this::recordChange, windowSyncer);
             this.recovery = log.recoveryReport();
             logRecords.set(log.records());
             logBytes.set(log.bytes());
@@ -425,6 +427,8 @@ public final class KvStore implements AutoCloseable {
         try {
             compactor.awaitTermination(1, TimeUnit.MINUTES);
             writePath.shutdown();
+            windowSyncer.shutdown();
+            windowSyncer.awaitTermination(1, TimeUnit.MINUTES);
             if (log != null) {
                 log.close();
             }

@@ -28,9 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * group. Writers arriving meanwhile form the next group. The queue lock is never held during I/O.
  * {@code batch} and {@code never} have no fsync to wait for but the periodic one: each write
  * appends to the log's buffer and applies under the log lock, and the buffer goes to the OS in
- * bulk (see {@link #commitBuffered}); under {@code batch} the writer completing a window of
- * operations then runs the fsync without the log lock. Readers of the engine take no lock of this
- * class at all.
+ * bulk (see {@link #commitBuffered}); under {@code batch} each completed window of operations is
+ * then fsynced by a background syncer. Readers of the engine take no lock of this class at all.
  *
  * <p>After a failed write or fsync the writer turns read-only: every later write fails with
  * {@code IO_ERROR} naming the first failure, without retrying (the state of the log file is then
@@ -76,6 +75,11 @@ public final class GroupCommitWriter implements WritePath {
     private long unsyncedOps;
     /** Operations written to the OS by {@code batch} whose fsync has not started yet. */
     private long pendingSyncOps;
+    /** Whether the syncer is running, and the operations its current fsync covers; guarded by ioLock. */
+    private boolean syncerRunning;
+    private long inFlightSyncOps;
+    private final Condition syncDone = ioLock.newCondition();
+    private final java.util.concurrent.Executor syncer;
     private Instant oldestUnsynced;
     private long appliedIndex;
     private long syncs;
@@ -86,9 +90,12 @@ public final class GroupCommitWriter implements WritePath {
     /**
      * @param onApply called with each batch right after it is applied, with the log held (as
      *     in {@link #withLog}), so what it records is consistent with {@link SegmentedLog#lastIndex()}
+     * @param syncer runs the {@code batch} policy's fsyncs in the background
      */
     public GroupCommitWriter(SegmentedLog log, StorageEngine engine, FsyncPolicy policy, int batchSyncOps,
-                             Duration batchSyncInterval, InstantSource clock, Consumer<WriteBatch> onApply) {
+                             Duration batchSyncInterval, InstantSource clock, Consumer<WriteBatch> onApply,
+                             java.util.concurrent.Executor syncer) {
+        this.syncer = syncer;
         this.onApply = onApply;
         this.log = log;
         this.engine = engine;
@@ -176,37 +183,71 @@ public final class GroupCommitWriter implements WritePath {
             ioLock.unlock();
         }
         if (syncAfter) {
-            syncWrittenOutsideLock();
+            scheduleWindowSync();
         }
     }
 
     /**
-     * {@code batch}: the writer that completed a window of operations forces it to disk without
-     * holding the log, so the other writers go on meanwhile (their operations start the next
-     * window). The write returns only once its window is on disk.
+     * {@code batch}: a completed window of operations, already handed to the OS, is forced to disk
+     * by the background syncer, so no writer waits for an fsync. The syncer covers everything
+     * written when it starts an fsync, so when the disk is slower than the writers one fsync covers
+     * several windows. A writer waits only when more than two windows are written but not yet
+     * synced, which bounds what a power loss can take to under three windows.
      */
-    private void syncWrittenOutsideLock() {
+    private void scheduleWindowSync() {
+        ioLock.lock();
         try {
+            if (!syncerRunning) {
+                syncerRunning = true;
+                syncer.execute(this::syncLoop);
+            }
+            while (pendingSyncOps + inFlightSyncOps > 2L * batchSyncOps && failure == null) {
+                syncDone.awaitUninterruptibly();
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** The syncer: fsyncs until no written operation is left unsynced. */
+    private void syncLoop() {
+        while (true) {
             long covered;
             ioLock.lock();
             try {
                 covered = pendingSyncOps;
+                if (covered == 0 || failure != null) {
+                    syncerRunning = false;
+                    syncDone.signalAll();
+                    return;
+                }
                 pendingSyncOps = 0;
+                inFlightSyncOps = covered;
             } finally {
                 ioLock.unlock();
             }
-            log.syncWritten();
-            ioLock.lock();
+            IOException error = null;
             try {
-                syncs++;
-                syncedOps += covered;
-            } finally {
-                ioLock.unlock();
+                log.syncWritten();
+            } catch (IOException e) {
+                error = e;
+            } catch (KvException e) {
+                // the log was closed under us; close() synced everything itself
+                error = null;
             }
-        } catch (IOException e) {
             ioLock.lock();
             try {
-                throw fail(e);
+                if (error != null) {
+                    fail(error);
+                } else {
+                    syncs++;
+                    syncedOps += covered;
+                }
+                inFlightSyncOps = 0;
+                syncDone.signalAll();
             } finally {
                 ioLock.unlock();
             }
@@ -334,6 +375,9 @@ public final class GroupCommitWriter implements WritePath {
     public void shutdown() throws IOException {
         ioLock.lock();
         try {
+            while (syncerRunning) {
+                syncDone.awaitUninterruptibly();
+            }
             if (failure == null) {
                 log.sync();
                 failure = new KvException(ErrorCode.CLOSED, "store is closed");
