@@ -197,6 +197,10 @@ public final class GroupCommitWriter implements WritePath {
     private void scheduleWindowSync() {
         ioLock.lock();
         try {
+            if (failure != null) {
+                // closed or failed meanwhile: shutdown() synced what there was, or nothing can be
+                throw failure;
+            }
             if (!syncerRunning) {
                 syncerRunning = true;
                 syncer.execute(this::syncLoop);
