@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@code always} uses group commit: writers queue up; the writer at the head of the queue
  * becomes the leader, takes every queued batch (up to {@value #MAX_GROUP_BYTES} bytes), appends them
  * to the log with one write and one fsync, applies them to the engine in log order, and wakes the
- * group. Writers arriving meanwhile form the next group. The queue lock is never held during I/O.
+ * next leader, then each member of its group (and no other waiter). Writers arriving meanwhile
+ * form the next group. The queue lock is never held during I/O.
  * {@code batch} and {@code never} have no fsync to wait for but the periodic one: each write
  * appends to the log's buffer and applies under the log lock, and the buffer goes to the OS in
  * bulk (see {@link #commitBuffered}); under {@code batch} each completed window of operations is
@@ -48,20 +49,22 @@ public final class GroupCommitWriter implements WritePath {
         T run(SegmentedLog log) throws IOException;
     }
 
+    /** A queued write; {@code wake} is signalled when it is done or has become the head of the queue. */
     private static final class Pending {
         final WriteBatch batch;
         final byte[] payload;
+        final Condition wake;
         boolean done;
         KvException error;
 
-        Pending(WriteBatch batch, byte[] payload) {
+        Pending(WriteBatch batch, byte[] payload, Condition wake) {
             this.batch = batch;
             this.payload = payload;
+            this.wake = wake;
         }
     }
 
     private final ReentrantLock queueLock = new ReentrantLock();
-    private final Condition turn = queueLock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final ReentrantLock ioLock = new ReentrantLock();
     private final SegmentedLog log;
@@ -114,13 +117,14 @@ public final class GroupCommitWriter implements WritePath {
             commitBuffered(batch, WalCodec.encode(batch));
             return;
         }
-        Pending me = new Pending(batch, WalCodec.encode(batch));
+        byte[] payload = WalCodec.encode(batch);
         List<Pending> group;
         queueLock.lock();
+        Pending me = new Pending(batch, payload, queueLock.newCondition());
         try {
             queue.addLast(me);
             while (!me.done && queue.peekFirst() != me) {
-                turn.awaitUninterruptibly();
+                me.wake.awaitUninterruptibly();
             }
             if (me.done) {
                 resultOf(me);
@@ -135,9 +139,18 @@ public final class GroupCommitWriter implements WritePath {
         try {
             for (Pending p : group) {
                 queue.pollFirst();
-                p.done = true;
             }
-            turn.signalAll();
+            // the next leader first, so the next group's write and fsync start at once
+            Pending next = queue.peekFirst();
+            if (next != null) {
+                next.wake.signal();
+            }
+            for (Pending p : group) {
+                if (p != me) {
+                    p.done = true;
+                    p.wake.signal();
+                }
+            }
         } finally {
             queueLock.unlock();
         }
