@@ -259,7 +259,11 @@ public final class KvStore implements AutoCloseable {
             long records = logRecords.incrementAndGet();
             long bytes = logBytes.addAndGet(batch.payloadBytes() + RECORD_OVERHEAD + 9L * batch.size());
             if ((records >= recordsTrigger || bytes >= bytesTrigger) && compacting.compareAndSet(false, true)) {
-                compactor.execute(this::compactInBackground);
+                try {
+                    compactor.execute(this::compactInBackground);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    compacting.set(false);
+                }
             }
         }
     }
