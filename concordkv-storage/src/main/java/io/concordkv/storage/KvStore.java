@@ -197,14 +197,8 @@ public final class KvStore implements AutoCloseable {
                 : "only the lsm engine can read its RocksDB files") + "; open it with engine '" + recorded.get() + "'");
         }
         if (recorded.isEmpty() || !recorded.get().equals(engine)) {
-            Path temp = dir.resolve(ENGINE_FILE + ".tmp");
-            io.delete(temp);
-            try (var out = io.openAppend(temp)) {
-                out.write(java.nio.ByteBuffer.wrap((engine + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                out.sync();
-            }
-            io.rename(temp, dir.resolve(ENGINE_FILE));
-            io.syncDirectory(dir);
+            io.replaceAtomically(dir.resolve(ENGINE_FILE),
+                (engine + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

@@ -42,6 +42,22 @@ public interface FileIo {
     /** Atomically replaces {@code target} with {@code source} (a rename within one directory). */
     void rename(Path source, Path target) throws IOException;
 
+    /**
+     * Replaces {@code target} with {@code content} durably and atomically: written to
+     * {@code target.tmp}, synced, renamed over {@code target}, directory synced. A crash leaves
+     * either the old file or the new one (and perhaps a stale {@code .tmp}).
+     */
+    default void replaceAtomically(Path target, byte[] content) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        delete(temp);
+        try (AppendFile out = openAppend(temp)) {
+            out.write(java.nio.ByteBuffer.wrap(content));
+            out.sync();
+        }
+        rename(temp, target);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
     /** Cuts {@code file} to {@code size} bytes and syncs it. */
     void truncate(Path file, long size) throws IOException;
 

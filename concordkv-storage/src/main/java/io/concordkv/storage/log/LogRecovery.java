@@ -2,7 +2,6 @@ package io.concordkv.storage.log;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
-import io.concordkv.storage.fs.AppendFile;
 import io.concordkv.storage.fs.FileIo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -131,12 +130,7 @@ final class LogRecovery {
     private Outcome fresh(long firstIndex) throws IOException {
         String name = LogFormat.segmentName(firstIndex, 0);
         Path file = dir.resolve(name);
-        io.delete(file);
-        try (AppendFile out = io.openAppend(file)) {
-            out.write(LogFormat.header(firstIndex, 0));
-            out.sync();
-        }
-        io.syncDirectory(dir);
+        SegmentedLog.createSegment(io, dir, file, firstIndex, 0).close();
         WalManifest.write(io, dir, List.of(name));
         Segment active = new Segment(file, firstIndex, firstIndex - 1, 0, LogFormat.HEADER_BYTES);
         return new Outcome(List.of(), active, firstIndex, new RecoveryReport(records, truncatedBytes, events));

@@ -329,6 +329,12 @@ public final class SegmentedLog implements AutoCloseable {
     }
 
     private AppendFile createSegment(Path file, long firstIndex, int generation) throws IOException {
+        return createSegment(io, dir, file, firstIndex, generation);
+    }
+
+    /** Creates {@code file} holding only a synced segment header, and syncs the directory; open for appending. */
+    static AppendFile createSegment(FileIo io, Path dir, Path file, long firstIndex, int generation)
+            throws IOException {
         io.delete(file);
         AppendFile out = io.openAppend(file);
         out.write(LogFormat.header(firstIndex, generation));

@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
 /** Reads and atomically replaces the {@code MANIFEST} of a log directory. Stateless. */
 final class WalManifest {
     static final String NAME = "MANIFEST";
-    private static final String TEMP = "MANIFEST.tmp";
+    /** The temporary name {@link FileIo#replaceAtomically} writes first. */
+    private static final String TEMP = NAME + ".tmp";
     private static final String FIRST_LINE = "concordkv-wal-manifest 1";
 
     private WalManifest() {
@@ -55,14 +56,7 @@ final class WalManifest {
             body.append(name).append('\n');
         }
         String text = body + "crc32c " + crcHex(body.toString()) + "\n";
-        Path temp = dir.resolve(TEMP);
-        io.delete(temp);
-        try (var out = io.openAppend(temp)) {
-            out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            out.sync();
-        }
-        io.rename(temp, dir.resolve(NAME));
-        io.syncDirectory(dir);
+        io.replaceAtomically(dir.resolve(NAME), text.getBytes(StandardCharsets.UTF_8));
     }
 
     static boolean isTemp(String name) {
