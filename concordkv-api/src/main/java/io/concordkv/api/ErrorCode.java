@@ -27,16 +27,44 @@ public enum ErrorCode {
     /** An invariant inside ConcordKV was broken: a bug. */
     INTERNAL(9, 13, 500),
     /** A data directory is already in use by another process (or another store in this one). */
-    LOCKED(10, 9, 409);
+    LOCKED(10, 9, 409),
+    /** A read asked for a revision that history compaction has already dropped. */
+    COMPACTED(11, 11, 410),
+    /** A read asked for a revision newer than the store's current revision. */
+    FUTURE_REVISION(12, 11, 400),
+    /** A transaction lost a conflict (write-write, or a changed read under SERIALIZABLE); retry it. */
+    CONFLICT(13, 10, 409, true),
+    /** A transaction was chosen as the victim that breaks a deadlock; retry it. */
+    DEADLOCK(14, 10, 409, true),
+    /** A lock was not granted within the lock-wait timeout; retry the transaction. */
+    LOCK_TIMEOUT(15, 10, 409, true),
+    /** A transaction ran past its timeout and was rolled back. */
+    TXN_TIMEOUT(16, 4, 408),
+    /** The transaction has already committed, rolled back or been aborted. */
+    TXN_NOT_ACTIVE(17, 9, 409);
 
     private final int number;
     private final int grpcStatus;
     private final int httpStatus;
+    private final boolean retryable;
 
     ErrorCode(int number, int grpcStatus, int httpStatus) {
+        this(number, grpcStatus, httpStatus, false);
+    }
+
+    ErrorCode(int number, int grpcStatus, int httpStatus, boolean retryable) {
         this.number = number;
         this.grpcStatus = grpcStatus;
         this.httpStatus = httpStatus;
+        this.retryable = retryable;
+    }
+
+    /**
+     * Whether running the same transaction again may succeed: the failure came from a concurrent
+     * transaction, not from the request or the store.
+     */
+    public boolean retryable() {
+        return retryable;
     }
 
     /** The stable number of this code, carried on the wire by ConcordKV's own protocols. */
