@@ -243,12 +243,23 @@ public final class KvStore implements AutoCloseable {
 
     /** Applies {@code batch} atomically and durably (per the fsync policy). */
     public void write(WriteBatch batch) {
+        submit(batch).await();
+    }
+
+    /**
+     * Queues {@code batch} behind every batch submitted before it and returns without waiting for
+     * an fsync: batches are logged and applied in submission order, so a caller that must order
+     * its writes (the MVCC layer, a consensus log) submits under its own lock and awaits the
+     * ticket outside it. Under the {@code batch} and {@code never} policies the batch is already
+     * applied when this returns. The ticket must be awaited.
+     */
+    public WriteTicket submit(WriteBatch batch) {
         ensureOpen();
         options.limits().checkBatch(batch);
         if (batch.isEmpty()) {
-            return;
+            return WriteTicket.DONE;
         }
-        writePath.commit(batch);
+        WriteTicket ticket = writePath.submit(batch);
         if (log != null) {
             long records = logRecords.incrementAndGet();
             long bytes = logBytes.addAndGet(batch.payloadBytes() + RECORD_OVERHEAD + 9L * batch.size());
@@ -260,6 +271,7 @@ public final class KvStore implements AutoCloseable {
                 }
             }
         }
+        return ticket;
     }
 
     /**

@@ -88,6 +88,21 @@ class KvStoreTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ALWAYS", "BATCH", "NEVER"})
+    void submittedBatchesApplyInSubmissionOrderWhicheverTicketIsAwaitedFirst(FsyncPolicy policy) {
+        try (KvStore store = KvStore.open(dir, options("rbtree", policy))) {
+            WriteTicket first = store.submit(WriteBatch.builder().put(b("k"), Bytes.utf8("first")).build());
+            WriteTicket second = store.submit(WriteBatch.builder().put(b("k"), Bytes.utf8("second")).build());
+            second.await();
+            first.await();
+            assertThat(store.get(b("k"))).contains(Bytes.utf8("second"));
+        }
+        try (KvStore reopened = KvStore.open(dir, options("rbtree", policy))) {
+            assertThat(reopened.get(b("k"))).contains(Bytes.utf8("second"));
+        }
+    }
+
     @Test
     void batchLosesAtMostTheOperationsSinceTheLastSync() throws IOException {
         KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.BATCH));

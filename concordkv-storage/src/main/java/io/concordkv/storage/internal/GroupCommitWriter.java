@@ -5,6 +5,7 @@ import io.concordkv.api.KvException;
 import io.concordkv.storage.FsyncPolicy;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
+import io.concordkv.storage.WriteTicket;
 import io.concordkv.storage.log.SegmentedLog;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,10 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The write path of the embedded store: log, then sync (per policy), then apply to the engine,
  * in one order for all writers.
  *
- * <p>{@code always} uses group commit: writers queue up; the writer at the head of the queue
- * becomes the leader, takes every queued batch (up to {@value #MAX_GROUP_BYTES} bytes), appends them
- * to the log with one write and one fsync, applies them to the engine in log order, and wakes the
- * next leader, then each member of its group (and no other waiter). Writers arriving meanwhile
+ * <p>{@code always} uses group commit: writers queue up; a waiting writer that finds no group in
+ * progress becomes the leader, takes the queued batches from the head (up to
+ * {@value #MAX_GROUP_BYTES} bytes), appends them to the log with one write and one fsync, applies
+ * them to the engine in log order, and wakes the next leader, then each member of its group. Writers arriving meanwhile
  * form the next group. The queue lock is never held during I/O.
  * {@code batch} and {@code never} have no fsync to wait for but the periodic one: each write
  * appends to the log's buffer and applies under the log lock, and the buffer goes to the OS in
@@ -55,6 +56,8 @@ public final class GroupCommitWriter implements WritePath {
         final byte[] payload;
         final Condition wake;
         boolean done;
+        /** Whether its writer is parked in {@code awaitGroup}; guarded by queueLock. */
+        boolean waiting;
         KvException error;
 
         Pending(WriteBatch batch, byte[] payload, Condition wake) {
@@ -66,6 +69,8 @@ public final class GroupCommitWriter implements WritePath {
 
     private final ReentrantLock queueLock = new ReentrantLock();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Whether a group is being written; guarded by queueLock. */
+    private boolean leading;
     private final ReentrantLock ioLock = new ReentrantLock();
     private final SegmentedLog log;
     private final StorageEngine engine;
@@ -112,49 +117,84 @@ public final class GroupCommitWriter implements WritePath {
     /** Logs, syncs (per policy) and applies {@code batch}; returns once it is visible and as durable as promised. */
     @Override
     public void commit(WriteBatch batch) {
+        submit(batch).await();
+    }
+
+    /**
+     * Queues {@code batch} behind every batch submitted before it. Under {@code batch} and
+     * {@code never} it is logged and applied before this returns; under {@code always} the
+     * returned ticket's {@link WriteTicket#await} joins (or leads) the group commit.
+     */
+    @Override
+    public WriteTicket submit(WriteBatch batch) {
         checkWritable();
-        if (policy != FsyncPolicy.ALWAYS) {
-            commitBuffered(batch, WalCodec.encode(batch));
-            return;
-        }
         byte[] payload = WalCodec.encode(batch);
-        List<Pending> group;
+        if (policy != FsyncPolicy.ALWAYS) {
+            commitBuffered(batch, payload);
+            return WriteTicket.DONE;
+        }
         queueLock.lock();
-        Pending me = new Pending(batch, payload, queueLock.newCondition());
         try {
+            Pending me = new Pending(batch, payload, queueLock.newCondition());
             queue.addLast(me);
-            while (!me.done && queue.peekFirst() != me) {
-                me.wake.awaitUninterruptibly();
-            }
-            if (me.done) {
-                resultOf(me);
-                return;
-            }
-            group = takeGroup();
+            return () -> awaitGroup(me);
         } finally {
             queueLock.unlock();
         }
-        runGroup(group);
+    }
+
+    /**
+     * Waits until {@code me} is done, leading a group whenever no group is in progress: the
+     * leader takes the queued batches from the head (its own among them, or ahead of it), writes,
+     * syncs and applies them, marks them done and wakes the next waiting writer first, then the
+     * members of its group. A writer that submitted but has not started waiting never holds up
+     * the others.
+     */
+    private void awaitGroup(Pending me) {
         queueLock.lock();
         try {
-            for (Pending p : group) {
-                queue.pollFirst();
-            }
-            // the next leader first, so the next group's write and fsync start at once
-            Pending next = queue.peekFirst();
-            if (next != null) {
-                next.wake.signal();
-            }
-            for (Pending p : group) {
-                if (p != me) {
-                    p.done = true;
-                    p.wake.signal();
+            while (!me.done) {
+                if (leading) {
+                    me.waiting = true;
+                    me.wake.awaitUninterruptibly();
+                    me.waiting = false;
+                    continue;
+                }
+                leading = true;
+                List<Pending> group = takeGroup();
+                queueLock.unlock();
+                try {
+                    runGroup(group);
+                } finally {
+                    queueLock.lock();
+                    finishGroup(group, me);
                 }
             }
         } finally {
             queueLock.unlock();
         }
         resultOf(me);
+    }
+
+    /** Caller holds queueLock and led {@code group}. */
+    private void finishGroup(List<Pending> group, Pending leader) {
+        for (Pending p : group) {
+            queue.pollFirst();
+            p.done = true;
+        }
+        leading = false;
+        // the next leader first, so the next group's write and fsync start at once
+        for (Pending p : queue) {
+            if (p.waiting) {
+                p.wake.signal();
+                break;
+            }
+        }
+        for (Pending p : group) {
+            if (p != leader) {
+                p.wake.signal();
+            }
+        }
     }
 
     /**
@@ -277,7 +317,7 @@ public final class GroupCommitWriter implements WritePath {
         }
     }
 
-    /** Caller holds queueLock; the head is the caller's own entry. */
+    /** Caller holds queueLock and leads; the queue is not empty (the caller is in it). */
     private List<Pending> takeGroup() {
         List<Pending> group = new ArrayList<>();
         long bytes = 0;

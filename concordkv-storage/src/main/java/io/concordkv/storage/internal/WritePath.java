@@ -2,6 +2,7 @@ package io.concordkv.storage.internal;
 
 import io.concordkv.api.KvException;
 import io.concordkv.storage.WriteBatch;
+import io.concordkv.storage.WriteTicket;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -14,6 +15,14 @@ public interface WritePath {
 
     /** Makes {@code batch} durable per the fsync policy and visible; returns when both hold. */
     void commit(WriteBatch batch);
+
+    /**
+     * Queues {@code batch} behind every batch submitted before it (log order, and apply order,
+     * is submission order) and returns without waiting for an fsync; the ticket's
+     * {@link WriteTicket#await} returns when the batch is visible and as durable as promised.
+     * Callers that must order their writes submit under their own lock and await outside it.
+     */
+    WriteTicket submit(WriteBatch batch);
 
     /** Syncs when the batch policy's interval has passed; a timer calls it. */
     void syncIfDue();

@@ -1,0 +1,21 @@
+package io.concordkv.storage;
+
+/**
+ * A write that has taken its place in the store's log order (see {@link KvStore#submit}).
+ * {@link #await} may be called once, by the thread that submitted the write, and must be called:
+ * under the {@code always} fsync policy a queued write can lead the group commit of the writes
+ * behind it.
+ */
+@FunctionalInterface
+public interface WriteTicket {
+    /** A write that was already visible and durable (per policy) when submitted. */
+    WriteTicket DONE = () -> { };
+
+    /**
+     * Returns once the write is visible and as durable as its fsync policy promises.
+     *
+     * @throws io.concordkv.api.KvException {@code IO_ERROR} when the log failed (the store is then
+     *     read-only), {@code CLOSED} when the store closed first
+     */
+    void await();
+}
