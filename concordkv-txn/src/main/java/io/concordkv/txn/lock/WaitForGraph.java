@@ -5,6 +5,7 @@ import io.concordkv.api.KvException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -170,21 +171,23 @@ final class WaitForGraph {
         return Optional.empty();
     }
 
+    /** Fails the youngest owner of {@code cycle} (in edge order; rotated here to start at it). */
     private LockRequest failYoungest(List<LockOwner> cycle) {
-        LockOwner victim = cycle.get(0);
+        int youngest = 0;
         long formed = nodes.get(cycle.get(cycle.size() - 1)).edges.get(cycle.get(0));
         for (int i = 0; i < cycle.size(); i++) {
-            LockOwner from = cycle.get(i);
-            if (from.id() > victim.id()) {
-                victim = from;
+            if (cycle.get(i).id() > cycle.get(youngest).id()) {
+                youngest = i;
             }
             if (i + 1 < cycle.size()) {
-                long since = nodes.get(from).edges.get(cycle.get(i + 1));
+                long since = nodes.get(cycle.get(i)).edges.get(cycle.get(i + 1));
                 formed = since - formed > 0 ? since : formed;
             }
         }
+        LockOwner victim = cycle.get(youngest);
+        Collections.rotate(cycle, -youngest);
         String ids = cycle.stream().map(o -> Long.toString(o.id())).collect(Collectors.joining(" -> "))
-            + " -> " + cycle.get(0).id();
+            + " -> " + victim.id();
         KvException reason = new KvException(ErrorCode.DEADLOCK, "deadlock in wait-for cycle " + ids
             + ": owner " + victim.id() + " is the youngest and was chosen as the victim");
         Node node = nodes.remove(victim);
