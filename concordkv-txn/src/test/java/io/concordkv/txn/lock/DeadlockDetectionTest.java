@@ -8,6 +8,8 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -41,15 +43,14 @@ class DeadlockDetectionTest extends LockTableFixture {
         }
         AtomicLong closingCall = new AtomicLong();
         AtomicLong victimCaught = new AtomicLong();
-        @SuppressWarnings("unchecked")
-        Future<Void>[] txns = new Future[n + 1];
+        Map<Integer, Future<Void>> txns = new HashMap<>();
         int started = 0;
         for (int step = 1; step <= n; step++) {
             int i = (closer + step - 1) % n + 1;
             LockOwner owner = owners[i];
             Bytes wanted = keys[i % n + 1];
             boolean closes = step == n;
-            txns[i] = pool.submit(() -> {
+            txns.put(i, pool.submit(() -> {
                 if (closes) {
                     closingCall.set(System.nanoTime());
                 }
@@ -62,20 +63,20 @@ class DeadlockDetectionTest extends LockTableFixture {
                 }
                 table.releaseAll(owner);
                 return null;
-            });
+            }));
             if (!closes) {
                 awaitWaits(++started);
             }
         }
 
-        KvException deadlock = failureOf(txns[n]);
+        KvException deadlock = failureOf(txns.get(n));
         assertThat(deadlock.code()).isEqualTo(ErrorCode.DEADLOCK);
         assertThat(deadlock.getMessage()).contains("owner " + n + " is the youngest");
         for (int i = 1; i <= n; i++) {
             assertThat(deadlock.getMessage()).contains(Long.toString(owners[i].id()));
         }
         for (int i = 1; i < n; i++) {
-            assertGranted(txns[i]);
+            assertGranted(txns.get(i));
         }
         Duration latency = Duration.ofNanos(victimCaught.get() - closingCall.get());
         LockTableStats stats = table.stats();

@@ -123,9 +123,11 @@ class WaitForGraphTest {
         edges(4, System.nanoTime(), 3);
         graph.unlock();
         CompletableFuture<List<LockRequest>> found = new CompletableFuture<>();
-        try (DeadlockDetector detector = new DeadlockDetector(graph, Duration.ofMillis(5), found::complete)) {
+        DeadlockDetector detector = new DeadlockDetector(graph, Duration.ofMillis(5), found::complete);
+        try {
             assertThat(found.get(10, TimeUnit.SECONDS)).containsExactly(request(4));
         } finally {
+            detector.close();
             graph.lock();
         }
         assertThat(request(4).failure().code()).isEqualTo(ErrorCode.DEADLOCK);
