@@ -28,8 +28,8 @@ import java.util.Optional;
  * incompatible mode. {@link #settle} writes exactly these edges to the graph.
  *
  * <h2>Threads</h2>
- * Not thread-safe: every method requires the lock of the entry's stripe, and the ones taking a
- * {@link WaitForGraph} also require the graph lock.
+ * Not thread-safe: every method requires the lock of the entry's stripe. The methods given the
+ * {@link WaitForGraph} take its lock themselves, under the stripe lock.
  */
 final class LockEntry {
     final Bytes key;

@@ -93,6 +93,10 @@ final class LockStripe {
         boolean failedHere = false;
         lock.lock();
         try {
+            if (!request.isWaiting() && !request.queued) {
+                removeIfEmpty(request.entry);
+                return false;
+            }
             graph.lock();
             try {
                 if (request.isWaiting()) {

@@ -123,6 +123,10 @@ final class WaitForGraph {
 
     /** Breaks every cycle in the graph; see {@link #breakCycles}. */
     List<LockRequest> breakAllCycles() {
+        assert lock.isHeldByCurrentThread();
+        if (nodes.isEmpty()) {
+            return List.of();
+        }
         return breakCycles(new ArrayList<>(nodes.keySet()));
     }
 

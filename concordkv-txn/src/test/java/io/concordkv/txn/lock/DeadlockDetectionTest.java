@@ -29,7 +29,7 @@ class DeadlockDetectionTest extends LockTableFixture {
      * Owners 1..n each hold key i, then each owner i waits for key i+1 (the last for key 1),
      * started in the order given: the last one started closes the cycle.
      */
-    @ParameterizedTest(name = "cycle of {0} owners, closed by owner {1}")
+    @ParameterizedTest(name = "owners,closer = {0}")
     @ValueSource(strings = {"2,1", "2,2", "3,1", "3,2", "3,3"})
     void cycleFailsOnlyTheYoungestAndTheOthersFinish(String shape) throws Exception {
         int n = Integer.parseInt(shape.split(",")[0]);
@@ -43,31 +43,7 @@ class DeadlockDetectionTest extends LockTableFixture {
         }
         AtomicLong closingCall = new AtomicLong();
         AtomicLong victimCaught = new AtomicLong();
-        Map<Integer, Future<Void>> txns = new HashMap<>();
-        int started = 0;
-        for (int step = 1; step <= n; step++) {
-            int i = (closer + step - 1) % n + 1;
-            LockOwner owner = owners[i];
-            Bytes wanted = keys[i % n + 1];
-            boolean closes = step == n;
-            txns.put(i, pool.submit(() -> {
-                if (closes) {
-                    closingCall.set(System.nanoTime());
-                }
-                try {
-                    table.acquire(owner, wanted, EXCLUSIVE, LONG);
-                } catch (KvException e) {
-                    victimCaught.set(System.nanoTime());
-                    table.releaseAll(owner);
-                    throw e;
-                }
-                table.releaseAll(owner);
-                return null;
-            }));
-            if (!closes) {
-                awaitWaits(++started);
-            }
-        }
+        Map<Integer, Future<Void>> txns = startCycle(owners, keys, closer, closingCall, victimCaught);
 
         KvException deadlock = failureOf(txns.get(n));
         assertThat(deadlock.code()).isEqualTo(ErrorCode.DEADLOCK);
@@ -142,6 +118,41 @@ class DeadlockDetectionTest extends LockTableFixture {
         table.releaseAll(older);
         table.releaseAll(reader);
         assertTableEmpty();
+    }
+
+    /**
+     * Starts owner i waiting for key i+1 (the last for key 1), beginning after {@code closer} so
+     * that {@code closer} starts last and closes the cycle; each waits until the one before is
+     * queued. Each transaction releases its locks at its end, on success or failure.
+     */
+    private Map<Integer, Future<Void>> startCycle(LockOwner[] owners, Bytes[] keys, int closer,
+        AtomicLong closingCall, AtomicLong victimCaught) {
+        int n = owners.length - 1;
+        Map<Integer, Future<Void>> txns = new HashMap<>();
+        for (int step = 1; step <= n; step++) {
+            int i = (closer + step - 1) % n + 1;
+            LockOwner owner = owners[i];
+            Bytes wanted = keys[i % n + 1];
+            boolean closes = step == n;
+            txns.put(i, pool.submit(() -> {
+                if (closes) {
+                    closingCall.set(System.nanoTime());
+                }
+                try {
+                    table.acquire(owner, wanted, EXCLUSIVE, LONG);
+                } catch (KvException e) {
+                    victimCaught.set(System.nanoTime());
+                    table.releaseAll(owner);
+                    throw e;
+                }
+                table.releaseAll(owner);
+                return null;
+            }));
+            if (!closes) {
+                awaitWaits(step);
+            }
+        }
+        return txns;
     }
 
     private Future<Void> upgradeThenRelease(LockOwner owner) {
