@@ -1,0 +1,232 @@
+package io.concordkv.txn;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.KvStore;
+import io.concordkv.storage.ScanRange;
+import io.concordkv.storage.WriteBatch;
+import io.concordkv.txn.internal.CommitSequencer;
+import io.concordkv.txn.internal.ConditionalTxnRunner;
+import io.concordkv.txn.internal.HistoryCompactor;
+import io.concordkv.txn.internal.InteractiveTxn;
+import io.concordkv.txn.internal.MvccKeys;
+import io.concordkv.txn.internal.TxnContext;
+import io.concordkv.txn.internal.TxnCounters;
+import io.concordkv.txn.internal.TxnRegistry;
+import io.concordkv.txn.internal.VersionReader;
+import io.concordkv.txn.lock.StripedLockTable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded store with revisions and transactions: what a Java program (and later the server)
+ * uses. Every committed write (put, delete, conditional or interactive transaction) gets one
+ * revision from the {@link TimestampSource}; every key carries etcd's create revision, mod
+ * revision and version; reads are served at the latest or any retained revision; old versions
+ * are dropped by history compaction. Layout in the underlying {@link KvStore}:
+ * {@code io.concordkv.txn.internal.MvccKeys}. Thread-safe.
+ */
+public final class MvccStore implements AutoCloseable {
+    private static final int FORMAT = 1;
+
+    private final KvStore store;
+    private final MvccOptions options;
+    private final CommitSequencer sequencer;
+    private final VersionReader reader;
+    private final ConditionalTxnRunner conditional;
+    private final HistoryCompactor compactor;
+    private final StripedLockTable locks;
+    private final TxnRegistry registry = new TxnRegistry();
+    private final TxnCounters counters = new TxnCounters();
+    private final TxnContext txnContext;
+    private final MvccMaintenance maintenance;
+    private final AtomicLong compactions = new AtomicLong();
+    private final AtomicLong versionsCompacted = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MvccStore(KvStore store, MvccOptions options) {
+        this.store = store;
+        this.options = options;
+        TimestampSource timestamps = options.timestamps().get();
+        timestamps.advancePast(readMeta(MvccKeys.META_REVISION));
+        this.sequencer = new CommitSequencer(store, timestamps, readMeta(MvccKeys.META_COMPACTED));
+        this.reader = new VersionReader(store, sequencer);
+        this.conditional = new ConditionalTxnRunner(sequencer, reader, store.options().limits());
+        this.compactor = new HistoryCompactor(store, sequencer);
+        this.locks = new StripedLockTable(options.locks());
+        this.txnContext = new TxnContext(sequencer, reader, locks, store.options().limits(),
+            registry::remove, counters);
+        this.maintenance = new MvccMaintenance(this, options, registry);
+    }
+
+    /**
+     * Opens (or creates) the store in {@code dir}.
+     *
+     * @throws KvException as {@link KvStore#open}; {@code INVALID_ARGUMENT} when the directory
+     *     holds a plain (non-MVCC) store
+     */
+    public static MvccStore open(Path dir, MvccOptions options) {
+        KvStore store = KvStore.open(dir, options.store());
+        try {
+            checkFormat(store);
+            return new MvccStore(store, options);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void checkFormat(KvStore store) {
+        Optional<Bytes> format = store.get(MvccKeys.META_FORMAT);
+        if (format.isEmpty()) {
+            if (!store.scan(ScanRange.all().withLimit(1)).isEmpty()) {
+                throw new KvException(ErrorCode.INVALID_ARGUMENT, store.directory()
+                    + " holds a plain store, not an MVCC store");
+            }
+            store.write(WriteBatch.builder().put(MvccKeys.META_FORMAT, Bytes.wrap(new byte[] {FORMAT})).build());
+        } else if (format.get().byteAt(0) != FORMAT) {
+            throw new KvException(ErrorCode.UNSUPPORTED, "MVCC layout version " + format.get().byteAt(0)
+                + " is not supported (this build reads " + FORMAT + ")");
+        }
+    }
+
+    private long readMeta(Bytes key) {
+        return store.get(key).map(MvccKeys::decodeLong).orElse(0L);
+    }
+
+    /** The newest revision: every write up to it is visible. */
+    public long currentRevision() {
+        return sequencer.published();
+    }
+
+    /** Reads below this revision fail with {@code COMPACTED}. */
+    public long compactedRevision() {
+        return sequencer.compacted();
+    }
+
+    public Optional<KeyVersion> get(Bytes key) {
+        return reader.get(key, sequencer.published());
+    }
+
+    /**
+     * {@code key} as it was at {@code revision}.
+     *
+     * @throws KvException {@code COMPACTED} below the compacted revision, {@code FUTURE_REVISION}
+     *     above the current one
+     */
+    public Optional<KeyVersion> get(Bytes key, long revision) {
+        return reader.get(key, revision);
+    }
+
+    public RangeResult range(ScanRange range) {
+        return reader.range(range, sequencer.published());
+    }
+
+    /** The live keys of {@code range} at {@code revision}: one consistent snapshot across keys. */
+    public RangeResult range(ScanRange range, long revision) {
+        return reader.range(range, revision);
+    }
+
+    public WriteResult put(Bytes key, Bytes value) {
+        return put(key, value, 0);
+    }
+
+    public WriteResult put(Bytes key, Bytes value, long lease) {
+        ensureOpen();
+        store.options().limits().checkKey(key);
+        store.options().limits().checkValue(value);
+        return write(List.of(new CommitSequencer.Mutation(key, value, lease)));
+    }
+
+    /** Deletes {@code key}; a delete of an absent key changes nothing and uses no revision. */
+    public WriteResult delete(Bytes key) {
+        ensureOpen();
+        store.options().limits().checkKey(key);
+        return write(List.of(CommitSequencer.Mutation.delete(key)));
+    }
+
+    /** Deletes every key in {@code range} atomically, as one revision. */
+    public WriteResult deleteRange(ScanRange range) {
+        TxnResponse r = txn(new TxnRequest(List.of(), List.of(new TxnOp.DeleteRange(range, true)), List.of()));
+        return new WriteResult(r.revision(), ((TxnResponse.DeleteResponse) r.results().get(0)).previous());
+    }
+
+    private WriteResult write(List<CommitSequencer.Mutation> mutations) {
+        CommitSequencer.Outcome outcome = sequencer.commit(mutations, CommitSequencer.Validator.NONE);
+        return new WriteResult(outcome.revision(), outcome.previous().stream()
+            .map(v -> new KeyVersion(mutations.get(0).key(), v.value(), v.createRevision(), v.modRevision(),
+                v.version(), v.lease()))
+            .toList());
+    }
+
+    /** Runs a single-round conditional transaction (etcd's {@code Txn}) atomically. */
+    public TxnResponse txn(TxnRequest request) {
+        ensureOpen();
+        return conditional.run(request);
+    }
+
+    /** Begins an interactive transaction; see {@link Transaction}. */
+    public Transaction begin(TxnOptions txnOptions) {
+        ensureOpen();
+        InteractiveTxn txn = new InteractiveTxn(registry.nextId(), txnOptions, sequencer.published(),
+            System.nanoTime(), txnContext);
+        registry.add(txn);
+        counters.begun.increment();
+        return txn;
+    }
+
+    /**
+     * Drops the versions no read at or after {@code revision} needs. Open transactions that read
+     * older revisions keep theirs: the compaction then stops below the oldest of them (the report
+     * says where).
+     *
+     * @throws KvException {@code COMPACTED} if {@code revision} is already compacted,
+     *     {@code FUTURE_REVISION} if it is newer than the current revision
+     */
+    public CompactionReport compact(long revision) {
+        ensureOpen();
+        long target = Math.min(revision, registry.oldestPinned(revision));
+        if (target <= sequencer.compacted() && revision > sequencer.compacted()
+            && revision <= sequencer.published()) {
+            return new CompactionReport(revision, sequencer.compacted(), 0, 0);
+        }
+        HistoryCompactor.Result r = compactor.compact(target);
+        compactions.incrementAndGet();
+        versionsCompacted.addAndGet(r.versionsRemoved());
+        return new CompactionReport(revision, r.revision(), r.versionsRemoved(), r.tombstonesRemoved());
+    }
+
+    public MvccStats stats() {
+        return new MvccStats(sequencer.published(), sequencer.compacted(), registry.size(), counters.begun.sum(),
+            counters.commits.sum(), counters.rollbacks.sum(), counters.conflicts.sum(), counters.deadlocks.sum(),
+            counters.lockTimeouts.sum(), counters.timeouts.sum(), locks.stats().waits(), compactions.get(), versionsCompacted.get(),
+            store.stats());
+    }
+
+    /** The embedded store underneath (for snapshots, log compaction, statistics). */
+    public KvStore kvStore() {
+        return store;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new KvException(ErrorCode.CLOSED, "store is closed");
+        }
+    }
+
+    /** Rolls back open transactions, stops background work and closes the store. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        maintenance.close();
+        locks.close();
+        registry.rollbackAll();
+        store.close();
+    }
+}

@@ -1,0 +1,17 @@
+package io.concordkv.txn;
+
+/**
+ * Where commit timestamps (revisions) come from: a local counter for one store
+ * ({@link LocalTimestampSource}), a cluster-wide oracle later. The MVCC store calls
+ * {@link #next} only under its commit lock, so calls are never concurrent for one store.
+ */
+public interface TimestampSource {
+    /** A timestamp greater than every one returned before. */
+    long next();
+
+    /** The last timestamp returned (or passed to {@link #advancePast}); 0 at first. */
+    long last();
+
+    /** Makes every later {@link #next} greater than {@code timestamp}; used by recovery. */
+    void advancePast(long timestamp);
+}

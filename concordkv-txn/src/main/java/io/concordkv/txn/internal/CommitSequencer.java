@@ -1,0 +1,204 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.KvStore;
+import io.concordkv.storage.WriteBatch;
+import io.concordkv.storage.WriteTicket;
+import io.concordkv.txn.TimestampSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one ordered commit path of the MVCC store: every write gets its revision here, and
+ * revision order is log order is apply order.
+ *
+ * <p>Under the commit lock a commit is validated against the current state, given the next
+ * revision, turned into one store batch (the new latest version of each key, the replaced version
+ * moved to history, the last revision) and submitted to the store. The fsync (under the
+ * {@code always} policy) is awaited outside the lock, so commits still share fsyncs. Until its
+ * batch is applied, a commit's new versions are kept in an in-flight map that later commits
+ * validate against. A revision is published (becomes the read point of new readers) once its
+ * batch and every earlier one are applied, so readers at the published revision see whole
+ * commits only.
+ *
+ * <p>Thread-safe.
+ */
+public final class CommitSequencer {
+    /** One key's change: a put of {@code value}, or a delete when {@code value} is null. */
+    public record Mutation(Bytes key, Bytes value, long lease) {
+        public static Mutation put(Bytes key, Bytes value) {
+            return new Mutation(key, value, 0);
+        }
+
+        public static Mutation delete(Bytes key) {
+            return new Mutation(key, null, 0);
+        }
+
+        public boolean isDelete() {
+            return value == null;
+        }
+    }
+
+    /** Checks a commit against the current state under the commit lock; throws {@code CONFLICT} to refuse it. */
+    @FunctionalInterface
+    public interface Validator {
+        Validator NONE = state -> { };
+
+        void validate(CurrentState state);
+    }
+
+    /**
+     * The outcome of a commit.
+     *
+     * @param revision the new revision, or the current one when nothing changed
+     * @param previous the live versions replaced or deleted, in mutation order
+     */
+    public record Outcome(long revision, boolean changed, List<VersionRecord> previous) {
+    }
+
+    private final KvStore store;
+    private final TimestampSource timestamps;
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final Map<Bytes, VersionRecord> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong published = new AtomicLong();
+    private final CurrentState state;
+    private volatile long compacted;
+    private final HistoryQueue history;
+
+    public CommitSequencer(KvStore store, TimestampSource timestamps, long compactedRevision) {
+        this.store = store;
+        this.history = HistoryQueue.rebuild(store);
+        this.timestamps = timestamps;
+        this.published.set(timestamps.last());
+        this.compacted = compactedRevision;
+        this.state = new CurrentState(store, inFlight);
+    }
+
+    /** The newest revision whose commit, and every earlier one, is visible. */
+    public long published() {
+        return published.get();
+    }
+
+    /** Revisions at or below this have been compacted away (reads there fail with {@code COMPACTED}). */
+    public long compacted() {
+        return compacted;
+    }
+
+    /**
+     * Validates and commits {@code mutations} as one revision; waits until it is visible and as
+     * durable as the store's fsync policy promises. Deletes of absent keys change nothing; when
+     * nothing changes no revision is used.
+     */
+    public Outcome commit(List<Mutation> mutations, Validator validator) {
+        long revision;
+        WriteTicket ticket;
+        List<VersionRecord> previous = new ArrayList<>();
+        List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
+        commitLock.lock();
+        try {
+            validator.validate(state);
+            List<Mutation> effective = new ArrayList<>(mutations.size());
+            List<VersionRecord> olds = new ArrayList<>(mutations.size());
+            for (Mutation m : mutations) {
+                VersionRecord old = state.latest(m.key()).orElse(null);
+                boolean live = old != null && !old.tombstone();
+                if (m.isDelete() && !live) {
+                    continue;
+                }
+                effective.add(m);
+                olds.add(old);
+                if (live) {
+                    previous.add(old);
+                }
+            }
+            if (effective.isEmpty()) {
+                return new Outcome(published.get(), false, previous);
+            }
+            revision = timestamps.next();
+            WriteBatch.Builder batch = WriteBatch.builder();
+            List<HistoryQueue.Entry> droppable = new ArrayList<>();
+            for (int i = 0; i < effective.size(); i++) {
+                Mutation m = effective.get(i);
+                VersionRecord old = olds.get(i);
+                VersionRecord next = m.isDelete() ? VersionRecord.delete(revision, old)
+                    : VersionRecord.put(revision, m.value(), m.lease(), old);
+                if (old != null) {
+                    Bytes historyKey = MvccKeys.history(old.modRevision(), m.key());
+                    batch.put(historyKey, old.supersededBy(revision).encode());
+                    droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
+                }
+                if (m.isDelete()) {
+                    droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
+                }
+                batch.put(MvccKeys.latest(m.key()), next.encode());
+                written.add(Map.entry(m.key(), next));
+            }
+            batch.put(MvccKeys.META_REVISION, MvccKeys.encodeLong(revision));
+            ticket = store.submit(batch.build());
+            droppable.forEach(history::add);
+            if (ticket != WriteTicket.DONE) {
+                written.forEach(e -> inFlight.put(e.getKey(), e.getValue()));
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        try {
+            ticket.await();
+        } finally {
+            if (ticket != WriteTicket.DONE) {
+                written.forEach(e -> inFlight.remove(e.getKey(), e.getValue()));
+            }
+        }
+        published.accumulateAndGet(revision, Math::max);
+        return new Outcome(revision, true, previous);
+    }
+
+    /**
+     * Runs {@code task} under the commit lock, with no commit in flight: history compaction uses it
+     * to drop tombstones no commit is about to replace.
+     */
+    public <T> T exclusive(java.util.function.Function<CurrentState, T> task) {
+        commitLock.lock();
+        try {
+            return task.apply(state);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** What a compaction to {@code revision} may drop, taken off the queue. */
+    List<HistoryQueue.Entry> takeDroppable(long revision) {
+        return history.takeUpTo(revision);
+    }
+
+    /** Records a new compaction point; called by history compaction after the point is durable. */
+    void advanceCompacted(long revision) {
+        if (revision > compacted) {
+            compacted = revision;
+        }
+    }
+
+    /** Fails with {@code COMPACTED} or {@code FUTURE_REVISION} unless {@code revision} can be read. */
+    public void checkReadable(long revision) {
+        if (revision > published.get()) {
+            throw new KvException(ErrorCode.FUTURE_REVISION,
+                "revision " + revision + " is newer than the current revision " + published.get());
+        }
+        if (revision < compacted) {
+            throw new KvException(ErrorCode.COMPACTED,
+                "revision " + revision + " has been compacted (compacted revision " + compacted + ")");
+        }
+    }
+
+    /** A view of the newest versions, including commits submitted but not yet applied. */
+    public CurrentState state() {
+        return state;
+    }
+
+}

@@ -1,0 +1,57 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.storage.KeyValue;
+import io.concordkv.storage.KvStore;
+import io.concordkv.storage.ScanRange;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The newest version of each key: a commit that is submitted but not yet applied (kept by
+ * {@link CommitSequencer}) first, else the store. Meant for validation and commit building under
+ * the commit lock, where it is exact; elsewhere it is a moment's view.
+ */
+public final class CurrentState {
+    private final KvStore store;
+    private final Map<Bytes, VersionRecord> inFlight;
+
+    CurrentState(KvStore store, Map<Bytes, VersionRecord> inFlight) {
+        this.store = store;
+        this.inFlight = inFlight;
+    }
+
+    /** The newest version of {@code key}, a tombstone included. */
+    public Optional<VersionRecord> latest(Bytes key) {
+        if (!inFlight.isEmpty()) {
+            VersionRecord pending = inFlight.get(key);
+            if (pending != null) {
+                return Optional.of(pending);
+            }
+        }
+        return store.get(MvccKeys.latest(key)).map(VersionRecord::decode);
+    }
+
+    /** Mod revision of the newest version of {@code key} (a delete counts), 0 if it never existed. */
+    public long modRevision(Bytes key) {
+        return latest(key).map(VersionRecord::modRevision).orElse(0L);
+    }
+
+    /**
+     * Whether any key in {@code range} was written (put or deleted) after {@code revision}:
+     * a phantom check for range reads.
+     */
+    public boolean changedAfter(ScanRange range, long revision) {
+        for (Map.Entry<Bytes, VersionRecord> e : inFlight.entrySet()) {
+            if (range.contains(e.getKey()) && e.getValue().modRevision() > revision) {
+                return true;
+            }
+        }
+        for (KeyValue kv : store.scan(MvccKeys.latestRange(range.withLimit(0)))) {
+            if (VersionRecord.decode(kv.value()).modRevision() > revision) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,358 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.ScanRange;
+import io.concordkv.txn.ConcurrencyMode;
+import io.concordkv.txn.Isolation;
+import io.concordkv.txn.KeyVersion;
+import io.concordkv.txn.Transaction;
+import io.concordkv.txn.TxnOperation;
+import io.concordkv.txn.TxnOperation.Kind;
+import io.concordkv.txn.TxnOptions;
+import io.concordkv.txn.TxnState;
+import io.concordkv.txn.lock.LockMode;
+import io.concordkv.txn.lock.LockOwner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * An interactive transaction (see {@link Transaction} and {@code docs/transactions.md}).
+ *
+ * <p>Where reads are served: {@code READ_COMMITTED} at the published revision of the moment;
+ * {@code REPEATABLE_READ} and optimistic {@code SERIALIZABLE} at the start revision; pessimistic
+ * {@code SERIALIZABLE} at the published revision once a shared lock is held (two-phase locking).
+ * Writes are buffered and committed as one revision through the {@link CommitSequencer} with the
+ * validator of the isolation level. Operations run under {@code opLock}, which the timeout reaper
+ * only tries, so a transaction is used by one thread at a time and reaped only between operations
+ * (a reaped transaction blocked on a lock is woken through the lock table instead).
+ */
+public final class InteractiveTxn implements Transaction {
+    private final long id;
+    private final TxnOptions options;
+    private final long startRevision;
+    private final long deadlineNanos;
+    private final TxnContext ctx;
+    private final LockOwner owner;
+    private final ReentrantLock opLock = new ReentrantLock();
+    private final TreeMap<Bytes, CommitSequencer.Mutation> writes = new TreeMap<>();
+    private final ReadSet reads = new ReadSet();
+    private final List<TxnOperation> ops = new ArrayList<>();
+    /**
+     * Pessimistic {@code SERIALIZABLE} only: what each locked key read as, so that a re-read is
+     * repeatable even if a non-transactional write (which takes no lock) changed the key since;
+     * commit then fails validation instead.
+     */
+    private final java.util.Map<Bytes, Optional<KeyVersion>> lockedReads;
+    private volatile TxnState state = TxnState.ACTIVE;
+    private volatile KvException abortReason;
+
+    public InteractiveTxn(long id, TxnOptions options, long startRevision, long nowNanos, TxnContext ctx) {
+        this.id = id;
+        this.options = options;
+        this.startRevision = startRevision;
+        this.deadlineNanos = nowNanos + options.timeout().toNanos();
+        this.ctx = ctx;
+        this.owner = new LockOwner(id);
+        this.lockedReads = options.mode() == ConcurrencyMode.PESSIMISTIC
+            && options.isolation() == Isolation.SERIALIZABLE ? new java.util.HashMap<>() : null;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public long startRevision() {
+        return startRevision;
+    }
+
+    @Override
+    public TxnOptions options() {
+        return options;
+    }
+
+    @Override
+    public TxnState state() {
+        return state;
+    }
+
+    /** The revision below which this transaction may still read history, or {@code Long.MAX_VALUE} if none. */
+    public long pinnedRevision() {
+        return snapshotReads() && state == TxnState.ACTIVE ? startRevision : Long.MAX_VALUE;
+    }
+
+    private boolean snapshotReads() {
+        return options.isolation() == Isolation.REPEATABLE_READ
+            || options.isolation() == Isolation.SERIALIZABLE && options.mode() == ConcurrencyMode.OPTIMISTIC;
+    }
+
+    private boolean pessimistic() {
+        return options.mode() == ConcurrencyMode.PESSIMISTIC;
+    }
+
+    @Override
+    public Optional<KeyVersion> get(Bytes key) {
+        return run(() -> read(key, Kind.GET));
+    }
+
+    @Override
+    public Optional<KeyVersion> getForUpdate(Bytes key) {
+        return run(() -> {
+            checkWritable();
+            return read(key, Kind.GET_FOR_UPDATE);
+        });
+    }
+
+    private Optional<KeyVersion> read(Bytes key, Kind kind) {
+        ctx.limits().checkKey(key);
+        CommitSequencer.Mutation own = writes.get(key);
+        if (own != null) {
+            Optional<KeyVersion> mine = own.isDelete() ? Optional.empty()
+                : Optional.of(new KeyVersion(key, own.value(), 0, 0, 0, own.lease()));
+            ops.add(new TxnOperation(kind, key, Optional.empty(), Optional.empty(), mine.stream().toList(), 0));
+            return mine;
+        }
+        boolean forUpdate = kind == Kind.GET_FOR_UPDATE;
+        if (pessimistic() && (forUpdate || options.isolation() == Isolation.SERIALIZABLE)) {
+            lock(key, forUpdate ? LockMode.EXCLUSIVE : LockMode.SHARED);
+        }
+        long at = readRevision();
+        if (forUpdate && pessimistic() && options.isolation() == Isolation.REPEATABLE_READ) {
+            checkUnchangedSinceStart(key);
+        }
+        Optional<KeyVersion> found = lockedReads == null ? ctx.reader().get(key, at)
+            : lockedReads.computeIfAbsent(key, k -> ctx.reader().get(k, at));
+        if (forUpdate && !pessimistic()) {
+            reads.forUpdate(key, at);
+        } else if (options.isolation() == Isolation.SERIALIZABLE) {
+            reads.point(key, at);
+        }
+        ops.add(new TxnOperation(kind, key, Optional.empty(), Optional.empty(), found.stream().toList(), at));
+        return found;
+    }
+
+    @Override
+    public List<KeyVersion> range(ScanRange range) {
+        return run(() -> {
+            long at = readRevision();
+            boolean ownWritesInRange = OwnWrites.anyIn(writes, range);
+            List<KeyVersion> stored = ctx.reader().range(ownWritesInRange ? range.withLimit(0) : range, at).kvs();
+            if (pessimistic() && options.isolation() == Isolation.SERIALIZABLE) {
+                for (KeyVersion kv : stored) {
+                    lock(kv.key(), LockMode.SHARED);
+                }
+            }
+            if (options.isolation() == Isolation.SERIALIZABLE) {
+                reads.range(range, at);
+            }
+            List<KeyVersion> result = ownWritesInRange ? OwnWrites.merge(stored, writes, range) : stored;
+            ops.add(new TxnOperation(Kind.RANGE, range.start(), range.end(), Optional.empty(), result, at));
+            return result;
+        });
+    }
+
+    @Override
+    public void put(Bytes key, Bytes value) {
+        run(() -> {
+            ctx.limits().checkKey(key);
+            ctx.limits().checkValue(value);
+            write(key, CommitSequencer.Mutation.put(key, value));
+            ops.add(new TxnOperation(Kind.PUT, key, Optional.empty(), Optional.of(value), List.of(), 0));
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(Bytes key) {
+        run(() -> {
+            ctx.limits().checkKey(key);
+            write(key, CommitSequencer.Mutation.delete(key));
+            ops.add(new TxnOperation(Kind.DELETE, key, Optional.empty(), Optional.empty(), List.of(), 0));
+            return null;
+        });
+    }
+
+    private void write(Bytes key, CommitSequencer.Mutation m) {
+        checkWritable();
+        if (pessimistic()) {
+            lock(key, LockMode.EXCLUSIVE);
+            if (options.isolation() == Isolation.REPEATABLE_READ) {
+                checkUnchangedSinceStart(key);
+            }
+        }
+        writes.put(key, m);
+    }
+
+    @Override
+    public long commit() {
+        return run(() -> {
+            long revision;
+            if (writes.isEmpty()) {
+                // a snapshot reader is serializable at its start revision; a locking reader read at
+                // several revisions and must check nothing it read changed (a non-transactional write)
+                if (lockedReads != null && !reads.isEmpty()) {
+                    ctx.sequencer().commit(List.of(), validator());
+                }
+                revision = snapshotReads() ? startRevision : ctx.sequencer().published();
+            } else {
+                revision = ctx.sequencer().commit(new ArrayList<>(writes.values()), validator()).revision();
+            }
+            end(TxnState.COMMITTED);
+            ctx.counters().commits.increment();
+            return revision;
+        });
+    }
+
+    private CommitSequencer.Validator validator() {
+        boolean firstCommitterWins = options.isolation() == Isolation.REPEATABLE_READ
+            || options.isolation() == Isolation.SERIALIZABLE && !pessimistic();
+        return reads.validator(writes.keySet(), firstCommitterWins ? startRevision : 0,
+            options.isolation() == Isolation.SERIALIZABLE);
+    }
+
+    @Override
+    public void rollback() {
+        opLock.lock();
+        try {
+            if (state == TxnState.ACTIVE) {
+                end(TxnState.ROLLED_BACK);
+                ctx.counters().rollbacks.increment();
+            }
+        } finally {
+            opLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        rollback();
+    }
+
+    @Override
+    public List<TxnOperation> operations() {
+        opLock.lock();
+        try {
+            return List.copyOf(ops);
+        } finally {
+            opLock.unlock();
+        }
+    }
+
+    /**
+     * Called by the reaper once the deadline has passed: rolls the transaction back now if no
+     * operation is running, else wakes the operation from any lock wait so that it ends it.
+     */
+    public void expire(long nowNanos) {
+        if (state != TxnState.ACTIVE || nowNanos - deadlineNanos < 0) {
+            return;
+        }
+        KvException reason = timeoutError();
+        if (opLock.tryLock()) {
+            try {
+                if (state == TxnState.ACTIVE) {
+                    abort(reason);
+                }
+            } finally {
+                opLock.unlock();
+            }
+        } else if (ctx.locks() != null) {
+            ctx.locks().abort(owner, reason);
+        }
+    }
+
+    private <T> T run(Supplier<T> op) {
+        opLock.lock();
+        try {
+            checkActive();
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                KvException timeout = timeoutError();
+                abort(timeout);
+                throw timeout;
+            }
+            return op.get();
+        } catch (KvException e) {
+            if (state == TxnState.ACTIVE && endsTransaction(e.code())) {
+                abort(e);
+            }
+            throw e;
+        } finally {
+            opLock.unlock();
+        }
+    }
+
+    private static boolean endsTransaction(ErrorCode code) {
+        return code.retryable() || code == ErrorCode.TXN_TIMEOUT || code == ErrorCode.IO_ERROR
+            || code == ErrorCode.CLOSED || code == ErrorCode.COMPACTED;
+    }
+
+    private void checkActive() {
+        if (state == TxnState.ACTIVE) {
+            return;
+        }
+        KvException reason = abortReason;
+        if (reason != null && reason.code() == ErrorCode.TXN_TIMEOUT) {
+            throw new KvException(ErrorCode.TXN_TIMEOUT, "transaction " + id + " timed out and was rolled back");
+        }
+        throw new KvException(ErrorCode.TXN_NOT_ACTIVE, "transaction " + id + " is " + state
+            + (reason == null ? "" : " (" + reason.getMessage() + ")"));
+    }
+
+    private void checkWritable() {
+        if (options.readOnly()) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "transaction " + id + " is read-only");
+        }
+    }
+
+    private long readRevision() {
+        return snapshotReads() ? startRevision : ctx.sequencer().published();
+    }
+
+    private void checkUnchangedSinceStart(Bytes key) {
+        long mod = ctx.sequencer().state().modRevision(key);
+        if (mod > startRevision) {
+            throw new KvException(ErrorCode.CONFLICT, "key " + key + " was changed at revision " + mod
+                + " after transaction " + id + " started at " + startRevision + "; retry the transaction");
+        }
+    }
+
+    private void lock(Bytes key, LockMode mode) {
+        long remaining = deadlineNanos - System.nanoTime();
+        Duration wait = Duration.ofNanos(Math.max(0, Math.min(options.lockWaitTimeout().toNanos(), remaining)));
+        try {
+            ctx.locks().acquire(owner, key, mode, wait);
+        } catch (KvException e) {
+            if (e.code() == ErrorCode.LOCK_TIMEOUT && System.nanoTime() - deadlineNanos >= 0) {
+                throw timeoutError();
+            }
+            throw e;
+        }
+    }
+
+    private KvException timeoutError() {
+        return new KvException(ErrorCode.TXN_TIMEOUT, "transaction " + id + " ran past its timeout of "
+            + options.timeout() + " and was rolled back");
+    }
+
+    private void abort(KvException reason) {
+        abortReason = reason;
+        ctx.counters().aborted(reason.code());
+        end(TxnState.ABORTED);
+    }
+
+    private void end(TxnState finalState) {
+        state = finalState;
+        writes.clear();
+        if (ctx.locks() != null && pessimistic()) {
+            ctx.locks().releaseAll(owner);
+        }
+        ctx.onEnd().accept(this);
+    }
+}

@@ -1,0 +1,102 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.storage.ScanRange;
+
+/**
+ * How the MVCC layer lays out its data in the key space of the embedded store.
+ *
+ * <pre>
+ *   'k' userKey             the key's latest version (a {@link VersionRecord}; a tombstone once deleted)
+ *   'h' be64(rev) userKey   an older version of userKey whose mod revision is rev
+ *   'm' name                metadata: "rev" (last revision, be64), "compact" (compacted revision, be64),
+ *                           "format" (layout version, one byte)
+ * </pre>
+ *
+ * A history key is unique because the revision has a fixed width; history sorts by revision, so
+ * compaction and change feeds scan it in revision order on ordered engines. Stateless.
+ */
+public final class MvccKeys {
+    static final byte LATEST = 'k';
+    static final byte HISTORY = 'h';
+    static final byte META = 'm';
+    public static final Bytes META_REVISION = meta("rev");
+    public static final Bytes META_COMPACTED = meta("compact");
+    public static final Bytes META_FORMAT = meta("format");
+
+    private MvccKeys() {
+    }
+
+    public static Bytes latest(Bytes userKey) {
+        byte[] out = new byte[userKey.length() + 1];
+        out[0] = LATEST;
+        System.arraycopy(userKey.unsafeArray(), 0, out, 1, userKey.length());
+        return Bytes.wrap(out);
+    }
+
+    public static Bytes history(long revision, Bytes userKey) {
+        byte[] out = new byte[userKey.length() + 9];
+        out[0] = HISTORY;
+        putLong(out, 1, revision);
+        System.arraycopy(userKey.unsafeArray(), 0, out, 9, userKey.length());
+        return Bytes.wrap(out);
+    }
+
+    /** The user key of a latest-version key. */
+    public static Bytes userKeyOfLatest(Bytes storeKey) {
+        return Bytes.copyOf(storeKey.unsafeArray(), 1, storeKey.length() - 1);
+    }
+
+    /** The user key of a history key. */
+    public static Bytes userKeyOfHistory(Bytes storeKey) {
+        return Bytes.copyOf(storeKey.unsafeArray(), 9, storeKey.length() - 9);
+    }
+
+    /** The latest-version keys whose user keys lie in {@code range} (same limit and direction). */
+    public static ScanRange latestRange(ScanRange range) {
+        Bytes start = latest(range.start());
+        Bytes end = range.end().map(MvccKeys::latest).orElse(Bytes.wrap(new byte[] {LATEST + 1}));
+        ScanRange mapped = ScanRange.between(start, end).withLimit(range.limit());
+        return range.isReverse() ? mapped.reversed() : mapped;
+    }
+
+    /** History keys of versions with mod revision in {@code [fromRevision, toRevision)}. */
+    public static ScanRange historyRange(long fromRevision, long toRevision) {
+        byte[] from = new byte[9];
+        from[0] = HISTORY;
+        putLong(from, 1, fromRevision);
+        byte[] to = new byte[9];
+        to[0] = HISTORY;
+        putLong(to, 1, toRevision);
+        return ScanRange.between(Bytes.wrap(from), Bytes.wrap(to));
+    }
+
+    public static Bytes encodeLong(long v) {
+        byte[] out = new byte[8];
+        putLong(out, 0, v);
+        return Bytes.wrap(out);
+    }
+
+    public static long decodeLong(Bytes b) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b.byteAt(i) & 0xFF);
+        }
+        return v;
+    }
+
+    private static Bytes meta(String name) {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[n.length + 1];
+        out[0] = META;
+        System.arraycopy(n, 0, out, 1, n.length);
+        return Bytes.wrap(out);
+    }
+
+    private static void putLong(byte[] out, int pos, long v) {
+        for (int i = 7; i >= 0; i--) {
+            out[pos + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+}

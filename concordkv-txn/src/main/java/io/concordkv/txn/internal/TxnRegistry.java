@@ -1,0 +1,54 @@
+package io.concordkv.txn.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The open interactive transactions of one store: their ids (in begin order, so a higher id is a
+ * younger transaction), the oldest revision any of them still reads (history compaction keeps
+ * it), and the reaping of those past their timeout. Thread-safe.
+ */
+public final class TxnRegistry {
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, InteractiveTxn> active = new ConcurrentHashMap<>();
+
+    public long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    public void add(InteractiveTxn txn) {
+        active.put(txn.id(), txn);
+    }
+
+    public void remove(InteractiveTxn txn) {
+        active.remove(txn.id());
+    }
+
+    public int size() {
+        return active.size();
+    }
+
+    /** The oldest revision an open transaction reads at, or {@code ceiling} if none reads below it. */
+    public long oldestPinned(long ceiling) {
+        long min = ceiling;
+        for (InteractiveTxn txn : active.values()) {
+            min = Math.min(min, txn.pinnedRevision());
+        }
+        return min;
+    }
+
+    /** Rolls back (or wakes, if busy) every transaction past its deadline. */
+    public void reap(long nowNanos) {
+        for (InteractiveTxn txn : active.values()) {
+            txn.expire(nowNanos);
+        }
+    }
+
+    /** Rolls back every open transaction (store closing). */
+    public void rollbackAll() {
+        for (InteractiveTxn txn : active.values()) {
+            txn.rollback();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.concordkv.txn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.FsyncPolicy;
+import io.concordkv.storage.KvStore;
+import io.concordkv.storage.ScanRange;
+import io.concordkv.storage.StoreOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MvccStoreTest {
+    @TempDir
+    Path dir;
+
+    static Bytes b(String s) {
+        return Bytes.utf8(s);
+    }
+
+    static MvccOptions options(String engine) {
+        return MvccOptions.defaults(StoreOptions.defaults(engine).withFsync(FsyncPolicy.NEVER)).withRetainRevisions(0);
+    }
+
+    private static List<String> keys(RangeResult r) {
+        return r.kvs().stream().map(kv -> kv.key().toUtf8()).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    void everyWriteGetsTheNextRevisionAndKeysCarryEtcdMetadata(String engine) {
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            assertThat(store.currentRevision()).isZero();
+            assertThat(store.put(b("a"), b("1")).revision()).isEqualTo(1);
+            assertThat(store.put(b("b"), b("1")).revision()).isEqualTo(2);
+            WriteResult second = store.put(b("a"), b("2"));
+            assertThat(second.revision()).isEqualTo(3);
+            assertThat(second.previous()).singleElement().satisfies(p -> assertThat(p.value()).isEqualTo(b("1")));
+            assertThat(store.get(b("a"))).contains(new KeyVersion(b("a"), b("2"), 1, 3, 2, 0));
+            assertThat(store.delete(b("a")).revision()).isEqualTo(4);
+            assertThat(store.get(b("a"))).isEmpty();
+            assertThat(store.delete(b("a")).revision()).as("a delete of an absent key uses no revision").isEqualTo(4);
+            assertThat(store.put(b("a"), b("3")).revision()).isEqualTo(5);
+            assertThat(store.get(b("a"))).as("recreated: new create revision, version 1")
+                .contains(new KeyVersion(b("a"), b("3"), 5, 5, 1, 0));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    void readsAtOlderRevisionsSeeThatMomentAcrossKeys(String engine) {
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            store.put(b("a"), b("a1"));          // 1
+            store.put(b("b"), b("b1"));          // 2
+            store.put(b("a"), b("a2"));          // 3
+            store.delete(b("b"));                // 4
+            store.put(b("c"), b("c1"));          // 5
+            assertThat(store.get(b("a"), 2).map(KeyVersion::value)).contains(b("a1"));
+            assertThat(store.get(b("a"), 3).map(KeyVersion::value)).contains(b("a2"));
+            assertThat(store.get(b("b"), 3).map(KeyVersion::value)).contains(b("b1"));
+            assertThat(store.get(b("b"), 4)).isEmpty();
+            assertThat(store.get(b("c"), 4)).isEmpty();
+            assertThat(keys(store.range(ScanRange.all(), 2))).containsExactly("a", "b");
+            assertThat(store.range(ScanRange.all(), 3).kvs()).extracting(KeyVersion::value)
+                .containsExactly(b("a2"), b("b1"));
+            assertThat(keys(store.range(ScanRange.all(), 5))).containsExactly("a", "c");
+            assertThat(keys(store.range(ScanRange.all().reversed(), 3))).containsExactly("b", "a");
+            RangeResult limited = store.range(ScanRange.all().withLimit(1), 3);
+            assertThat(keys(limited)).containsExactly("a");
+            assertThat(limited.more()).isTrue();
+            assertThatThrownBy(() -> store.get(b("a"), 6)).isInstanceOf(KvException.class)
+                .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.FUTURE_REVISION);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rbtree", "hash"})
+    void rangesSkipDeletedKeysAcrossPages(String engine) {
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            for (int i = 0; i < 300; i++) {
+                store.put(b(String.format("k%03d", i)), b("v"));
+            }
+            for (int i = 0; i < 290; i++) {
+                store.delete(b(String.format("k%03d", i)));
+            }
+            RangeResult r = store.range(ScanRange.prefix(b("k")).withLimit(5));
+            assertThat(keys(r)).containsExactly("k290", "k291", "k292", "k293", "k294");
+            assertThat(r.more()).isTrue();
+            assertThat(keys(store.range(ScanRange.prefix(b("k")).reversed().withLimit(2))))
+                .containsExactly("k299", "k298");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    void compactionDropsOldVersionsAndRefusesReadsBelowIt(String engine) {
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            store.put(b("a"), b("1"));   // 1
+            store.put(b("a"), b("2"));   // 2
+            store.put(b("b"), b("1"));   // 3
+            store.delete(b("b"));        // 4
+            store.put(b("a"), b("3"));   // 5
+            CompactionReport report = store.compact(4);
+            assertThat(report.revision()).isEqualTo(4);
+            assertThat(report.versionsRemoved()).as("a@1 and b@3 (replaced at or before 4)").isEqualTo(2);
+            assertThat(report.tombstonesRemoved()).isEqualTo(1);
+            assertThat(store.get(b("a"), 4).map(KeyVersion::value)).contains(b("2"));
+            assertThat(store.get(b("a"), 5).map(KeyVersion::value)).contains(b("3"));
+            assertThat(store.get(b("b"), 4)).isEmpty();
+            assertThatThrownBy(() -> store.get(b("a"), 3)).isInstanceOf(KvException.class)
+                .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.COMPACTED);
+            assertThatThrownBy(() -> store.compact(4)).extracting(e -> ((KvException) e).code())
+                .isEqualTo(ErrorCode.COMPACTED);
+            assertThatThrownBy(() -> store.compact(9)).extracting(e -> ((KvException) e).code())
+                .isEqualTo(ErrorCode.FUTURE_REVISION);
+            store.put(b("b"), b("again"));
+            assertThat(store.get(b("b"))).contains(new KeyVersion(b("b"), b("again"), 6, 6, 1, 0));
+        }
+    }
+
+    @Test
+    void compactionKeepsWhatAnOpenSnapshotTransactionReads() {
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            store.put(b("a"), b("1"));
+            Transaction reader = store.begin(TxnOptions.of(Isolation.REPEATABLE_READ, ConcurrencyMode.OPTIMISTIC)
+                .withReadOnly(true));
+            store.put(b("a"), b("2"));
+            store.put(b("a"), b("3"));
+            CompactionReport report = store.compact(3);
+            assertThat(report.revision()).as("stopped at the reader's start revision").isEqualTo(1);
+            assertThat(reader.get(b("a")).map(KeyVersion::value)).contains(b("1"));
+            reader.commit();
+            assertThat(store.compact(3).revision()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void automaticCompactionKeepsTheConfiguredNumberOfRevisions() {
+        MvccOptions opts = options("hash").withRetainRevisions(10).withMaintenanceInterval(Duration.ofMillis(5));
+        try (MvccStore store = MvccStore.open(dir, opts)) {
+            for (int i = 0; i < 100; i++) {
+                store.put(b("k"), b("v" + i));
+            }
+            // it may run during the puts too; it stops once at most 10 + 1 revisions are beyond the point
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() >= 89);
+            long point = store.compactedRevision();
+            assertThat(point).isLessThanOrEqualTo(90);
+            assertThat(store.get(b("k"), point).map(KeyVersion::value)).contains(b("v" + (point - 1)));
+            assertThat(store.stats().versionsCompacted()).as("one replaced version per revision below the point")
+                .isEqualTo(point - 1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    void revisionsHistoryAndCompactionPointSurviveReopen(String engine) {
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            store.put(b("a"), b("1"));
+            store.put(b("a"), b("2"));
+            store.put(b("a"), b("3"));
+            store.compact(2);
+            store.delete(b("a"));
+        }
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            assertThat(store.currentRevision()).isEqualTo(4);
+            assertThat(store.compactedRevision()).isEqualTo(2);
+            assertThat(store.get(b("a"), 3).map(KeyVersion::value)).contains(b("3"));
+            assertThat(store.get(b("a"), 2).map(KeyVersion::value)).contains(b("2"));
+            assertThat(store.get(b("a"))).isEmpty();
+            assertThat(store.put(b("a"), b("4")).revision()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aPlainStoreIsNotOpenedAsAnMvccStore() {
+        try (KvStore plain = KvStore.open(dir, StoreOptions.defaults("rbtree"))) {
+            plain.put(b("x"), b("y"));
+        }
+        assertThatThrownBy(() -> MvccStore.open(dir, options("rbtree"))).isInstanceOf(KvException.class)
+            .hasMessageContaining("plain store");
+    }
+
+    @Test
+    void conditionalTransactionsCompareThenWriteAtomically() {
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            store.put(b("a"), b("1"));
+            TxnRequest cas = new TxnRequest(List.of(Compare.value(b("a"), Compare.Op.EQUAL, b("1"))),
+                List.of(new TxnOp.Put(b("a"), b("2"), 0, true), new TxnOp.Range(ScanRange.prefix(b("a")))),
+                List.of(new TxnOp.Range(ScanRange.prefix(b("a")))));
+            TxnResponse first = store.txn(cas);
+            assertThat(first.succeeded()).isTrue();
+            assertThat(first.revision()).isEqualTo(2);
+            assertThat(((TxnResponse.PutResponse) first.results().get(0)).previous().map(KeyVersion::value))
+                .contains(b("1"));
+            assertThat(((TxnResponse.RangeResponse) first.results().get(1)).range().kvs())
+                .as("a read after a put in the same branch sees it").extracting(KeyVersion::value)
+                .containsExactly(b("2"));
+            TxnResponse second = store.txn(cas);
+            assertThat(second.succeeded()).isFalse();
+            assertThat(second.revision()).isEqualTo(2);
+            assertThat(store.txn(new TxnRequest(List.of(Compare.version(b("a"), Compare.Op.EQUAL, 2),
+                Compare.createRevision(b("a"), Compare.Op.EQUAL, 1), Compare.modRevision(b("a"), Compare.Op.LESS, 3),
+                Compare.version(b("absent"), Compare.Op.EQUAL, 0)), List.of(), List.of())).succeeded()).isTrue();
+        }
+    }
+
+    @Test
+    void deleteRangeRemovesEveryKeyInOneRevision() {
+        try (MvccStore store = MvccStore.open(dir, options("array"))) {
+            store.put(b("p/1"), b("1"));
+            store.put(b("p/2"), b("2"));
+            store.put(b("q"), b("3"));
+            WriteResult r = store.deleteRange(ScanRange.prefix(b("p/")));
+            assertThat(r.revision()).isEqualTo(4);
+            assertThat(r.previous()).hasSize(2);
+            assertThat(keys(store.range(ScanRange.all()))).containsExactly("q");
+            assertThat(keys(store.range(ScanRange.all(), 3))).containsExactly("p/1", "p/2", "q");
+        }
+    }
+
+    @Test
+    void oversizedWritesAreRefusedAndChangeNothing() {
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            Bytes huge = Bytes.wrap(new byte[9 * 1024 * 1024]);
+            assertThatThrownBy(() -> store.put(b("k"), huge)).extracting(e -> ((KvException) e).code())
+                .isEqualTo(ErrorCode.VALUE_TOO_LARGE);
+            assertThat(store.currentRevision()).isZero();
+            assertThat(store.get(b("k"))).isEqualTo(Optional.empty());
+        }
+    }
+}
