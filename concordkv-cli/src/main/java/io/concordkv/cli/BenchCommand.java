@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure ConcordKV.",
     subcommands = {BenchEngineCommand.class, BenchJmhCommand.class, BenchStoreCommands.Store.class,
-        BenchStoreCommands.Recovery.class, BenchStoreCommands.Compaction.class})
+        BenchStoreCommands.Recovery.class, BenchStoreCommands.Compaction.class, BenchTxnCommands.Bank.class,
+        BenchTxnCommands.Txn.class})
 final class BenchCommand {
 }

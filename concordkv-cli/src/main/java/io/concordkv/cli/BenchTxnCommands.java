@@ -1,0 +1,102 @@
+package io.concordkv.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.concordkv.bench.BankWorkload;
+import io.concordkv.bench.TxnLoad;
+import io.concordkv.storage.FsyncPolicy;
+import io.concordkv.txn.ConcurrencyMode;
+import io.concordkv.txn.Isolation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code concordkv bench bank|txn}: measurements of the transaction layer. */
+final class BenchTxnCommands {
+    private BenchTxnCommands() {
+    }
+
+    /** Options both commands share. */
+    abstract static class TxnOptionsMixin {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--engine", defaultValue = "rbtree", description = "engine (default: ${DEFAULT-VALUE})")
+        String engine;
+        @Option(names = "--fsync", defaultValue = "batch", description = "always, batch or never (default: ${DEFAULT-VALUE})")
+        String fsync;
+        @Option(names = "--isolation", defaultValue = "SERIALIZABLE",
+            description = "READ_COMMITTED, REPEATABLE_READ or SERIALIZABLE (default: ${DEFAULT-VALUE})")
+        String isolation;
+        @Option(names = "--mode", defaultValue = "optimistic", description = "optimistic or pessimistic (default: ${DEFAULT-VALUE})")
+        String mode;
+        @Option(names = "--threads", defaultValue = "2", description = "client threads (default: ${DEFAULT-VALUE})")
+        int threads;
+        @Option(names = "--seconds", defaultValue = "5", description = "duration (default: ${DEFAULT-VALUE})")
+        double seconds;
+        @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
+        long seed;
+        @Option(names = "--dir", description = "parent of the temporary store directory (default: the system's)")
+        Path dir;
+
+        <E extends Enum<E>> E parse(Class<E> type, String name, String text) {
+            try {
+                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "unknown " + name + " '" + text + "'");
+            }
+        }
+
+        Duration duration() {
+            if (threads < 1 || threads > 1024 || seconds <= 0 || seconds > 3600) {
+                throw new ParameterException(spec.commandLine(), "need --threads 1..1024 and --seconds in (0, 3600]");
+            }
+            return Duration.ofMillis(Math.round(seconds * 1000));
+        }
+
+        void print(Map<String, Object> row) throws Exception {
+            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(row));
+            spec.commandLine().getOut().flush();
+        }
+    }
+
+    @Command(name = "bank", mixinStandardHelpOptions = true,
+        description = "The bank workload: concurrent transfers and joint-account withdrawals; prints one JSON line "
+            + "with commits, aborts, commits_per_sec and invariant_ok.")
+    static final class Bank extends TxnOptionsMixin implements Callable<Integer> {
+        @Option(names = "--accounts", defaultValue = "100", description = "accounts, an even number (default: ${DEFAULT-VALUE})")
+        int accounts;
+
+        @Override
+        public Integer call() throws Exception {
+            if (accounts < 2 || accounts % 2 != 0) {
+                throw new ParameterException(spec.commandLine(), "--accounts must be an even number >= 2");
+            }
+            Map<String, Object> row = BankWorkload.run(new BankWorkload.Config(engine,
+                parse(FsyncPolicy.class, "fsync policy", fsync), parse(Isolation.class, "isolation", isolation),
+                parse(ConcurrencyMode.class, "mode", mode), accounts, threads, duration(), seed), dir);
+            print(row);
+            return Boolean.TRUE.equals(row.get("invariant_ok")) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "txn", mixinStandardHelpOptions = true,
+        description = "Single-key uncontended transactions (get, put, commit); prints one JSON line.")
+    static final class Txn extends TxnOptionsMixin implements Callable<Integer> {
+        @Option(names = "--keys", defaultValue = "100000", description = "key space (default: ${DEFAULT-VALUE})")
+        int keys;
+
+        @Override
+        public Integer call() throws Exception {
+            print(TxnLoad.run(engine, parse(FsyncPolicy.class, "fsync policy", fsync),
+                parse(Isolation.class, "isolation", isolation), parse(ConcurrencyMode.class, "mode", mode), threads,
+                Math.max(1, keys), duration(), seed, dir));
+            return 0;
+        }
+    }
+}
