@@ -84,6 +84,72 @@ public final class WalCodec {
         }
     }
 
+    /** Receives the ops of an encoded batch, keys only (values are skipped, not copied). */
+    @FunctionalInterface
+    public interface KeyVisitor {
+        void op(int index, boolean put, Bytes key);
+    }
+
+    /**
+     * Visits every op of a payload written by {@link #encode}, copying keys only: log compaction
+     * reads every record and needs no values.
+     *
+     * @throws KvException {@code CORRUPTION} when the payload is malformed
+     */
+    public static void forEachKey(byte[] payload, KeyVisitor visitor) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            int count = in.getInt();
+            if (count < 0 || count > payload.length) {
+                throw new KvException(ErrorCode.CORRUPTION, "bad op count " + count + " in log record");
+            }
+            for (int i = 0; i < count; i++) {
+                byte kind = in.get();
+                if (kind != PUT && kind != DELETE) {
+                    throw new KvException(ErrorCode.CORRUPTION, "bad op kind " + kind + " in log record");
+                }
+                Bytes key = readBytes(in);
+                if (kind == PUT) {
+                    skipBytes(in);
+                }
+                visitor.op(i, kind == PUT, key);
+            }
+        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new KvException(ErrorCode.CORRUPTION, "truncated write batch in log record", e);
+        }
+    }
+
+    /** The payload with only the ops whose {@code keep} flag is set, copied as they are. */
+    public static byte[] retain(byte[] payload, boolean[] keep) {
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        int count = in.getInt();
+        ByteBuffer out = ByteBuffer.allocate(payload.length);
+        int kept = 0;
+        out.putInt(0);
+        for (int i = 0; i < count; i++) {
+            int start = in.position();
+            byte kind = in.get();
+            skipBytes(in);
+            if (kind == PUT) {
+                skipBytes(in);
+            }
+            if (keep[i]) {
+                out.put(payload, start, in.position() - start);
+                kept++;
+            }
+        }
+        out.putInt(0, kept);
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static void skipBytes(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new KvException(ErrorCode.CORRUPTION, "bad length " + length + " in log record");
+        }
+        in.position(in.position() + length);
+    }
+
     private static Bytes readBytes(ByteBuffer in) {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {

@@ -1,0 +1,54 @@
+package io.concordkv.storage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.storage.WriteBatch;
+import io.concordkv.storage.log.LogRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LogCompactorTest {
+    private static Bytes b(String s) {
+        return Bytes.utf8(s);
+    }
+
+    private static LogRecord record(long index, WriteBatch batch) {
+        return new LogRecord(index, WalCodec.BATCH, WalCodec.encode(batch));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void keepsOnlyEachKeysLastOperation(boolean dropTombstones) {
+        LogRecord first = record(1, WriteBatch.builder().put(b("a"), b("a1")).put(b("b"), b("b1")).build());
+        LogRecord second = record(2, WriteBatch.builder().put(b("a"), b("a2")).delete(b("c")).build());
+        LogRecord third = record(3, WriteBatch.builder().put(b("d"), b("d1")).build());
+        LogRecord superseded = record(4, WriteBatch.builder().put(b("b"), b("b2")).build());
+        LogCompactor compactor = new LogCompactor(dropTombstones);
+        List.of(first, second, third, superseded).forEach(compactor::observe);
+
+        assertThat(compactor.rewrite(first)).as("a and b both written again later").isNull();
+        assertThat(WalCodec.decode(compactor.rewrite(second)).ops()).containsExactlyElementsOf(dropTombstones
+            ? List.of(new WriteBatch.Put(b("a"), b("a2")))
+            : List.of(new WriteBatch.Put(b("a"), b("a2")), new WriteBatch.Delete(b("c"))));
+        assertThat(compactor.rewrite(third)).as("untouched records keep their bytes").isSameAs(third.payload());
+    }
+
+    @Test
+    void theKeyTableGrowsAndKeepsEveryKey() {
+        LogCompactor.KeyPositions table = new LogCompactor.KeyPositions();
+        List<Bytes> keys = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            keys.add(b("key-" + i));
+            table.put(keys.get(i), i);
+        }
+        table.put(b("key-7"), 99);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(table.get(keys.get(i))).isEqualTo(i == 7 ? 99 : i);
+        }
+        assertThat(table.get(b("absent"))).isEqualTo(-1);
+    }
+}
