@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * A red-black tree from {@link Bytes} keys to {@link Bytes} values (the classic algorithm of
  * Cormen et al., with parent links), specialised for byte-string keys: each node carries the
- * first 16 bytes of its key as two big-endian {@code long}s, zero-padded. A search compares those
- * inline words first and looks at the key's byte array only when they tie and a key is longer
- * than 16 bytes, so a lookup touches one cache line per level instead of three (node, key object,
+ * first 24 bytes of its key as three big-endian {@code long}s, zero-padded. A search compares
+ * those inline words first and looks at the key's byte array only when they tie and a key is
+ * longer than 24 bytes, so a lookup touches one cache line per level instead of three (node, key object,
  * key array) as with {@code TreeMap<Bytes, Bytes>}.
  *
  * <p>Not thread-safe: {@link LockedSortedEngine} guards it with a read-write lock. Package-private
@@ -20,16 +20,19 @@ import java.util.List;
 final class RedBlackTree implements SortedTable {
     private static final boolean RED = true;
     private static final boolean BLACK = false;
-    private static final int INLINE_BYTES = 16;
+    private static final int INLINE_BYTES = 24;
 
     /**
-     * One entry; {@code k0}/{@code k1} are the zero-padded first 16 key bytes. The key fields
+     * One entry; {@code k0}/{@code k1}/{@code k2} are the zero-padded first 24 key bytes (24, not
+     * 16: a 16-byte key behind a one-byte namespace prefix, as the MVCC layer stores them, still
+     * compares inline). The key fields
      * change only when a deleted node with two children takes over its successor's entry.
      */
     static final class Node {
         Bytes key;
         long k0;
         long k1;
+        long k2;
         Bytes value;
         Node left;
         Node right;
@@ -40,6 +43,7 @@ final class RedBlackTree implements SortedTable {
             this.key = probe.key;
             this.k0 = probe.k0;
             this.k1 = probe.k1;
+            this.k2 = probe.k2;
             this.value = value;
             this.parent = parent;
         }
@@ -50,12 +54,14 @@ final class RedBlackTree implements SortedTable {
         final Bytes key;
         final long k0;
         final long k1;
+        final long k2;
 
         Probe(Bytes key) {
             this.key = key;
             byte[] b = key.unsafeArray();
             this.k0 = word(b, 0);
             this.k1 = word(b, 8);
+            this.k2 = word(b, 16);
         }
 
         int compareTo(Node n) {
@@ -64,6 +70,10 @@ final class RedBlackTree implements SortedTable {
                 return c;
             }
             c = Long.compareUnsigned(k1, n.k1);
+            if (c != 0) {
+                return c;
+            }
+            c = Long.compareUnsigned(k2, n.k2);
             if (c != 0) {
                 return c;
             }
@@ -315,6 +325,7 @@ final class RedBlackTree implements SortedTable {
             z.key = s.key;
             z.k0 = s.k0;
             z.k1 = s.k1;
+            z.k2 = s.k2;
             z.value = s.value;
             z = s;
         }
