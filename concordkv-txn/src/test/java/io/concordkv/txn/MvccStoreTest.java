@@ -215,6 +215,23 @@ class MvccStoreTest {
     }
 
     @Test
+    void aCompareOverAnEmptyRangeActsOnAnAbsentKeyAsEtcdDoes() {
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            store.put(b("q"), b("1"));
+            Compare noVersion = new Compare(b("p/"), Optional.of(b("p0")), Compare.Target.VERSION, Compare.Op.EQUAL, 0,
+                Bytes.EMPTY);
+            Compare anyValue = new Compare(b("p/"), Optional.of(b("p0")), Compare.Target.VALUE, Compare.Op.NOT_EQUAL, 0,
+                b("x"));
+            assertThat(store.txn(new TxnRequest(List.of(noVersion), List.of(), List.of())).succeeded()).isTrue();
+            assertThat(store.txn(new TxnRequest(List.of(anyValue), List.of(), List.of())).succeeded())
+                .as("a value compare on no key is false").isFalse();
+            store.put(b("p/1"), b("1"));
+            assertThat(store.txn(new TxnRequest(List.of(noVersion), List.of(), List.of())).succeeded()).isFalse();
+            assertThat(store.txn(new TxnRequest(List.of(anyValue), List.of(), List.of())).succeeded()).isTrue();
+        }
+    }
+
+    @Test
     void deleteRangeRemovesEveryKeyInOneRevision() {
         try (MvccStore store = MvccStore.open(dir, options("array"))) {
             store.put(b("p/1"), b("1"));

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -48,11 +49,24 @@ class TxnHistoryTest {
     @ParameterizedTest
     @MethodSource("levelsAndModes")
     void randomConcurrentHistoriesKeepTheLevelsPromises(Isolation level, ConcurrencyMode mode) throws Exception {
+        check(level, mode, MvccStoreTest.options("rbtree"));
+    }
+
+    /** Under {@code always}, commits wait for group commits outside the commit lock (the in-flight path). */
+    @ParameterizedTest
+    @CsvSource({"SERIALIZABLE, OPTIMISTIC", "REPEATABLE_READ, PESSIMISTIC", "READ_COMMITTED, OPTIMISTIC"})
+    void historiesStayValidWhenCommitsShareFsyncs(Isolation level, ConcurrencyMode mode) throws Exception {
+        MvccOptions always = MvccStoreTest.options("hash").withStore(
+            io.concordkv.storage.StoreOptions.defaults("hash").withFsync(io.concordkv.storage.FsyncPolicy.ALWAYS));
+        check(level, mode, always);
+    }
+
+    private void check(Isolation level, ConcurrencyMode mode, MvccOptions options) throws Exception {
         long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
         System.out.println("TxnHistoryTest " + level + " " + mode + " seed=" + seed);
         HistoryChecker checker = new HistoryChecker();
         List<HistoryChecker.Committed> committed = Collections.synchronizedList(new ArrayList<>());
-        try (MvccStore store = MvccStore.open(dir, MvccStoreTest.options("rbtree"))) {
+        try (MvccStore store = MvccStore.open(dir, options)) {
             List<TxnOp> load = new ArrayList<>();
             for (int k = 0; k < KEYS; k++) {
                 load.add(TxnOp.Put.of(key(k), b("init-" + k)));

@@ -67,6 +67,9 @@ public final class CommitSequencer {
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Map<Bytes, VersionRecord> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
+    private final ReentrantLock publishLock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition publishedMoved = publishLock.newCondition();
+    private final java.util.concurrent.atomic.AtomicInteger publishWaiters = new java.util.concurrent.atomic.AtomicInteger();
     private final CurrentState state;
     private volatile long compacted;
     private final HistoryQueue history;
@@ -93,70 +96,129 @@ public final class CommitSequencer {
     /**
      * Validates and commits {@code mutations} as one revision; waits until it is visible and as
      * durable as the store's fsync policy promises. Deletes of absent keys change nothing; when
-     * nothing changes no revision is used.
+     * nothing changes no revision is used, and the outcome names the revision the commit was
+     * judged at (waiting, if need be, until that revision is visible).
      */
     public Outcome commit(List<Mutation> mutations, Validator validator) {
-        long revision;
-        WriteTicket ticket;
-        List<VersionRecord> previous = new ArrayList<>();
-        List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
+        Prepared p;
         commitLock.lock();
         try {
-            validator.validate(state);
-            List<Mutation> effective = new ArrayList<>(mutations.size());
-            List<VersionRecord> olds = new ArrayList<>(mutations.size());
-            for (Mutation m : mutations) {
-                VersionRecord old = state.latest(m.key()).orElse(null);
-                boolean live = old != null && !old.tombstone();
-                if (m.isDelete() && !live) {
-                    continue;
-                }
-                effective.add(m);
-                olds.add(old);
-                if (live) {
-                    previous.add(old);
-                }
-            }
-            if (effective.isEmpty()) {
-                return new Outcome(published.get(), false, previous);
-            }
-            revision = timestamps.next();
-            WriteBatch.Builder batch = WriteBatch.builder();
-            List<HistoryQueue.Entry> droppable = new ArrayList<>();
-            for (int i = 0; i < effective.size(); i++) {
-                Mutation m = effective.get(i);
-                VersionRecord old = olds.get(i);
-                VersionRecord next = m.isDelete() ? VersionRecord.delete(revision, old)
-                    : VersionRecord.put(revision, m.value(), m.lease(), old);
-                if (old != null) {
-                    Bytes historyKey = MvccKeys.history(old.modRevision(), m.key());
-                    batch.put(historyKey, old.supersededBy(revision).encode());
-                    droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
-                }
-                if (m.isDelete()) {
-                    droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
-                }
-                batch.put(MvccKeys.latest(m.key()), next.encode());
-                written.add(Map.entry(m.key(), next));
-            }
-            batch.put(MvccKeys.META_REVISION, MvccKeys.encodeLong(revision));
-            ticket = store.submit(batch.build());
-            droppable.forEach(history::add);
-            if (ticket != WriteTicket.DONE) {
-                written.forEach(e -> inFlight.put(e.getKey(), e.getValue()));
-            }
+            state.beginCommit();
+            p = prepareLocked(mutations, validator);
         } finally {
+            state.endCommit();
             commitLock.unlock();
         }
+        if (p.ticket() == null) {
+            // judged against every commit numbered so far, some perhaps still in flight: answer
+            // with that revision once it is visible, so that a read there agrees
+            awaitPublished(p.revision());
+            return new Outcome(p.revision(), false, p.previous());
+        }
         try {
-            ticket.await();
+            p.ticket().await();
         } finally {
-            if (ticket != WriteTicket.DONE) {
-                written.forEach(e -> inFlight.remove(e.getKey(), e.getValue()));
+            if (p.ticket() != WriteTicket.DONE) {
+                p.written().forEach(e -> inFlight.remove(e.getKey(), e.getValue()));
             }
         }
+        publish(p.revision());
+        return new Outcome(p.revision(), true, p.previous());
+    }
+
+    /** A commit numbered and submitted ({@code ticket} null when it changed nothing). */
+    private record Prepared(long revision, WriteTicket ticket, List<Map.Entry<Bytes, VersionRecord>> written,
+                            List<VersionRecord> previous) {
+    }
+
+    /** Caller holds the commit lock. */
+    private Prepared prepareLocked(List<Mutation> mutations, Validator validator) {
+        validator.validate(state);
+        List<VersionRecord> previous = new ArrayList<>();
+        List<Mutation> effective = new ArrayList<>(mutations.size());
+        List<VersionRecord> olds = new ArrayList<>(mutations.size());
+        for (Mutation m : mutations) {
+            VersionRecord old = state.latest(m.key()).orElse(null);
+            boolean live = old != null && !old.tombstone();
+            if (m.isDelete() && !live) {
+                continue;
+            }
+            effective.add(m);
+            olds.add(old);
+            if (live) {
+                previous.add(old);
+            }
+        }
+        if (effective.isEmpty()) {
+            return new Prepared(timestamps.last(), null, List.of(), previous);
+        }
+        long revision = timestamps.next();
+        WriteBatch.Builder batch = WriteBatch.builder();
+        List<HistoryQueue.Entry> droppable = new ArrayList<>();
+        List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
+        for (int i = 0; i < effective.size(); i++) {
+            Mutation m = effective.get(i);
+            VersionRecord old = olds.get(i);
+            VersionRecord next = m.isDelete() ? VersionRecord.delete(revision, old)
+                : VersionRecord.put(revision, m.value(), m.lease(), old);
+            if (old != null) {
+                Bytes historyKey = MvccKeys.history(old.modRevision(), m.key());
+                batch.put(historyKey, old.supersededBy(revision).encode());
+                droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
+            }
+            if (m.isDelete()) {
+                droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
+            }
+            batch.put(MvccKeys.latest(m.key()), next.encode());
+            written.add(Map.entry(m.key(), next));
+        }
+        batch.put(MvccKeys.META_REVISION, MvccKeys.encodeLong(revision));
+        WriteTicket ticket = store.submit(batch.build());
+        droppable.forEach(history::add);
+        if (ticket != WriteTicket.DONE) {
+            written.forEach(e -> inFlight.put(e.getKey(), e.getValue()));
+        }
+        return new Prepared(revision, ticket, written, previous);
+    }
+
+    private void publish(long revision) {
         published.accumulateAndGet(revision, Math::max);
-        return new Outcome(revision, true, previous);
+        if (publishWaiters.get() > 0) {
+            publishLock.lock();
+            try {
+                publishedMoved.signalAll();
+            } finally {
+                publishLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code revision} is published: the commits numbered up to it are applied.
+     *
+     * @throws KvException {@code IO_ERROR} if the store failed first (that commit never will be)
+     */
+    private void awaitPublished(long revision) {
+        if (published.get() >= revision) {
+            return;
+        }
+        publishWaiters.incrementAndGet();
+        publishLock.lock();
+        try {
+            while (published.get() < revision) {
+                store.readOnlyReason().ifPresent(reason -> {
+                    throw new KvException(ErrorCode.IO_ERROR, "store failed before revision " + revision
+                        + " was applied: " + reason);
+                });
+                publishedMoved.awaitNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvException(ErrorCode.INTERNAL, "interrupted waiting for revision " + revision);
+        } finally {
+            publishLock.unlock();
+            publishWaiters.decrementAndGet();
+        }
     }
 
     /**
@@ -166,8 +228,10 @@ public final class CommitSequencer {
     public <T> T exclusive(java.util.function.Function<CurrentState, T> task) {
         commitLock.lock();
         try {
+            state.beginCommit();
             return task.apply(state);
         } finally {
+            state.endCommit();
             commitLock.unlock();
         }
     }

@@ -76,7 +76,9 @@ public final class ConditionalTxnRunner {
         }
         ScanRange range = ScanRange.between(c.key(), c.end().get());
         reads.range(range, at);
-        return reader.range(range, at).kvs().stream().allMatch(kv -> c.test(Optional.of(kv)));
+        List<KeyVersion> found = reader.range(range, at).kvs();
+        // as etcd: an empty range compares like one absent key
+        return found.isEmpty() ? c.test(Optional.empty()) : found.stream().allMatch(kv -> c.test(Optional.of(kv)));
     }
 
     private TxnResponse.OpResult execute(TxnOp op, long at, ReadSet reads,

@@ -15,14 +15,45 @@ import java.util.Optional;
 public final class CurrentState {
     private final KvStore store;
     private final Map<Bytes, VersionRecord> inFlight;
+    /**
+     * Versions already looked up during the current commit (validation and batch building read
+     * the same keys); valid only under the commit lock, cleared by {@link #beginCommit}.
+     */
+    private final Map<Bytes, Optional<VersionRecord>> memo = new java.util.HashMap<>();
+    /** The thread holding the commit lock while the memo is in use; other threads bypass it. */
+    private Thread memoOwner;
 
     CurrentState(KvStore store, Map<Bytes, VersionRecord> inFlight) {
         this.store = store;
         this.inFlight = inFlight;
     }
 
+    /** Called under the commit lock before a commit (or exclusive task) reads the state. */
+    void beginCommit() {
+        memo.clear();
+        memoOwner = Thread.currentThread();
+    }
+
+    /** Called under the commit lock when the commit is done with the state. */
+    void endCommit() {
+        memo.clear();
+        memoOwner = null;
+    }
+
     /** The newest version of {@code key}, a tombstone included. */
     public Optional<VersionRecord> latest(Bytes key) {
+        if (memoOwner != Thread.currentThread()) {
+            return lookup(key);
+        }
+        Optional<VersionRecord> known = memo.get(key);
+        if (known == null) {
+            known = lookup(key);
+            memo.put(key, known);
+        }
+        return known;
+    }
+
+    private Optional<VersionRecord> lookup(Bytes key) {
         if (!inFlight.isEmpty()) {
             VersionRecord pending = inFlight.get(key);
             if (pending != null) {

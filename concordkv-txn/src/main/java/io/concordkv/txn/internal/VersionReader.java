@@ -34,10 +34,14 @@ public final class VersionReader {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
+        KeyVersion fast = VersionRecord.liveAt(key, stored.get(), revision);
+        if (fast != null) {
+            return Optional.of(fast);
+        }
         return visible(key, VersionRecord.decode(stored.get()), revision);
     }
 
-    /** The mod revision of {@code key}'s version current at {@code revision} (tombstones count), 0 if none. */
+    /** {@code key}'s version current at {@code revision} (a tombstone included), following history back from {@code latest}. */
     Optional<VersionRecord> versionAt(Bytes key, VersionRecord latest, long revision) {
         VersionRecord v = latest;
         boolean walked = false;
@@ -84,11 +88,6 @@ public final class VersionReader {
             }
             page = nextPage(page, MvccKeys.userKeyOfLatest(batch.get(batch.size() - 1).key()));
         }
-    }
-
-    /** Number of keys live in {@code range} at {@code revision} (etcd's {@code count_only}). */
-    public long count(ScanRange range, long revision) {
-        return range(range.withLimit(0), revision).kvs().size();
     }
 
     private static ScanRange nextPage(ScanRange page, Bytes last) {

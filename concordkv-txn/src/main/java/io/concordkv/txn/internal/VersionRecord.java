@@ -84,6 +84,45 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
         }
     }
 
+    /**
+     * The fast path of a read at {@code revision}: the key's metadata and value straight from the
+     * stored latest version when it is live and not newer than {@code revision}; null when the
+     * caller must decode it and look further (a tombstone, or a version that is too new).
+     */
+    static io.concordkv.txn.KeyVersion liveAt(Bytes key, Bytes stored, long revision) {
+        byte[] in = stored.unsafeArray();
+        if ((in[0] & TOMBSTONE) != 0) {
+            return null;
+        }
+        long create = 0;
+        long mod = 0;
+        long version = 0;
+        long lease = 0;
+        int pos = 1;
+        for (int i = 0; i < 6; i++) {
+            long v = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = in[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0 && shift < 64);
+            switch (i) {
+                case 0 -> create = v;
+                case 1 -> mod = v;
+                case 2 -> version = v;
+                case 3 -> lease = v;
+                default -> { }
+            }
+        }
+        if (mod > revision) {
+            return null;
+        }
+        Bytes value = pos == in.length ? Bytes.EMPTY : Bytes.copyOf(in, pos, in.length - pos);
+        return new io.concordkv.txn.KeyVersion(key, value, create, mod, version, lease);
+    }
+
     private static int putVarint(byte[] out, int pos, long v) {
         while ((v & ~0x7FL) != 0) {
             out[pos++] = (byte) ((v & 0x7F) | 0x80);
