@@ -85,6 +85,30 @@ final class BenchTxnCommands {
         }
     }
 
+    @Command(name = "deadlock", mixinStandardHelpOptions = true,
+        description = "Deadlock detection latency: cycles of --size transactions, --rounds times; prints one JSON line.")
+    static final class Deadlock implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--size", defaultValue = "2", description = "transactions per cycle, 2..16 (default: ${DEFAULT-VALUE})")
+        int size;
+        @Option(names = "--rounds", defaultValue = "200", description = "cycles, 1..100000 (default: ${DEFAULT-VALUE})")
+        int rounds;
+        @Option(names = "--dir", description = "parent of the temporary store directory (default: the system's)")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (size < 2 || size > 16 || rounds < 1 || rounds > 100_000) {
+                throw new ParameterException(spec.commandLine(), "need --size 2..16 and --rounds 1..100000");
+            }
+            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(
+                io.concordkv.bench.DeadlockBench.run(size, rounds, dir)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
     @Command(name = "txn", mixinStandardHelpOptions = true,
         description = "Single-key uncontended transactions (get, put, commit); prints one JSON line.")
     static final class Txn extends TxnOptionsMixin implements Callable<Integer> {
