@@ -12,18 +12,23 @@ import io.concordkv.txn.MvccOptions;
 import io.concordkv.txn.MvccStats;
 import io.concordkv.txn.MvccStore;
 import io.concordkv.txn.Transaction;
+import io.concordkv.txn.TxnOp;
+import io.concordkv.txn.TxnOperation;
 import io.concordkv.txn.TxnOptions;
+import io.concordkv.txn.TxnRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -56,6 +61,10 @@ public final class BankWorkload {
     private record ThreadResult(long commits, long aborts, long withdrawn, Histogram latency) {
     }
 
+    /** A committed transaction as a history checker sees it (the initial load is id 0, start 0). */
+    public record CommittedTxn(long id, long startRevision, long commitRevision, List<TxnOperation> operations) {
+    }
+
     private BankWorkload() {
     }
 
@@ -65,6 +74,15 @@ public final class BankWorkload {
 
     /** Runs the workload in a temporary store under {@code parent} and returns one result row. */
     public static Map<String, Object> run(Config c, Path parent) throws InterruptedException {
+        return run(c, parent, null);
+    }
+
+    /**
+     * As {@link #run(Config, Path)}, also handing every committed transaction (with its operation
+     * list) to {@code recorder}, from the worker threads, when it is not null.
+     */
+    public static Map<String, Object> run(Config c, Path parent, Consumer<CommittedTxn> recorder)
+        throws InterruptedException {
         if (c.accounts() < 2 || c.accounts() % 2 != 0) {
             throw new IllegalArgumentException("accounts must be an even number >= 2");
         }
@@ -72,15 +90,13 @@ public final class BankWorkload {
         ExecutorService pool = Executors.newFixedThreadPool(c.threads(), r -> new Thread(r, "bench-bank"));
         MvccOptions options = MvccOptions.defaults(StoreOptions.defaults(c.engine()).withFsync(c.fsync()));
         try (MvccStore store = MvccStore.open(dir, options)) {
-            for (int i = 0; i < c.accounts(); i++) {
-                store.put(account(i), balance(START_BALANCE));
-            }
+            load(store, c.accounts(), recorder);
             long start = System.nanoTime();
             long deadline = start + c.duration().toNanos();
             List<Future<ThreadResult>> futures = new ArrayList<>();
             for (int t = 0; t < c.threads(); t++) {
                 SplittableRandom random = new SplittableRandom(c.seed() * 31 + t);
-                futures.add(pool.submit(() -> runThread(store, c, random, deadline)));
+                futures.add(pool.submit(() -> runThread(store, c, random, deadline, recorder)));
             }
             long commits = 0;
             long aborts = 0;
@@ -139,7 +155,23 @@ public final class BankWorkload {
         return row;
     }
 
-    private static ThreadResult runThread(MvccStore store, Config c, SplittableRandom random, long deadline) {
+    /** Opens every account in one transaction (one revision). */
+    private static void load(MvccStore store, int accounts, Consumer<CommittedTxn> recorder) {
+        List<TxnOp> puts = new ArrayList<>();
+        List<TxnOperation> ops = new ArrayList<>();
+        for (int i = 0; i < accounts; i++) {
+            puts.add(TxnOp.Put.of(account(i), balance(START_BALANCE)));
+            ops.add(new TxnOperation(TxnOperation.Kind.PUT, account(i), Optional.empty(),
+                Optional.of(balance(START_BALANCE)), List.of(), 0));
+        }
+        long revision = store.txn(new TxnRequest(List.of(), puts, List.of())).revision();
+        if (recorder != null) {
+            recorder.accept(new CommittedTxn(0, 0, revision, ops));
+        }
+    }
+
+    private static ThreadResult runThread(MvccStore store, Config c, SplittableRandom random, long deadline,
+                                          Consumer<CommittedTxn> recorder) {
         long commits = 0;
         long aborts = 0;
         long withdrawn = 0;
@@ -157,8 +189,11 @@ public final class BankWorkload {
                 try (Transaction txn = store.begin(options)) {
                     boolean done = transfer ? transfer(txn, from, to, amount)
                         : deposit ? deposit(txn, from, amount) : withdraw(txn, from, to, amount);
-                    txn.commit();
+                    long revision = txn.commit();
                     commits++;
+                    if (recorder != null) {
+                        recorder.accept(new CommittedTxn(txn.id(), txn.startRevision(), revision, txn.operations()));
+                    }
                     if (done && !transfer) {
                         withdrawn += deposit ? -amount : amount;
                     }

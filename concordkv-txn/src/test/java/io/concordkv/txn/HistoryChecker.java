@@ -25,9 +25,9 @@ import java.util.TreeMap;
  * </ul>
  * Writes must carry values unique across the history. Not thread-safe; build, then check.
  */
-final class HistoryChecker {
+public final class HistoryChecker {
     /** A committed transaction (or the initial load, as a transaction with no reads). */
-    record Committed(long id, long start, long commit, List<TxnOperation> ops) {
+    public record Committed(long id, long start, long commit, List<TxnOperation> ops) {
     }
 
     private record Version(Bytes key, long revision, Bytes value) {
@@ -38,7 +38,7 @@ final class HistoryChecker {
     private final Map<Bytes, TreeMap<Long, Bytes>> versions = new HashMap<>();
     private final Map<Version, Committed> writerOf = new HashMap<>();
 
-    void add(Committed t) {
+    public void add(Committed t) {
         txns.add(t);
     }
 
@@ -83,7 +83,7 @@ final class HistoryChecker {
     }
 
     /** Problems found; empty if the history is valid at {@code level} ({@code snapshot}: reads at start). */
-    List<String> check(Isolation level, boolean snapshotReads) {
+    public List<String> check(Isolation level, boolean snapshotReads) {
         buildVersions();
         List<String> problems = new ArrayList<>();
         for (Committed t : txns) {
@@ -220,13 +220,44 @@ final class HistoryChecker {
         Map<Committed, Set<Committed>> edges = graph();
         Map<Committed, Integer> color = new HashMap<>();
         for (Committed start : txns) {
-            List<Committed> path = new ArrayList<>();
-            String cycle = dfs(start, edges, color, path);
+            String cycle = dfs(start, edges, color);
             if (cycle != null) {
                 return java.util.Optional.of(cycle);
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** Depth-first search without recursion (histories have long chains); a cycle, described, or null. */
+    private static String dfs(Committed start, Map<Committed, Set<Committed>> edges, Map<Committed, Integer> color) {
+        if (color.getOrDefault(start, 0) != 0) {
+            return null;
+        }
+        List<Committed> path = new ArrayList<>();
+        List<java.util.Iterator<Committed>> next = new ArrayList<>();
+        color.put(start, 1);
+        path.add(start);
+        next.add(edges.getOrDefault(start, Set.of()).iterator());
+        while (!path.isEmpty()) {
+            java.util.Iterator<Committed> it = next.get(next.size() - 1);
+            if (!it.hasNext()) {
+                color.put(path.remove(path.size() - 1), 2);
+                next.remove(next.size() - 1);
+                continue;
+            }
+            Committed n = it.next();
+            int c = color.getOrDefault(n, 0);
+            if (c == 1) {
+                return path.subList(path.indexOf(n), path.size()).stream().map(HistoryChecker::describe).toList()
+                    + " -> T" + n.id();
+            }
+            if (c == 0) {
+                color.put(n, 1);
+                path.add(n);
+                next.add(edges.getOrDefault(n, Set.of()).iterator());
+            }
+        }
+        return null;
     }
 
     private static String describe(Committed t) {
@@ -239,28 +270,5 @@ final class HistoryChecker {
             }
         }
         return sb.append(']').toString();
-    }
-
-    private static String dfs(Committed node, Map<Committed, Set<Committed>> edges, Map<Committed, Integer> color,
-                              List<Committed> path) {
-        int c = color.getOrDefault(node, 0);
-        if (c == 2) {
-            return null;
-        }
-        if (c == 1) {
-            return path.subList(path.indexOf(node), path.size()).stream().map(HistoryChecker::describe).toList()
-                + " -> T" + node.id();
-        }
-        color.put(node, 1);
-        path.add(node);
-        for (Committed next : edges.getOrDefault(node, Set.of())) {
-            String cycle = dfs(next, edges, color, path);
-            if (cycle != null) {
-                return cycle;
-            }
-        }
-        path.remove(path.size() - 1);
-        color.put(node, 2);
-        return null;
     }
 }

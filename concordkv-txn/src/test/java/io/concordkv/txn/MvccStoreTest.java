@@ -161,6 +161,21 @@ class MvccStoreTest {
         }
     }
 
+    @Test
+    void automaticCompactionByAgeDropsRevisionsOlderThanTheConfiguredAge() {
+        MvccOptions opts = options("rbtree").withRetainAge(Duration.ofMillis(200))
+            .withMaintenanceInterval(Duration.ofMillis(10));
+        try (MvccStore store = MvccStore.open(dir, opts)) {
+            for (int i = 0; i < 10; i++) {
+                store.put(b("k"), b("v" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() == 10);
+            assertThat(store.get(b("k")).map(KeyVersion::value)).contains(b("v9"));
+            assertThatThrownBy(() -> store.get(b("k"), 9)).extracting(e -> ((KvException) e).code())
+                .isEqualTo(ErrorCode.COMPACTED);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
     void revisionsHistoryAndCompactionPointSurviveReopen(String engine) {
