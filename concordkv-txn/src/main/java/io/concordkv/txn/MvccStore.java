@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The embedded store with revisions and transactions: what a Java program (and later the server)
@@ -47,6 +48,9 @@ public final class MvccStore implements AutoCloseable {
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong versionsCompacted = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held shared by {@link #begin}, exclusively while a compaction picks and moves its point. */
+    private final StampedLock pins = new StampedLock();
+    private final Object compactionLock = new Object();
 
     private MvccStore(KvStore store, MvccOptions options) {
         this.store = store;
@@ -172,9 +176,17 @@ public final class MvccStore implements AutoCloseable {
     /** Begins an interactive transaction; see {@link Transaction}. */
     public Transaction begin(TxnOptions txnOptions) {
         ensureOpen();
-        InteractiveTxn txn = new InteractiveTxn(registry.nextId(), txnOptions, sequencer.published(),
-            System.nanoTime(), txnContext);
-        registry.add(txn);
+        InteractiveTxn txn;
+        // registered under the pin lock, so a compaction either sees this transaction's start
+        // revision or moved its point before the transaction read the published revision
+        long stamp = pins.readLock();
+        try {
+            txn = new InteractiveTxn(registry.nextId(), txnOptions, sequencer.published(), System.nanoTime(),
+                txnContext);
+            registry.add(txn);
+        } finally {
+            pins.unlockRead(stamp);
+        }
         counters.begun.increment();
         return txn;
     }
@@ -189,12 +201,28 @@ public final class MvccStore implements AutoCloseable {
      */
     public CompactionReport compact(long revision) {
         ensureOpen();
-        long target = Math.min(revision, registry.oldestPinned(revision));
-        if (target <= sequencer.compacted() && revision > sequencer.compacted()
-            && revision <= sequencer.published()) {
-            return new CompactionReport(revision, sequencer.compacted(), 0, 0);
+        long target;
+        synchronized (compactionLock) {
+            long stamp = pins.writeLock();
+            try {
+                if (revision > sequencer.compacted() && revision <= sequencer.published()) {
+                    target = Math.min(revision, registry.oldestPinned(revision));
+                    if (target <= sequencer.compacted()) {
+                        return new CompactionReport(revision, sequencer.compacted(), 0, 0);
+                    }
+                } else {
+                    target = revision;
+                }
+                compactor.advance(target);
+            } finally {
+                pins.unlockWrite(stamp);
+            }
+            return finishCompaction(revision, target);
         }
-        HistoryCompactor.Result r = compactor.compact(target);
+    }
+
+    private CompactionReport finishCompaction(long revision, long target) {
+        HistoryCompactor.Result r = compactor.drop(target);
         compactions.incrementAndGet();
         versionsCompacted.addAndGet(r.versionsRemoved());
         return new CompactionReport(revision, r.revision(), r.versionsRemoved(), r.tombstonesRemoved());

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * key's latest version goes only if it is a tombstone at or below the point.
  *
  * <p>What to drop comes from the {@link HistoryQueue} (no scan of the store). Order of work, so
- * that a crash anywhere leaves a readable store: the new point is made durable first, then
- * published (readers re-check it after following history), then old versions are deleted in
- * batches, then tombstones (each re-checked under the commit lock, so a key written meanwhile
+ * that a crash anywhere leaves a readable store: the new point is published in memory (readers
+ * re-check it after following history, and refuse reads below it), then made durable, then old
+ * versions are deleted in batches, then tombstones (each re-checked under the commit lock, so a key written meanwhile
  * keeps its new version). Old versions left by a crash in the middle are queued again when the
  * store reopens and go at the next compaction; a tombstone whose old version was already deleted
  * stays (it costs a few bytes, and reads treat it as absent). Serialised: one compaction at a time. Thread-safe.
@@ -37,8 +37,13 @@ public final class HistoryCompactor {
         this.sequencer = sequencer;
     }
 
-    /** Compacts to {@code revision}, which the caller has checked against open readers. */
-    public synchronized Result compact(long revision) {
+    /**
+     * Moves the compaction point to {@code revision} in memory: reads below it fail from now on.
+     * The caller has checked {@code revision} against open readers and holds off new ones.
+     *
+     * @throws KvException {@code FUTURE_REVISION} or {@code COMPACTED} when it is not a valid point
+     */
+    public void advance(long revision) {
         if (revision > sequencer.published()) {
             throw new KvException(ErrorCode.FUTURE_REVISION, "cannot compact at revision " + revision
                 + ", newer than the current revision " + sequencer.published());
@@ -47,8 +52,12 @@ public final class HistoryCompactor {
             throw new KvException(ErrorCode.COMPACTED, "revision " + revision
                 + " is already compacted (compacted revision " + sequencer.compacted() + ")");
         }
-        store.write(WriteBatch.builder().put(MvccKeys.META_COMPACTED, MvccKeys.encodeLong(revision)).build());
         sequencer.advanceCompacted(revision);
+    }
+
+    /** Makes the point {@link #advance}d to durable, then drops what it lets go. One at a time. */
+    public synchronized Result drop(long revision) {
+        store.write(WriteBatch.builder().put(MvccKeys.META_COMPACTED, MvccKeys.encodeLong(revision)).build());
         List<HistoryQueue.Entry> droppable = sequencer.takeDroppable(revision);
         long versions = dropHistory(droppable);
         long tombstones = dropTombstones(droppable, revision);
