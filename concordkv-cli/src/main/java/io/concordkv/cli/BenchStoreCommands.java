@@ -20,7 +20,8 @@ final class BenchStoreCommands {
     private BenchStoreCommands() {
     }
 
-    private static void print(CommandSpec spec, Map<String, Object> row) throws JsonProcessingException {
+    /** Prints {@code row} as one JSON line on the command's output. */
+    static void print(CommandSpec spec, Map<String, Object> row) throws JsonProcessingException {
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(row));
         spec.commandLine().getOut().flush();
     }

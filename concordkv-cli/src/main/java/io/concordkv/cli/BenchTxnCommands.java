@@ -1,6 +1,5 @@
 package io.concordkv.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.concordkv.bench.BankWorkload;
 import io.concordkv.bench.TxnLoad;
 import io.concordkv.storage.FsyncPolicy;
@@ -60,8 +59,7 @@ final class BenchTxnCommands {
         }
 
         void print(Map<String, Object> row) throws Exception {
-            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(row));
-            spec.commandLine().getOut().flush();
+            BenchStoreCommands.print(spec, row);
         }
     }
 
@@ -102,9 +100,7 @@ final class BenchTxnCommands {
             if (size < 2 || size > 16 || rounds < 1 || rounds > 100_000) {
                 throw new ParameterException(spec.commandLine(), "need --size 2..16 and --rounds 1..100000");
             }
-            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(
-                io.concordkv.bench.DeadlockBench.run(size, rounds, dir)));
-            spec.commandLine().getOut().flush();
+            BenchStoreCommands.print(spec, io.concordkv.bench.DeadlockBench.run(size, rounds, dir));
             return 0;
         }
     }

@@ -225,11 +225,6 @@ public final class KvStore implements AutoCloseable {
         }
     }
 
-    /** Whether the engine keeps keys in order (scans are then cheap; see {@link StorageEngine#isOrdered}). */
-    public boolean isOrdered() {
-        return engine.isOrdered();
-    }
-
     /** The options the store was opened with. */
     public StoreOptions options() {
         return options;
