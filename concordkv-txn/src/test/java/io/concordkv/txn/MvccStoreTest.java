@@ -196,6 +196,30 @@ class MvccStoreTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"rbtree", "hash"})
+    void historyLivesThroughSnapshotsAndIsStillCompactedAfterReopen(String engine) {
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            store.put(b("a"), b("1"));                 // 1
+            store.put(b("a"), b("2"));                 // 2
+            store.kvStore().snapshot();                // full
+            store.put(b("a"), b("3"));                 // 3
+            store.delete(b("b"));                      // absent: no revision
+            store.put(b("b"), b("1"));                 // 4
+            store.kvStore().snapshot();                // incremental
+            store.delete(b("b"));                      // 5
+        }
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            assertThat(store.currentRevision()).isEqualTo(5);
+            assertThat(store.get(b("a"), 1).map(KeyVersion::value)).contains(b("1"));
+            assertThat(store.get(b("b"), 4).map(KeyVersion::value)).contains(b("1"));
+            CompactionReport report = store.compact(5);
+            assertThat(report.versionsRemoved()).as("a@1, a@2, b@4: found again after reopening").isEqualTo(3);
+            assertThat(report.tombstonesRemoved()).isEqualTo(1);
+            assertThat(store.get(b("a"), 5).map(KeyVersion::value)).contains(b("3"));
+        }
+    }
+
     @Test
     void aPlainStoreIsNotOpenedAsAnMvccStore() {
         try (KvStore plain = KvStore.open(dir, StoreOptions.defaults("rbtree"))) {
