@@ -221,6 +221,24 @@ class MvccStoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aCommitOverTheBatchLimitWithItsHistoryIsRefusedBeforeItUsesARevision() {
+        MvccOptions small = options("rbtree").withStore(StoreOptions.defaults("rbtree").withFsync(FsyncPolicy.NEVER)
+            .withLimits(new io.concordkv.storage.EngineLimits(1024, 1024, 1500)));
+        try (MvccStore store = MvccStore.open(dir, small)) {
+            Bytes big = Bytes.wrap(new byte[800]);
+            store.put(b("k"), big);
+            assertThatThrownBy(() -> store.put(b("k"), big)).as("800 new + 800 moved to history")
+                .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
+            assertThat(store.currentRevision()).isEqualTo(1);
+            assertThat(store.delete(b("absent")).revision()).as("answers at once, waits for no lost revision")
+                .isEqualTo(1);
+            assertThat(store.put(b("small"), b("v")).revision()).isEqualTo(2);
+            assertThat(store.get(b("k")).orElseThrow().version()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aPlainStoreIsNotOpenedAsAnMvccStore() {
         try (KvStore plain = KvStore.open(dir, StoreOptions.defaults("rbtree"))) {
             plain.put(b("x"), b("y"));

@@ -131,6 +131,33 @@ public final class CommitSequencer {
                             List<VersionRecord> previous) {
     }
 
+    /** Most bytes a version record adds to its value (flags byte and six varints). */
+    private static final int RECORD_OVERHEAD = 1 + 6 * 10;
+
+    /**
+     * Refuses, before a revision is used, a commit whose store batch (new versions, replaced
+     * versions moved to history, the last revision) could exceed the store's batch limit: a
+     * revision must never be numbered and then fail to be written, or commits judged after it
+     * would wait for it.
+     */
+    private void checkSize(List<Mutation> effective, List<VersionRecord> olds) {
+        long bytes = 2L * (MvccKeys.META_REVISION.length() + 8);
+        for (int i = 0; i < effective.size(); i++) {
+            Mutation m = effective.get(i);
+            bytes += m.key().length() + 1 + RECORD_OVERHEAD + (m.isDelete() ? 0 : m.value().length());
+            VersionRecord old = olds.get(i);
+            if (old != null) {
+                bytes += m.key().length() + 9 + RECORD_OVERHEAD + old.value().length();
+            }
+        }
+        long limit = store.options().limits().maxBatchBytes();
+        if (bytes > limit) {
+            throw new KvException(ErrorCode.REQUEST_TOO_LARGE, "commit of " + effective.size() + " keys needs up to "
+                + bytes + " bytes in one batch (new versions plus the versions they replace), over the limit of "
+                + limit);
+        }
+    }
+
     /** Caller holds the commit lock. */
     private Prepared prepareLocked(List<Mutation> mutations, Validator validator) {
         validator.validate(state);
@@ -152,6 +179,7 @@ public final class CommitSequencer {
         if (effective.isEmpty()) {
             return new Prepared(timestamps.last(), null, List.of(), previous);
         }
+        checkSize(effective, olds);
         long revision = timestamps.next();
         WriteBatch.Builder batch = WriteBatch.builder();
         List<HistoryQueue.Entry> droppable = new ArrayList<>();
