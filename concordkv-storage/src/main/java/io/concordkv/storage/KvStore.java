@@ -103,7 +103,10 @@ public final class KvStore implements AutoCloseable {
         } else {
             this.writePath = new GroupCommitWriter(log, engine, options.fsync(), options.batchSyncOps(),
                 options.batchSyncInterval(), options.clock(), this::recordChange, windowSyncer);
-            this.recovery = log.recoveryReport();
+            RecoveryReport logReport = log.recoveryReport();
+            List<String> events = new ArrayList<>(snapshots == null ? List.of() : snapshots.events());
+            events.addAll(logReport.events());
+            this.recovery = new RecoveryReport(logReport.records(), logReport.truncatedBytes(), events);
             logRecords.set(log.records());
             logBytes.set(log.bytes());
         }
@@ -137,7 +140,7 @@ public final class KvStore implements AutoCloseable {
             Set<Bytes> changedSinceSnapshot = Set.of();
             if (!engine.isPersistent()) {
                 long start = System.nanoTime();
-                snapshots = new SnapshotCatalog(io, dir.resolve("snapshots"));
+                snapshots = new SnapshotCatalog(io, dir.resolve("snapshots"), options.salvage());
                 loadSnapshots(snapshots, engine);
                 StorageEngine target = engine;
                 LogOptions logOptions = new LogOptions(io, options.segmentBytes(), options.salvage());
@@ -155,9 +158,21 @@ public final class KvStore implements AutoCloseable {
                 LOG.info("opened store {} (engine {}): {} snapshot files to index {}, {} log records, {} ms{}", dir,
                     options.engine(), snapshots.chainLength(), snapshots.lastIndex(), log.recoveryReport().records(),
                     (System.nanoTime() - start) / 1_000_000,
-                    log.recoveryReport().clean() ? "" : "; repairs: " + log.recoveryReport().events());
+                    log.recoveryReport().clean() && snapshots.events().isEmpty() ? ""
+                        : "; repairs: " + snapshots.events() + " " + log.recoveryReport().events());
             }
-            return new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot);
+            KvStore store = new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot);
+            if (snapshots != null && snapshots.events().stream().anyMatch(e -> e.startsWith("salvage:"))) {
+                // make the salvage stick: a fresh full snapshot replaces the damaged chain
+                store.nextSnapshotFull = true;
+                try {
+                    store.snapshot();
+                } catch (RuntimeException e) {
+                    store.close();
+                    throw e;
+                }
+            }
+            return store;
         } catch (IOException e) {
             engine.close();
             closeQuietly(lock);

@@ -156,6 +156,43 @@ class KvStoreSnapshotTest {
     }
 
     @Test
+    void salvageLeavesOutADamagedSnapshotKeepsTheRestAndSaysSo() throws IOException {
+        try (KvStore store = KvStore.open(dir, options())) {
+            for (int i = 0; i < 50; i++) {
+                store.put(b("old" + i), b("v"));
+            }
+            store.snapshot();                       // full: the old keys
+            store.put(b("old0"), b("changed"));
+            store.put(b("mid"), b("v"));
+            store.snapshot();                       // incremental: old0 and mid
+            store.put(b("tail"), b("v"));           // the log tail
+        }
+        Path full = dir.resolve("snapshots").resolve(snapshotFiles().stream().filter(n -> n.endsWith(".full"))
+            .findFirst().orElseThrow());
+        try (RandomAccessFile f = new RandomAccessFile(full.toFile(), "rw")) {
+            f.seek(200);
+            int v = f.read();
+            f.seek(200);
+            f.write(v ^ 1);
+        }
+        assertThatThrownBy(() -> KvStore.open(dir, options())).isInstanceOf(KvException.class)
+            .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.CORRUPTION);
+        try (KvStore store = KvStore.open(dir, options().withSalvage(true))) {
+            assertThat(store.get(b("old0"))).as("from the incremental snapshot").contains(b("changed"));
+            assertThat(store.get(b("mid"))).contains(b("v"));
+            assertThat(store.get(b("tail"))).as("from the log").contains(b("v"));
+            assertThat(store.get(b("old1"))).as("only the damaged snapshot held it").isEmpty();
+            assertThat(store.recoveryReport().events()).anySatisfy(e -> assertThat(e)
+                .contains("salvage").contains(full.getFileName().toString()));
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertThat(store.get(b("old0"))).as("the salvage stuck: a fresh full snapshot replaced the chain")
+                .contains(b("changed"));
+            assertThat(store.get(b("tail"))).contains(b("v"));
+        }
+    }
+
+    @Test
     void unfinishedSnapshotIsRemovedOnOpen() throws IOException {
         try (KvStore store = KvStore.open(dir, options())) {
             store.put(b("k"), b("v"));

@@ -1,5 +1,8 @@
 package io.concordkv.storage.snapshot;
 
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+
 import io.concordkv.storage.WriteBatch;
 import io.concordkv.storage.fs.FileIo;
 import java.io.IOException;
@@ -21,10 +24,21 @@ public final class SnapshotCatalog {
     private final List<SnapshotFile.Header> chain = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
 
+    private final boolean salvage;
+
     /** Opens {@code dir}, removing unfinished ({@code .tmp}) snapshots and finding the chain. */
     public SnapshotCatalog(FileIo io, Path dir) throws IOException {
+        this(io, dir, false);
+    }
+
+    /**
+     * As {@link #SnapshotCatalog(FileIo, Path)}; with {@code salvage}, a snapshot whose header or
+     * checksums are bad is left out (and said so in {@link #events}) instead of failing.
+     */
+    public SnapshotCatalog(FileIo io, Path dir, boolean salvage) throws IOException {
         this.io = io;
         this.dir = dir;
+        this.salvage = salvage;
         io.createDirectories(dir);
         List<SnapshotFile.Header> fulls = new ArrayList<>();
         List<SnapshotFile.Header> incrementals = new ArrayList<>();
@@ -33,7 +47,16 @@ public final class SnapshotCatalog {
                 io.delete(dir.resolve(name));
                 events.add("removed unfinished snapshot " + dir.resolve(name));
             } else if (name.matches("\\d{20}\\.(full|incr)")) {
-                SnapshotFile.Header h = SnapshotFile.readHeader(io, dir.resolve(name));
+                SnapshotFile.Header h;
+                try {
+                    h = SnapshotFile.readHeader(io, dir.resolve(name));
+                } catch (KvException e) {
+                    if (!salvage || e.code() != ErrorCode.CORRUPTION) {
+                        throw e;
+                    }
+                    events.add("salvage: left out snapshot " + dir.resolve(name) + ": " + e.getMessage());
+                    continue;
+                }
                 (h.kind() == SnapshotFile.Kind.FULL ? fulls : incrementals).add(h);
             }
         }
@@ -73,10 +96,32 @@ public final class SnapshotCatalog {
         return List.copyOf(events);
     }
 
-    /** Feeds the whole chain, oldest first, into {@code visitor}; checks every checksum. */
+    /**
+     * Feeds the whole chain, oldest first, into {@code visitor}; checks every checksum. With
+     * salvage, each file is read whole and checked before any of its entries is fed (a file's
+     * checksum covers all its entries, so no prefix of a damaged file can be trusted); a damaged
+     * file is left out, said so in {@link #events}, and the rest of the chain is still fed.
+     *
+     * @throws KvException {@code CORRUPTION} naming the file and offset, without salvage
+     */
     public void load(Consumer<WriteBatch.Op> visitor) throws IOException {
         for (Path file : chainFiles()) {
-            SnapshotFile.read(io, file, visitor);
+            if (!salvage) {
+                SnapshotFile.read(io, file, visitor);
+                continue;
+            }
+            List<WriteBatch.Op> entries = new ArrayList<>();
+            try {
+                SnapshotFile.read(io, file, entries::add);
+            } catch (KvException e) {
+                if (e.code() != ErrorCode.CORRUPTION) {
+                    throw e;
+                }
+                events.add("salvage: left out snapshot " + file + " (" + e.getMessage() + "); the keys only it held"
+                    + " are lost");
+                continue;
+            }
+            entries.forEach(visitor);
         }
     }
 
