@@ -65,7 +65,9 @@ public final class StoreRecoveryBench {
             for (int i = 0; i < writes; i++) {
                 store.put(space.key(random.nextInt(keys)), space.value());
             }
+            long start = System.nanoTime();
             CompactionResult r = store.compact();
+            long nanos = System.nanoTime() - start;
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("engine", engine);
             row.put("keys", keys);
@@ -73,6 +75,8 @@ public final class StoreRecoveryBench {
             row.put("log_bytes_before", r.bytesBefore());
             row.put("log_bytes_after", r.bytesAfter());
             row.put("saved_percent", StoreLoad.round(100.0 * r.bytesSaved() / Math.max(1, r.bytesBefore())));
+            row.put("compaction_ms", StoreLoad.round(nanos / 1e6));
+            row.put("records_per_sec", Math.round(r.recordsBefore() / (nanos / 1e9)));
             return row;
         } finally {
             BenchTargets.deleteTree(dir);
