@@ -1,6 +1,5 @@
 package io.concordkv.storage.internal;
 
-import io.concordkv.api.Bytes;
 import io.concordkv.storage.log.LogRecord;
 import io.concordkv.storage.log.RecordRewriter;
 import java.util.Arrays;
@@ -35,7 +34,8 @@ public final class LogCompactor implements RecordRewriter {
             return;
         }
         long index = record.index();
-        WalCodec.forEachKey(record.payload(), (i, put, key) -> latest.put(key, position(index, i)));
+        byte[] payload = record.payload();
+        WalCodec.forEachKeyRange(payload, (i, put, off, len) -> latest.put(payload, off, len, position(index, i)));
     }
 
     @Override
@@ -46,12 +46,13 @@ public final class LogCompactor implements RecordRewriter {
         long index = record.index();
         int[] counts = new int[2];
         boolean[][] keep = {new boolean[8]};
-        WalCodec.forEachKey(record.payload(), (i, put, key) -> {
+        byte[] payload = record.payload();
+        WalCodec.forEachKeyRange(payload, (i, put, off, len) -> {
             if (i >= keep[0].length) {
                 keep[0] = Arrays.copyOf(keep[0], Math.max(i + 1, keep[0].length * 2));
             }
             counts[0]++;
-            if (latest.get(key) == position(index, i) && (put || !dropTombstones)) {
+            if (latest.get(payload, off, len) == position(index, i) && (put || !dropTombstones)) {
                 keep[0][i] = true;
                 counts[1]++;
             }
@@ -62,60 +63,84 @@ public final class LogCompactor implements RecordRewriter {
         return counts[1] == counts[0] ? record.payload() : WalCodec.retain(record.payload(), keep[0]);
     }
 
-    /** Key → last position, linear probing; -1 when absent. Single-threaded. */
+    /**
+     * Key → last position, linear probing; -1 when absent. Keys are given as ranges of a record's
+     * payload and hashed in place; a key is copied only when first stored, and a probe looks at a
+     * stored key's bytes only when the stored hash matches. Single-threaded.
+     */
     static final class KeyPositions {
-        private Bytes[] keys = new Bytes[1024];
+        private byte[][] keys = new byte[1024][];
+        private int[] hashes = new int[1024];
         private long[] positions = new long[1024];
         private int size;
 
-        void put(Bytes key, long position) {
+        void put(byte[] src, int off, int len, long position) {
             if (size * 2 >= keys.length) {
                 grow();
             }
+            int h = hash(src, off, len);
             int mask = keys.length - 1;
-            for (int i = spread(key.hashCode()) & mask; ; i = (i + 1) & mask) {
-                Bytes k = keys[i];
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                byte[] k = keys[i];
                 if (k == null) {
-                    keys[i] = key;
+                    keys[i] = Arrays.copyOfRange(src, off, off + len);
+                    hashes[i] = h;
                     positions[i] = position;
                     size++;
                     return;
                 }
-                if (k.equals(key)) {
+                if (hashes[i] == h && Arrays.equals(k, 0, k.length, src, off, off + len)) {
                     positions[i] = position;
                     return;
                 }
             }
         }
 
-        long get(Bytes key) {
+        long get(byte[] src, int off, int len) {
+            int h = hash(src, off, len);
             int mask = keys.length - 1;
-            for (int i = spread(key.hashCode()) & mask; ; i = (i + 1) & mask) {
-                Bytes k = keys[i];
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                byte[] k = keys[i];
                 if (k == null) {
                     return -1;
                 }
-                if (k.equals(key)) {
+                if (hashes[i] == h && Arrays.equals(k, 0, k.length, src, off, off + len)) {
                     return positions[i];
                 }
             }
         }
 
         private void grow() {
-            Bytes[] oldKeys = keys;
+            byte[][] oldKeys = keys;
+            int[] oldHashes = hashes;
             long[] oldPositions = positions;
-            keys = new Bytes[oldKeys.length * 2];
-            positions = new long[oldKeys.length * 2];
-            size = 0;
-            for (int i = 0; i < oldKeys.length; i++) {
-                if (oldKeys[i] != null) {
-                    put(oldKeys[i], oldPositions[i]);
+            int capacity = oldKeys.length * 2;
+            keys = new byte[capacity][];
+            hashes = new int[capacity];
+            positions = new long[capacity];
+            int mask = capacity - 1;
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldKeys[j] != null) {
+                    int i = oldHashes[j] & mask;
+                    while (keys[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = oldKeys[j];
+                    hashes[i] = oldHashes[j];
+                    positions[i] = oldPositions[j];
                 }
             }
         }
 
-        private static int spread(int h) {
-            return (h ^ (h >>> 16)) * 0x9E3779B9;
+        /** FNV-1a over the bytes, then a multiplicative mix so that the low bits (the slot) spread. */
+        private static int hash(byte[] src, int off, int len) {
+            int h = 0x811C9DC5;
+            for (int i = off; i < off + len; i++) {
+                h = (h ^ (src[i] & 0xFF)) * 0x01000193;
+            }
+            h ^= h >>> 16;
+            h *= 0x85EBCA6B;
+            return h ^ (h >>> 13);
         }
     }
 }

@@ -84,19 +84,19 @@ public final class WalCodec {
         }
     }
 
-    /** Receives the ops of an encoded batch, keys only (values are skipped, not copied). */
+    /** Receives the ops of an encoded batch as key positions in the payload (nothing is copied). */
     @FunctionalInterface
-    public interface KeyVisitor {
-        void op(int index, boolean put, Bytes key);
+    public interface KeyRangeVisitor {
+        void op(int index, boolean put, int keyOffset, int keyLength);
     }
 
     /**
-     * Visits every op of a payload written by {@link #encode}, copying keys only: log compaction
-     * reads every record and needs no values.
+     * Visits every op of a payload written by {@link #encode} without copying anything: the key is
+     * {@code payload[keyOffset, keyOffset + keyLength)}. For log compaction, which reads every record.
      *
      * @throws KvException {@code CORRUPTION} when the payload is malformed
      */
-    public static void forEachKey(byte[] payload, KeyVisitor visitor) {
+    public static void forEachKeyRange(byte[] payload, KeyRangeVisitor visitor) {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
             int count = in.getInt();
@@ -108,11 +108,16 @@ public final class WalCodec {
                 if (kind != PUT && kind != DELETE) {
                     throw new KvException(ErrorCode.CORRUPTION, "bad op kind " + kind + " in log record");
                 }
-                Bytes key = readBytes(in);
+                int keyLength = in.getInt();
+                int keyOffset = in.position();
+                if (keyLength < 0 || keyLength > in.remaining()) {
+                    throw new KvException(ErrorCode.CORRUPTION, "bad length " + keyLength + " in log record");
+                }
+                in.position(keyOffset + keyLength);
                 if (kind == PUT) {
                     skipBytes(in);
                 }
-                visitor.op(i, kind == PUT, key);
+                visitor.op(i, kind == PUT, keyOffset, keyLength);
             }
         } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new KvException(ErrorCode.CORRUPTION, "truncated write batch in log record", e);

@@ -37,18 +37,28 @@ class LogCompactorTest {
         assertThat(compactor.rewrite(third)).as("untouched records keep their bytes").isSameAs(third.payload());
     }
 
+    private static void put(LogCompactor.KeyPositions table, Bytes key, long position) {
+        table.put(key.unsafeArray(), 0, key.length(), position);
+    }
+
+    private static long get(LogCompactor.KeyPositions table, Bytes key) {
+        return table.get(key.unsafeArray(), 0, key.length());
+    }
+
     @Test
     void theKeyTableGrowsAndKeepsEveryKey() {
         LogCompactor.KeyPositions table = new LogCompactor.KeyPositions();
         List<Bytes> keys = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
             keys.add(b("key-" + i));
-            table.put(keys.get(i), i);
+            put(table, keys.get(i), i);
         }
-        table.put(b("key-7"), 99);
+        put(table, b("key-7"), 99);
         for (int i = 0; i < keys.size(); i++) {
-            assertThat(table.get(keys.get(i))).isEqualTo(i == 7 ? 99 : i);
+            assertThat(get(table, keys.get(i))).isEqualTo(i == 7 ? 99 : i);
         }
-        assertThat(table.get(b("absent"))).isEqualTo(-1);
+        assertThat(get(table, b("absent"))).isEqualTo(-1);
+        byte[] framed = "xxkey-9yy".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(table.get(framed, 2, 5)).as("a key inside a larger array").isEqualTo(9);
     }
 }
