@@ -162,7 +162,7 @@ public final class KvStore implements AutoCloseable {
                         : "; repairs: " + snapshots.events() + " " + log.recoveryReport().events());
             }
             KvStore store = new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot);
-            if (snapshots != null && snapshots.events().stream().anyMatch(e -> e.startsWith("salvage:"))) {
+            if (snapshots != null && snapshots.leftOutDamaged()) {
                 // make the salvage stick: a fresh full snapshot replaces the damaged chain
                 store.nextSnapshotFull = true;
                 try {

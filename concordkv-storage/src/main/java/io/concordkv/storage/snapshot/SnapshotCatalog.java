@@ -25,6 +25,7 @@ public final class SnapshotCatalog {
     private final List<String> events = new ArrayList<>();
 
     private final boolean salvage;
+    private boolean leftOut;
 
     /** Opens {@code dir}, removing unfinished ({@code .tmp}) snapshots and finding the chain. */
     public SnapshotCatalog(FileIo io, Path dir) throws IOException {
@@ -55,6 +56,7 @@ public final class SnapshotCatalog {
                         throw e;
                     }
                     events.add("salvage: left out snapshot " + dir.resolve(name) + ": " + e.getMessage());
+                    leftOut = true;
                     continue;
                 }
                 (h.kind() == SnapshotFile.Kind.FULL ? fulls : incrementals).add(h);
@@ -91,6 +93,11 @@ public final class SnapshotCatalog {
         return chain.stream().map(h -> dir.resolve(SnapshotFile.name(h.kind(), h.index()))).toList();
     }
 
+    /** Whether salvage left a damaged snapshot out (opening, or {@link #load}). */
+    public boolean leftOutDamaged() {
+        return leftOut;
+    }
+
     /** What opening cleaned up. */
     public List<String> events() {
         return List.copyOf(events);
@@ -119,6 +126,7 @@ public final class SnapshotCatalog {
                 }
                 events.add("salvage: left out snapshot " + file + " (" + e.getMessage() + "); the keys only it held"
                     + " are lost");
+                leftOut = true;
                 continue;
             }
             entries.forEach(visitor);

@@ -59,7 +59,7 @@ public final class CommitSequencer {
      * @param revision the new revision, or the current one when nothing changed
      * @param previous the live versions replaced or deleted, in mutation order
      */
-    public record Outcome(long revision, boolean changed, List<VersionRecord> previous) {
+    public record Outcome(long revision, List<VersionRecord> previous) {
     }
 
     private final KvStore store;
@@ -113,7 +113,7 @@ public final class CommitSequencer {
             // judged against every commit numbered so far, some perhaps still in flight: answer
             // with that revision once it is visible, so that a read there agrees
             awaitPublished(p.revision());
-            return new Outcome(p.revision(), false, p.previous());
+            return new Outcome(p.revision(), p.previous());
         }
         try {
             p.ticket().await();
@@ -123,7 +123,7 @@ public final class CommitSequencer {
             }
         }
         publish(p.revision());
-        return new Outcome(p.revision(), true, p.previous());
+        return new Outcome(p.revision(), p.previous());
     }
 
     /** A commit numbered and submitted ({@code ticket} null when it changed nothing). */

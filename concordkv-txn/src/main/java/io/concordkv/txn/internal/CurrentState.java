@@ -79,7 +79,7 @@ public final class CurrentState {
             }
         }
         for (KeyValue kv : store.scan(MvccKeys.latestRange(range.withLimit(0)))) {
-            if (VersionRecord.decode(kv.value()).modRevision() > revision) {
+            if (VersionRecord.modRevisionOf(kv.value()) > revision) {
                 return true;
             }
         }

@@ -59,13 +59,20 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
         return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
     }
 
-    /** Decodes a stored version; {@code CORRUPTION} if it is malformed. */
-    public static VersionRecord decode(Bytes stored) {
-        byte[] in = stored.unsafeArray();
+    /** Field slots of {@link #header}: the six varints, then where the value starts. */
+    private static final int MOD = 1;
+    private static final int VALUE_AT = 6;
+
+    /**
+     * The six header varints of a stored version, then the offset of its value.
+     *
+     * @throws KvException {@code CORRUPTION} if the record is cut short
+     */
+    private static long[] header(byte[] in) {
+        long[] fields = new long[VALUE_AT + 1];
+        int pos = 1;
         try {
-            long[] fields = new long[6];
-            int pos = 1;
-            for (int i = 0; i < fields.length; i++) {
+            for (int i = 0; i < VALUE_AT; i++) {
                 long v = 0;
                 int shift = 0;
                 byte b;
@@ -76,12 +83,28 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
                 } while (b < 0 && shift < 64);
                 fields[i] = v;
             }
-            Bytes value = pos == in.length ? Bytes.EMPTY : Bytes.copyOf(in, pos, in.length - pos);
-            return new VersionRecord((in[0] & TOMBSTONE) != 0, fields[0], fields[1], fields[2], fields[3],
-                fields[4], fields[5], value);
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new KvException(ErrorCode.CORRUPTION, "malformed version record of " + in.length + " bytes");
         }
+        fields[VALUE_AT] = pos;
+        return fields;
+    }
+
+    private static Bytes valueOf(byte[] in, long[] fields) {
+        int pos = (int) fields[VALUE_AT];
+        return pos == in.length ? Bytes.EMPTY : Bytes.copyOf(in, pos, in.length - pos);
+    }
+
+    /** Decodes a stored version; {@code CORRUPTION} if it is malformed. */
+    public static VersionRecord decode(Bytes stored) {
+        byte[] in = stored.unsafeArray();
+        long[] f = header(in);
+        return new VersionRecord((in[0] & TOMBSTONE) != 0, f[0], f[1], f[2], f[3], f[4], f[5], valueOf(in, f));
+    }
+
+    /** The mod revision of a stored version, without copying its value. */
+    static long modRevisionOf(Bytes stored) {
+        return header(stored.unsafeArray())[MOD];
     }
 
     /**
@@ -94,33 +117,11 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
         if ((in[0] & TOMBSTONE) != 0) {
             return null;
         }
-        long create = 0;
-        long mod = 0;
-        long version = 0;
-        long lease = 0;
-        int pos = 1;
-        for (int i = 0; i < 6; i++) {
-            long v = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = in[pos++];
-                v |= (long) (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0 && shift < 64);
-            switch (i) {
-                case 0 -> create = v;
-                case 1 -> mod = v;
-                case 2 -> version = v;
-                case 3 -> lease = v;
-                default -> { }
-            }
-        }
-        if (mod > revision) {
+        long[] f = header(in);
+        if (f[MOD] > revision) {
             return null;
         }
-        Bytes value = pos == in.length ? Bytes.EMPTY : Bytes.copyOf(in, pos, in.length - pos);
-        return new io.concordkv.txn.KeyVersion(key, value, create, mod, version, lease);
+        return new io.concordkv.txn.KeyVersion(key, valueOf(in, f), f[0], f[MOD], f[2], f[3]);
     }
 
     private static int putVarint(byte[] out, int pos, long v) {
