@@ -228,6 +228,70 @@ public final class MvccStore implements AutoCloseable {
         return new CompactionReport(revision, r.revision(), r.versionsRemoved(), r.tombstonesRemoved());
     }
 
+    /**
+     * Adds a listener told of every later commit once it is visible, in revision order. Returns
+     * the last revision before it: read the changes up to it with {@link #changes}.
+     */
+    public long addChangeListener(ChangeListener listener) {
+        ensureOpen();
+        return sequencer.addListener(listener);
+    }
+
+    public void removeChangeListener(ChangeListener listener) {
+        sequencer.removeListener(listener);
+    }
+
+    /**
+     * Every change to a key in {@code keys} (its limit and direction ignored) at revisions
+     * {@code from} to {@code to} inclusive, in revision order: what a watcher that starts in the
+     * past is sent first.
+     *
+     * @throws KvException {@code COMPACTED} when {@code from} is not above the compacted revision
+     *     (a delete at the compacted revision itself may be gone), {@code FUTURE_REVISION} when
+     *     {@code to} is newer than the current revision
+     */
+    public List<ChangeEvent> changes(ScanRange keys, long from, long to) {
+        ensureOpen();
+        checkChangesReadable(from, to);
+        List<ChangeEvent> out = io.concordkv.txn.internal.ChangeEvents.read(store, keys, Math.max(1, from), to);
+        checkChangesReadable(from, to);
+        return out;
+    }
+
+    private void checkChangesReadable(long from, long to) {
+        long compacted = sequencer.compacted();
+        if (compacted > 0 && from <= compacted) {
+            throw new KvException(ErrorCode.COMPACTED, "changes from revision " + from
+                + " have been compacted (compacted revision " + compacted + ")");
+        }
+        sequencer.checkReadable(Math.max(to, compacted));
+    }
+
+    /**
+     * Durable unversioned records beside the versioned keys (lease records, for instance): never
+     * seen by reads, ranges or watchers, not part of revisions. Written through the store's log
+     * with its fsync policy.
+     */
+    public void putSystem(Bytes name, Bytes value) {
+        ensureOpen();
+        store.put(MvccKeys.system(name), value);
+    }
+
+    public void deleteSystem(Bytes name) {
+        ensureOpen();
+        store.delete(MvccKeys.system(name));
+    }
+
+    /** The system records whose names start with {@code prefix}, in name order, names without the namespace. */
+    public List<io.concordkv.storage.KeyValue> scanSystem(Bytes prefix) {
+        ensureOpen();
+        List<io.concordkv.storage.KeyValue> out = new java.util.ArrayList<>();
+        for (io.concordkv.storage.KeyValue kv : store.scan(ScanRange.prefix(MvccKeys.system(prefix)))) {
+            out.add(new io.concordkv.storage.KeyValue(MvccKeys.nameOfSystem(kv.key()), kv.value()));
+        }
+        return out;
+    }
+
     public MvccStats stats() {
         return new MvccStats(sequencer.published(), sequencer.compacted(), registry.size(), counters.begun.sum(),
             counters.commits.sum(), counters.rollbacks.sum(), counters.conflicts.sum(), counters.deadlocks.sum(),

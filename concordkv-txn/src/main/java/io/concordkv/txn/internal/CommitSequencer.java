@@ -73,6 +73,7 @@ public final class CommitSequencer {
     private final CurrentState state;
     private volatile long compacted;
     private final HistoryQueue history;
+    private final ChangeFeed feed = new ChangeFeed(published::get);
 
     public CommitSequencer(KvStore store, TimestampSource timestamps, long compactedRevision) {
         this.store = store;
@@ -123,7 +124,27 @@ public final class CommitSequencer {
             }
         }
         publish(p.revision());
+        feed.deliver();
         return new Outcome(p.revision(), p.previous());
+    }
+
+    /**
+     * Adds a listener told of every commit numbered from now on, once visible, in revision order.
+     * Returns the last revision numbered before it was added: commits up to it are not told (read
+     * them with the history), every later one is.
+     */
+    public long addListener(io.concordkv.txn.ChangeListener listener) {
+        commitLock.lock();
+        try {
+            feed.add(listener);
+            return timestamps.last();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    public void removeListener(io.concordkv.txn.ChangeListener listener) {
+        feed.remove(listener);
     }
 
     /** A commit numbered and submitted ({@code ticket} null when it changed nothing). */
@@ -184,6 +205,7 @@ public final class CommitSequencer {
         WriteBatch.Builder batch = WriteBatch.builder();
         List<HistoryQueue.Entry> droppable = new ArrayList<>();
         List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
+        List<io.concordkv.txn.ChangeEvent> events = feed.active() ? new ArrayList<>(effective.size()) : null;
         for (int i = 0; i < effective.size(); i++) {
             Mutation m = effective.get(i);
             VersionRecord old = olds.get(i);
@@ -199,10 +221,16 @@ public final class CommitSequencer {
             }
             batch.put(MvccKeys.latest(m.key()), next.encode());
             written.add(Map.entry(m.key(), next));
+            if (events != null) {
+                events.add(ChangeEvents.of(m.key(), next, old));
+            }
         }
         batch.put(MvccKeys.META_REVISION, MvccKeys.encodeLong(revision));
         WriteTicket ticket = store.submit(batch.build());
         droppable.forEach(history::add);
+        if (events != null) {
+            feed.queue(revision, events);
+        }
         if (ticket != WriteTicket.DONE) {
             written.forEach(e -> inFlight.put(e.getKey(), e.getValue()));
         }

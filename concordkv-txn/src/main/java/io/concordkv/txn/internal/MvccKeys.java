@@ -20,6 +20,7 @@ public final class MvccKeys {
     static final byte LATEST = 'k';
     static final byte HISTORY = 'h';
     static final byte META = 'm';
+    static final byte SYSTEM = 's';
     public static final Bytes META_REVISION = meta("rev");
     public static final Bytes META_COMPACTED = meta("compact");
     public static final Bytes META_FORMAT = meta("format");
@@ -40,6 +41,18 @@ public final class MvccKeys {
         putLong(out, 1, revision);
         System.arraycopy(userKey.unsafeArray(), 0, out, 9, userKey.length());
         return Bytes.wrap(out);
+    }
+
+    /** The store key of a system record (see {@code MvccStore#putSystem}). */
+    public static Bytes system(Bytes name) {
+        byte[] out = new byte[name.length() + 1];
+        out[0] = SYSTEM;
+        System.arraycopy(name.unsafeArray(), 0, out, 1, name.length());
+        return Bytes.wrap(out);
+    }
+
+    public static Bytes nameOfSystem(Bytes storeKey) {
+        return Bytes.copyOf(storeKey.unsafeArray(), 1, storeKey.length() - 1);
     }
 
     /** The user key of a latest-version key. */

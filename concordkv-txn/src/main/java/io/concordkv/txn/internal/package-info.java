@@ -11,6 +11,7 @@
  *   'm' "rev"               be64: the last revision committed
  *   'm' "compact"           be64: the compacted revision (reads below it fail with COMPACTED)
  *   'm' "format"            one byte: the layout version, 1
+ *   's' name                a system record (MvccStore#putSystem): unversioned, never read by ranges
  * </pre>
  * A version ({@link io.concordkv.txn.internal.VersionRecord}) is a flags byte (bit 0: tombstone),
  * six unsigned LEB128 varints (create revision, mod revision, version, lease, previous revision,
