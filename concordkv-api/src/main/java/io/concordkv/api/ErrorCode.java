@@ -41,7 +41,15 @@ public enum ErrorCode {
     /** A transaction ran past its timeout and was rolled back. */
     TXN_TIMEOUT(16, 4, 408),
     /** The transaction has already committed, rolled back or been aborted. */
-    TXN_NOT_ACTIVE(17, 9, 409);
+    TXN_NOT_ACTIVE(17, 9, 409),
+    /** What the request names does not exist (a lease, a watch, a transaction, a key it must find). */
+    NOT_FOUND(18, 5, 404),
+    /** No server could be reached or the server cannot serve now; another endpoint may. */
+    UNAVAILABLE(19, 14, 503, true),
+    /** The call did not finish within its deadline; whether a write took effect is unknown. */
+    TIMEOUT(20, 4, 504),
+    /** What the request creates exists already (a lease id, a watch id). */
+    ALREADY_EXISTS(21, 6, 409);
 
     private final int number;
     private final int grpcStatus;

@@ -1,0 +1,88 @@
+package io.concordkv.server.apply;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.server.lease.LeaseTable;
+import io.concordkv.server.lease.LeaseWriter;
+import io.concordkv.txn.Compare;
+import io.concordkv.txn.KeyVersion;
+import io.concordkv.txn.MvccStore;
+import io.concordkv.txn.TxnOp;
+import io.concordkv.txn.TxnRequest;
+import io.concordkv.txn.TxnResponse;
+import io.concordkv.txn.WriteResult;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applies write commands to the node's MVCC store and lease table. Results: {@link WriteResult}
+ * for puts and deletes, {@link TxnResponse}, {@link io.concordkv.txn.CompactionReport}, the
+ * lease id (a {@code Long}) for a grant, the revision (a {@code Long}) for a revoke. Thread-safe.
+ */
+public final class KvStateMachine {
+    /** How often a put that keeps the value or lease retries when the key changes under it. */
+    private static final int KEEP_ATTEMPTS = 64;
+
+    private final MvccStore store;
+    private final LeaseTable leases;
+    private final LeaseWriter leaseWriter;
+
+    public KvStateMachine(MvccStore store, LeaseTable leases, LeaseWriter leaseWriter) {
+        this.store = store;
+        this.leases = leases;
+        this.leaseWriter = leaseWriter;
+    }
+
+    public Object apply(WriteCommand command) {
+        if (command instanceof WriteCommand.Put p) {
+            return put(p);
+        } else if (command instanceof WriteCommand.DeleteRange d) {
+            return store.deleteRange(d.keys());
+        } else if (command instanceof WriteCommand.Txn t) {
+            return txn(t.request());
+        } else if (command instanceof WriteCommand.Compact c) {
+            return store.compact(c.revision());
+        } else if (command instanceof WriteCommand.LeaseGrant g) {
+            return leaseWriter.grant(g.id(), g.ttlSeconds());
+        } else if (command instanceof WriteCommand.LeaseRevoke r) {
+            return leaseWriter.revoke(r.id());
+        }
+        throw new KvException(ErrorCode.INTERNAL, "unknown command " + command);
+    }
+
+    private TxnResponse txn(TxnRequest request) {
+        for (List<TxnOp> branch : List.of(request.success(), request.failure())) {
+            for (TxnOp op : branch) {
+                if (op instanceof TxnOp.Put p) {
+                    leases.checkExists(p.lease());
+                }
+            }
+        }
+        return store.txn(request);
+    }
+
+    private WriteResult put(WriteCommand.Put p) {
+        if (!p.ignoreValue() && !p.ignoreLease()) {
+            leases.checkExists(p.lease());
+            return store.put(p.key(), p.value(), p.lease());
+        }
+        for (int attempt = 0; attempt < KEEP_ATTEMPTS; attempt++) {
+            Optional<KeyVersion> current = store.get(p.key());
+            if (current.isEmpty()) {
+                throw new KvException(ErrorCode.NOT_FOUND, "etcdserver: key not found");
+            }
+            KeyVersion kv = current.get();
+            Bytes value = p.ignoreValue() ? kv.value() : p.value();
+            long lease = p.ignoreLease() ? kv.lease() : p.lease();
+            leases.checkExists(lease);
+            TxnResponse r = store.txn(new TxnRequest(
+                List.of(Compare.modRevision(p.key(), Compare.Op.EQUAL, kv.modRevision())),
+                List.of(new TxnOp.Put(p.key(), value, lease, true)), List.of()));
+            if (r.succeeded()) {
+                return new WriteResult(r.revision(), List.of(kv));
+            }
+        }
+        throw new KvException(ErrorCode.CONFLICT, "key " + p.key() + " kept changing; put again");
+    }
+}

@@ -1,0 +1,167 @@
+package io.concordkv.server.lease;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.KeyValue;
+import io.concordkv.txn.ChangeEvent;
+import io.concordkv.txn.KeyVersion;
+import java.nio.ByteBuffer;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The leases of a node: their TTLs and expiry times, and which keys each one holds. Lease records
+ * persist as system records {@code "lease/" + be64(id) -> be64(ttl seconds)}; expiry times do not
+ * (after a restart every lease gets its whole TTL again, as etcd does after a leader change). Keys
+ * are attached and detached from the change feed (the lease of each new version and of the version
+ * it replaced), so the table follows every write however it was made. Thread-safe.
+ */
+public final class LeaseTable {
+    static final Bytes PREFIX = Bytes.utf8("lease/");
+
+    private static final class Entry {
+        final long id;
+        final long ttlSeconds;
+        volatile long expiresAtMillis;
+        final Set<Bytes> keys = ConcurrentHashMap.newKeySet();
+
+        Entry(long id, long ttlSeconds, long expiresAtMillis) {
+            this.id = id;
+            this.ttlSeconds = ttlSeconds;
+            this.expiresAtMillis = expiresAtMillis;
+        }
+    }
+
+    private final Map<Long, Entry> leases = new ConcurrentHashMap<>();
+    private final InstantSource clock;
+
+    public LeaseTable(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    static Bytes recordName(long id) {
+        byte[] out = new byte[PREFIX.length() + 8];
+        System.arraycopy(PREFIX.unsafeArray(), 0, out, 0, PREFIX.length());
+        ByteBuffer.wrap(out, PREFIX.length(), 8).putLong(id);
+        return Bytes.wrap(out);
+    }
+
+    static Bytes recordValue(long ttlSeconds) {
+        return Bytes.wrap(ByteBuffer.allocate(8).putLong(ttlSeconds).array());
+    }
+
+    /** Loads persisted lease records (from {@code MvccStore#scanSystem(PREFIX)}), each with its whole TTL. */
+    public void load(List<KeyValue> records) {
+        for (KeyValue r : records) {
+            long id = ByteBuffer.wrap(r.key().unsafeArray(), PREFIX.length(), 8).getLong();
+            long ttl = ByteBuffer.wrap(r.value().unsafeArray()).getLong();
+            add(id, ttl);
+        }
+    }
+
+    void add(long id, long ttlSeconds) {
+        leases.put(id, new Entry(id, ttlSeconds, clock.millis() + ttlSeconds * 1000));
+    }
+
+    void remove(long id) {
+        leases.remove(id);
+    }
+
+    public boolean exists(long id) {
+        return leases.containsKey(id);
+    }
+
+    /** Throws {@code NOT_FOUND} unless {@code id} is a live lease (0, no lease, always passes). */
+    public void checkExists(long id) {
+        if (id != 0 && !leases.containsKey(id)) {
+            throw notFound(id);
+        }
+    }
+
+    static KvException notFound(long id) {
+        return new KvException(ErrorCode.NOT_FOUND, "etcdserver: requested lease not found");
+    }
+
+    /** Starts the TTL again; returns the TTL, or empty when the lease does not exist. */
+    public Optional<Long> keepAlive(long id) {
+        Entry e = leases.get(id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        e.expiresAtMillis = clock.millis() + e.ttlSeconds * 1000;
+        return Optional.of(e.ttlSeconds);
+    }
+
+    public Optional<Lease> describe(long id, boolean withKeys) {
+        Entry e = leases.get(id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        long remainingMillis = Math.max(0, e.expiresAtMillis - clock.millis());
+        List<Bytes> keys = withKeys ? e.keys.stream().sorted().toList() : List.of();
+        return Optional.of(new Lease(id, e.ttlSeconds, (remainingMillis + 999) / 1000, keys));
+    }
+
+    public List<Long> ids() {
+        return leases.keySet().stream().sorted().toList();
+    }
+
+    /** The keys attached to {@code id} now. */
+    List<Bytes> keysOf(long id) {
+        Entry e = leases.get(id);
+        return e == null ? List.of() : new ArrayList<>(e.keys);
+    }
+
+    /** The leases whose TTL has run out. */
+    public List<Long> expired() {
+        long now = clock.millis();
+        List<Long> out = new ArrayList<>();
+        for (Entry e : leases.values()) {
+            if (e.expiresAtMillis <= now) {
+                out.add(e.id);
+            }
+        }
+        return out;
+    }
+
+    /** Attaches the keys live at start-up (a full read of the key space) to their leases. */
+    public void attachAll(List<KeyVersion> live) {
+        for (KeyVersion kv : live) {
+            attach(kv.lease(), kv.key());
+        }
+    }
+
+    /** Follows one commit: detaches each key from the lease of the version it replaced, attaches it to its new one. */
+    public void follow(List<ChangeEvent> changes) {
+        for (ChangeEvent c : changes) {
+            c.previous().ifPresent(p -> detach(p.lease(), p.key()));
+            if (!c.deleted()) {
+                attach(c.kv().lease(), c.kv().key());
+            }
+        }
+    }
+
+    private void attach(long id, Bytes key) {
+        if (id != 0) {
+            Entry e = leases.get(id);
+            if (e != null) {
+                e.keys.add(key);
+            }
+        }
+    }
+
+    private void detach(long id, Bytes key) {
+        if (id != 0) {
+            Entry e = leases.get(id);
+            if (e != null) {
+                e.keys.remove(key);
+            }
+        }
+    }
+}

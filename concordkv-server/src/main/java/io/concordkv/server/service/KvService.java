@@ -1,0 +1,54 @@
+package io.concordkv.server.service;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.server.lease.Lease;
+import io.concordkv.server.watch.WatchHub;
+import io.concordkv.storage.ScanRange;
+import io.concordkv.txn.CompactionReport;
+import io.concordkv.txn.Transaction;
+import io.concordkv.txn.TxnOptions;
+import io.concordkv.txn.TxnRequest;
+import io.concordkv.txn.TxnResponse;
+import io.concordkv.txn.WriteResult;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every front end (etcd gRPC, REST, later RESP) sees of a node: reads, the writes that go
+ * through the node's ordered apply path, leases, watches and interactive transactions. Failures
+ * are {@link io.concordkv.api.KvException}s with stable codes. Thread-safe.
+ */
+public interface KvService {
+    RangeAnswer range(RangeQuery query);
+
+    /**
+     * Writes {@code key}. With {@code ignoreValue} the current value is kept, with
+     * {@code ignoreLease} the current lease (both need the key to exist: {@code NOT_FOUND}).
+     */
+    WriteResult put(Bytes key, Bytes value, long lease, boolean ignoreValue, boolean ignoreLease);
+
+    WriteResult deleteRange(ScanRange keys);
+
+    TxnResponse txn(TxnRequest request);
+
+    CompactionReport compact(long revision);
+
+    long grantLease(long id, long ttlSeconds);
+
+    /** Revokes a lease and deletes its keys; returns the revision after. */
+    long revokeLease(long id);
+
+    /** Restarts a lease's TTL; empty when it does not exist. */
+    Optional<Long> keepAlive(long id);
+
+    Optional<Lease> lease(long id, boolean withKeys);
+
+    List<Long> leases();
+
+    WatchHub watches();
+
+    /** Begins an interactive transaction (its reads and writes go straight to the MVCC store). */
+    Transaction begin(TxnOptions options);
+
+    NodeStatus status();
+}

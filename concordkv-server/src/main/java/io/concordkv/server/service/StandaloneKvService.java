@@ -1,0 +1,158 @@
+package io.concordkv.server.service;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.server.apply.CommandLog;
+import io.concordkv.server.apply.KvStateMachine;
+import io.concordkv.server.apply.LocalCommandLog;
+import io.concordkv.server.apply.WriteCommand;
+import io.concordkv.server.lease.Lease;
+import io.concordkv.server.lease.LeaseTable;
+import io.concordkv.server.lease.LeaseWriter;
+import io.concordkv.server.watch.WatchHub;
+import io.concordkv.storage.ScanRange;
+import io.concordkv.storage.StoreStats;
+import io.concordkv.txn.CompactionReport;
+import io.concordkv.txn.MvccStore;
+import io.concordkv.txn.Transaction;
+import io.concordkv.txn.TxnOptions;
+import io.concordkv.txn.TxnRequest;
+import io.concordkv.txn.TxnResponse;
+import io.concordkv.txn.WriteResult;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single node's {@link KvService} over an {@link MvccStore}: reads go to the store, writes through
+ * the {@link LocalCommandLog} to the {@link KvStateMachine}; leases expire on a named scheduler
+ * thread, which revokes them through the same path. Owns the watch hub and the scheduler, not the
+ * store. Thread-safe.
+ */
+public final class StandaloneKvService implements KvService, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneKvService.class);
+
+    /** Identity of the member. */
+    public record Identity(long memberId, long clusterId, String name) {
+    }
+
+    private final MvccStore store;
+    private final Identity identity;
+    private final LeaseTable leases;
+    private final WatchHub watches;
+    private final CommandLog log;
+    private final RangeReader ranges;
+    private final ScheduledExecutorService expiry;
+
+    public StandaloneKvService(MvccStore store, Identity identity, InstantSource clock, int watchQueue,
+                               Duration leaseCheckInterval) {
+        this.store = store;
+        this.identity = identity;
+        this.leases = new LeaseTable(clock);
+        leases.load(store.scanSystem(Bytes.utf8("lease/")));
+        LeaseWriter writer = new LeaseWriter(store, leases, new SplittableRandom(clock.millis() ^ identity.memberId()),
+            9_000_000_000L);
+        long from = store.addChangeListener((rev, changes) -> leases.follow(changes));
+        writer.attachExisting(from);
+        this.watches = new WatchHub(store, watchQueue);
+        this.log = new LocalCommandLog(new KvStateMachine(store, leases, writer));
+        this.ranges = new RangeReader(store);
+        this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "concordkv-lease-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = leaseCheckInterval.toMillis();
+        expiry.scheduleWithFixedDelay(this::revokeExpired, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void revokeExpired() {
+        for (long id : leases.expired()) {
+            try {
+                log.append(new WriteCommand.LeaseRevoke(id));
+                LOG.debug("lease {} expired and was revoked", id);
+            } catch (RuntimeException e) {
+                LOG.warn("revoking expired lease {} failed: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public RangeAnswer range(RangeQuery query) {
+        return ranges.range(query);
+    }
+
+    @Override
+    public WriteResult put(Bytes key, Bytes value, long lease, boolean ignoreValue, boolean ignoreLease) {
+        return (WriteResult) log.append(new WriteCommand.Put(key, value, lease, ignoreValue, ignoreLease));
+    }
+
+    @Override
+    public WriteResult deleteRange(ScanRange keys) {
+        return (WriteResult) log.append(new WriteCommand.DeleteRange(keys));
+    }
+
+    @Override
+    public TxnResponse txn(TxnRequest request) {
+        return (TxnResponse) log.append(new WriteCommand.Txn(request));
+    }
+
+    @Override
+    public CompactionReport compact(long revision) {
+        return (CompactionReport) log.append(new WriteCommand.Compact(revision));
+    }
+
+    @Override
+    public long grantLease(long id, long ttlSeconds) {
+        return (Long) log.append(new WriteCommand.LeaseGrant(id, ttlSeconds));
+    }
+
+    @Override
+    public long revokeLease(long id) {
+        return (Long) log.append(new WriteCommand.LeaseRevoke(id));
+    }
+
+    @Override
+    public Optional<Long> keepAlive(long id) {
+        return leases.keepAlive(id);
+    }
+
+    @Override
+    public Optional<Lease> lease(long id, boolean withKeys) {
+        return leases.describe(id, withKeys);
+    }
+
+    @Override
+    public List<Long> leases() {
+        return leases.ids();
+    }
+
+    @Override
+    public WatchHub watches() {
+        return watches;
+    }
+
+    @Override
+    public Transaction begin(TxnOptions options) {
+        return store.begin(options);
+    }
+
+    @Override
+    public NodeStatus status() {
+        StoreStats s = store.kvStore().stats();
+        return new NodeStatus(identity.memberId(), identity.clusterId(), identity.name(), store.currentRevision(),
+            store.compactedRevision(), log.appliedIndex(), s.dataBytes() + s.logBytes(), s.keys());
+    }
+
+    @Override
+    public void close() {
+        expiry.shutdownNow();
+        watches.close();
+    }
+}
