@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "ConcordKV: a distributed, strongly consistent, transactional key-value store.",
-    subcommands = {LocalCommand.class, BenchCommand.class, EnginesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, LocalCommand.class, BenchCommand.class, EnginesCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Runs the command line and exits with its status. */

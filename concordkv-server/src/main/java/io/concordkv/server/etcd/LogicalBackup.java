@@ -18,12 +18,15 @@ import java.util.function.Consumer;
  * A consistent logical backup of the live keys at one revision, streamed in chunks. Format
  * (big-endian): magic {@code "CKVBAK01"}, i64 revision, i64 count, then per key: i32 key length,
  * key, i32 value length, value, i64 create revision, i64 mod revision, i64 version, i64 lease;
- * then the SHA-256 of everything before it (32 bytes), as etcd ends its snapshots with a hash.
+ * zero bytes up to a multiple of 512; then the SHA-256 of everything before it (32 bytes), as
+ * etcd ends its snapshots (so {@code etcdctl snapshot save} accepts the stream).
  * History below the revision is not included. Stateless.
  */
 final class LogicalBackup {
     static final byte[] MAGIC = "CKVBAK01".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int CHUNK = 1 << 20;
+    /** etcdctl finds the trailing hash only when what precedes it is a multiple of 512 bytes. */
+    private static final int PAD = 512;
 
     /** One piece of the stream and how many bytes follow it. */
     record Chunk(byte[] bytes, long remaining) {
@@ -58,6 +61,10 @@ final class LogicalBackup {
                 out.writeLong(kv.modRevision());
                 out.writeLong(kv.version());
                 out.writeLong(kv.lease());
+            }
+            out.flush();
+            while (bytes.size() % PAD != 0) {
+                out.write(0);
             }
             out.flush();
             out.write(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));

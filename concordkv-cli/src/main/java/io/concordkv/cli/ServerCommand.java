@@ -1,0 +1,94 @@
+package io.concordkv.cli;
+
+import io.concordkv.server.ConcordServer;
+import io.concordkv.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code concordkv server}: runs a single node until SIGTERM or SIGINT, which shut it down cleanly
+ * (the JVM's shutdown hook closes the endpoints, then the store). Settings come from flags, a
+ * config file and {@code CONCORDKV_*} environment variables ({@link ServerConfig}).
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+    description = {"Runs a ConcordKV node: the etcd v3 gRPC API on --listen-client.",
+        "Every flag can also be set in the --config file (name=value) or as CONCORDKV_<NAME> in the environment;",
+        "flags win over the environment, which wins over the file."})
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "a config file of name=value lines (Java properties)")
+    Path configFile;
+
+    @Option(names = "--data-dir", description = "data directory (default ./data)")
+    String dataDir;
+
+    @Option(names = "--name", description = "member name (default 'default')")
+    String name;
+
+    @Option(names = "--listen-client", description = "etcd gRPC address, host:port (default 127.0.0.1:2379)")
+    String listenClient;
+
+    @Option(names = "--listen-http", description = "REST/admin HTTP address, host:port (default 127.0.0.1:8080)")
+    String listenHttp;
+
+    @Option(names = "--engine", description = "storage engine: array, rbtree, hash, lsm (default rbtree)")
+    String engine;
+
+    @Option(names = "--fsync", description = "always (default), batch or never")
+    String fsync;
+
+    @Option(names = "--max-key-bytes", description = "largest key (default 65536)")
+    String maxKeyBytes;
+
+    @Option(names = "--max-value-bytes", description = "largest value (default 1572864)")
+    String maxValueBytes;
+
+    @Option(names = "--max-request-bytes", description = "largest request (default 2097152)")
+    String maxRequestBytes;
+
+    @Option(names = "--watch-queue", description = "events queued per watcher before it is caught up from history (default 10000)")
+    String watchQueue;
+
+    @Option(names = "--retain-revisions", description = "history revisions kept by automatic compaction; 0 = off (default 100000)")
+    String retainRevisions;
+
+    Map<String, String> flags() {
+        Map<String, String> f = new LinkedHashMap<>();
+        put(f, "data-dir", dataDir);
+        put(f, "name", name);
+        put(f, "listen-client", listenClient);
+        put(f, "listen-http", listenHttp);
+        put(f, "engine", engine);
+        put(f, "fsync", fsync);
+        put(f, "max-key-bytes", maxKeyBytes);
+        put(f, "max-value-bytes", maxValueBytes);
+        put(f, "max-request-bytes", maxRequestBytes);
+        put(f, "watch-queue", watchQueue);
+        put(f, "retain-revisions", retainRevisions);
+        return f;
+    }
+
+    private static void put(Map<String, String> f, String key, String value) {
+        if (value != null) {
+            f.put(key, value);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config = ServerConfig.resolve(Optional.ofNullable(configFile), System.getenv(), flags());
+        ConcordServer server = ConcordServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "concordkv-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
