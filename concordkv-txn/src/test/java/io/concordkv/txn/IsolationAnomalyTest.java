@@ -145,6 +145,21 @@ class IsolationAnomalyTest {
         }
     }
 
+    /** Regression: a transaction begun on an empty store (start revision 0) skipped the check. */
+    @ParameterizedTest
+    @EnumSource(value = Isolation.class, names = {"REPEATABLE_READ", "SERIALIZABLE"})
+    void blindWritesConflictEvenWhenTheStoreWasEmptyAtTheStart(Isolation level) {
+        Transaction first = begin(level, ConcurrencyMode.OPTIMISTIC);
+        Transaction second = begin(level, ConcurrencyMode.OPTIMISTIC);
+        assertThat(second.startRevision()).isZero();
+        first.put(b("k"), b("first"));
+        second.put(b("k"), b("second"));
+        first.commit();
+        assertThatThrownBy(second::commit).isInstanceOfSatisfying(KvException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(store.get(b("k")).orElseThrow().value().toUtf8()).isEqualTo("first");
+    }
+
     @ParameterizedTest
     @EnumSource(ConcurrencyMode.class)
     void lostUpdateHappensOnlyUnderReadCommitted(ConcurrencyMode mode) throws Exception {

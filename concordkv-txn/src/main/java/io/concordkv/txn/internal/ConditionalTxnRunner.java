@@ -65,7 +65,7 @@ public final class ConditionalTxnRunner {
             return new TxnResponse(succeeded, at, results);
         }
         CommitSequencer.Outcome outcome = sequencer.commit(List.copyOf(writes.values()),
-            reads.validator(List.of(), 0, true));
+            reads.validator(List.of(), -1, true));
         return new TxnResponse(succeeded, outcome.revision(), results);
     }
 

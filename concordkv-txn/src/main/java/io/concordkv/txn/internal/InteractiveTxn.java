@@ -214,7 +214,7 @@ public final class InteractiveTxn implements Transaction {
     private CommitSequencer.Validator validator() {
         boolean firstCommitterWins = options.isolation() == Isolation.REPEATABLE_READ
             || options.isolation() == Isolation.SERIALIZABLE && !pessimistic();
-        return reads.validator(writes.keySet(), firstCommitterWins ? startRevision : 0,
+        return reads.validator(writes.keySet(), firstCommitterWins ? startRevision : -1,
             options.isolation() == Isolation.SERIALIZABLE);
     }
 

@@ -53,12 +53,13 @@ final class ReadSet {
      * The commit-time check.
      *
      * @param writes keys the transaction writes
-     * @param writesSince when &gt; 0, a written key changed after this revision is a conflict (first committer wins)
+     * @param writesSince when &gt;= 0, a written key changed after this revision is a conflict (first
+     *     committer wins; 0 for a transaction that began on an empty store); -1 for no such check
      * @param validateReads whether point and range reads are validated ({@code SERIALIZABLE})
      */
     CommitSequencer.Validator validator(Collection<Bytes> writes, long writesSince, boolean validateReads) {
         return state -> {
-            if (writesSince > 0) {
+            if (writesSince >= 0) {
                 for (Bytes key : writes) {
                     check(state, key, writesSince, "written");
                 }
