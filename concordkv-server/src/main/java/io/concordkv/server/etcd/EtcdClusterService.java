@@ -1,5 +1,6 @@
 package io.concordkv.server.etcd;
 
+import io.concordkv.server.grpc.GrpcErrors;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.Member;
 import io.etcd.jetcd.api.MemberListRequest;

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.server.service.KeyRanges;
 import io.concordkv.server.service.RangeQuery;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.txn.ChangeEvent;
@@ -18,8 +19,6 @@ import java.util.Optional;
  * {@code range_end} conventions, key-values, events, range requests. Stateless.
  */
 final class EtcdCodec {
-    private static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
-
     private EtcdCodec() {
     }
 
@@ -31,25 +30,9 @@ final class EtcdCodec {
         return ByteString.copyFrom(b.unsafeArray());
     }
 
-    /**
-     * etcd's key range: {@code range_end} empty is the key alone; {@code "\0"} is every key from
-     * {@code key} on ({@code key} {@code "\0"} too: every key); else {@code [key, range_end)}.
-     */
+    /** etcd's key range ({@link KeyRanges#etcd}). */
     static ScanRange keys(ByteString key, ByteString rangeEnd) {
-        if (key.isEmpty()) {
-            throw new KvException(ErrorCode.INVALID_ARGUMENT, "etcdserver: key is not provided");
-        }
-        if (rangeEnd.isEmpty()) {
-            Bytes k = bytes(key);
-            return ScanRange.between(k, Bytes.wrap(java.util.Arrays.copyOf(k.unsafeArray(), k.length() + 1)));
-        }
-        if (rangeEnd.equals(ZERO)) {
-            return key.equals(ZERO) ? ScanRange.all() : ScanRange.from(bytes(key));
-        }
-        if (bytes(rangeEnd).compareTo(bytes(key)) <= 0) {
-            return ScanRange.between(bytes(key), bytes(key));
-        }
-        return ScanRange.between(bytes(key), bytes(rangeEnd));
+        return KeyRanges.etcd(bytes(key), bytes(rangeEnd));
     }
 
     static RangeQuery query(RangeRequest r) {

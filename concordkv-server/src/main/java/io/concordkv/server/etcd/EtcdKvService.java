@@ -1,5 +1,6 @@
 package io.concordkv.server.etcd;
 
+import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.server.service.KvService;

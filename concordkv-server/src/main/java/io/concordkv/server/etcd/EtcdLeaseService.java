@@ -1,5 +1,6 @@
 package io.concordkv.server.etcd;
 
+import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.server.lease.Lease;
 import io.concordkv.server.service.KvService;
 import io.etcd.jetcd.api.LeaseGrantRequest;

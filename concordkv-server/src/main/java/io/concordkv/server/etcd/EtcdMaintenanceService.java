@@ -1,5 +1,6 @@
 package io.concordkv.server.etcd;
 
+import io.concordkv.server.grpc.GrpcErrors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.concordkv.server.service.KvService;

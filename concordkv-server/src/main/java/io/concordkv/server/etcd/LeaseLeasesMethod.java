@@ -1,5 +1,6 @@
 package io.concordkv.server.etcd;
 
+import io.concordkv.server.grpc.GrpcErrors;
 import com.google.protobuf.CodedOutputStream;
 import io.concordkv.server.service.KvService;
 import io.grpc.MethodDescriptor;

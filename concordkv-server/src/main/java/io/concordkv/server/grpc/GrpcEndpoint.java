@@ -1,0 +1,67 @@
+package io.concordkv.server.grpc;
+
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC endpoint on the client address: the etcd services and ConcordKV's own, one Netty
+ * server. Requests over {@code maxRequestBytes} are refused by gRPC before they are parsed
+ * ({@code RESOURCE_EXHAUSTED}), and each call knows its connection ({@link ConnectionOwners}).
+ * Owns the gRPC server.
+ */
+public final class GrpcEndpoint implements AutoCloseable {
+    private final Server server;
+
+    private GrpcEndpoint(Server server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts serving {@code services} on {@code address}.
+     *
+     * @throws KvException {@code UNAVAILABLE} when the address is taken or cannot be bound
+     */
+    public static GrpcEndpoint start(InetSocketAddress address, int maxRequestBytes,
+                                     List<ServerServiceDefinition> services, ConnectionOwners owners) {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address).maxInboundMessageSize(maxRequestBytes)
+            .addTransportFilter(owners.transportFilter());
+        for (ServerServiceDefinition s : services) {
+            builder.addService(ServerInterceptors.intercept(s, owners.interceptor()));
+        }
+        Server server = builder.build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            String why = e instanceof BindException || e.getCause() instanceof BindException
+                ? "address in use" : e.getMessage();
+            throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
+        }
+        return new GrpcEndpoint(server);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
