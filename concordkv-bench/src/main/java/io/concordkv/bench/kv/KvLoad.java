@@ -1,0 +1,169 @@
+package io.concordkv.bench.kv;
+
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator over the etcd v3 API: the same code drives ConcordKV and a real etcd. C
+ * clients each keep one request in flight (the next is sent when the previous answers), spread
+ * over N gRPC connections; it stops after {@code total} requests or {@code maxDuration}, whichever
+ * comes first. Puts write random keys of the key space; ranges read one random key, linearizable
+ * or serializable (the key space is written first). Latencies go into an HdrHistogram. Answers
+ * are handled on the connections' event loops (no thread hand-off), to keep the generator light.
+ */
+public final class KvLoad {
+    /** What to run. */
+    public record Config(String target, List<String> endpoints, int clients, int conns, String op,
+                         boolean linearizable, long total, int keySize, int valueSize, int keySpace,
+                         Duration maxDuration, long seed) {
+    }
+
+    private final Config config;
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final Histogram latencyMicros = new ConcurrentHistogram(60_000_000L, 3);
+    private final AtomicLong issued = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final ByteString value;
+    private volatile long deadline;
+
+    private KvLoad(Config config) {
+        this.config = config;
+        byte[] v = new byte[config.valueSize()];
+        new SplittableRandom(config.seed()).nextBytes(v);
+        this.value = ByteString.copyFrom(v);
+    }
+
+    public static Map<String, Object> run(Config config) throws InterruptedException {
+        KvLoad load = new KvLoad(config);
+        try {
+            return load.go();
+        } finally {
+            load.channels.forEach(ManagedChannel::shutdownNow);
+        }
+    }
+
+    private ByteString key(int index) {
+        String digits = Integer.toString(index);
+        StringBuilder b = new StringBuilder(config.keySize());
+        for (int i = digits.length(); i < config.keySize(); i++) {
+            b.append('0');
+        }
+        b.append(digits);
+        return ByteString.copyFrom(b.substring(Math.max(0, b.length() - config.keySize())), StandardCharsets.US_ASCII);
+    }
+
+    private Map<String, Object> go() throws InterruptedException {
+        for (int i = 0; i < config.conns(); i++) {
+            String endpoint = config.endpoints().get(i % config.endpoints().size()).replaceFirst("^https?://", "");
+            int colon = endpoint.lastIndexOf(':');
+            channels.add(NettyChannelBuilder.forAddress(endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1))).usePlaintext().directExecutor().build());
+        }
+        if (config.op().equals("range")) {
+            prefill();
+        }
+        CountDownLatch done = new CountDownLatch(config.clients());
+        long start = System.nanoTime();
+        deadline = start + config.maxDuration().toNanos();
+        for (int c = 0; c < config.clients(); c++) {
+            KVGrpc.KVStub stub = KVGrpc.newStub(channels.get(c % channels.size()));
+            SplittableRandom random = new SplittableRandom(config.seed() * 1_000_003L + c);
+            next(stub, random, done);
+        }
+        if (!done.await(config.maxDuration().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+            errors.addAndGet(config.clients());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return result(seconds);
+    }
+
+    private void prefill() {
+        KVGrpc.KVBlockingStub stub = KVGrpc.newBlockingStub(channels.get(0));
+        for (int i = 0; i < config.keySpace(); i++) {
+            stub.withDeadlineAfter(10, TimeUnit.SECONDS).put(PutRequest.newBuilder().setKey(key(i)).setValue(value).build());
+        }
+    }
+
+    /** Sends this client's next request, or counts the client done. */
+    private void next(KVGrpc.KVStub stub, SplittableRandom random, CountDownLatch done) {
+        if (issued.incrementAndGet() > config.total() || System.nanoTime() > deadline) {
+            done.countDown();
+            return;
+        }
+        ByteString key = key(random.nextInt(config.keySpace()));
+        long sent = System.nanoTime();
+        StreamObserver<Object> answer = new StreamObserver<>() {
+            @Override
+            public void onNext(Object response) {
+                latencyMicros.recordValue(Math.min(60_000_000L, (System.nanoTime() - sent) / 1000));
+                completed.incrementAndGet();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                errors.incrementAndGet();
+                next(stub, random, done);
+            }
+
+            @Override
+            public void onCompleted() {
+                next(stub, random, done);
+            }
+        };
+        KVGrpc.KVStub timed = stub.withDeadlineAfter(30, TimeUnit.SECONDS);
+        if (config.op().equals("put")) {
+            timed.put(PutRequest.newBuilder().setKey(key).setValue(value).build(), cast(answer));
+        } else {
+            timed.range(RangeRequest.newBuilder().setKey(key).setSerializable(!config.linearizable()).build(),
+                cast(answer));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> StreamObserver<T> cast(StreamObserver<Object> o) {
+        return (StreamObserver<T>) (StreamObserver<?>) o;
+    }
+
+    private Map<String, Object> result(double seconds) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("target", config.target());
+        r.put("op", config.op());
+        if (config.op().equals("range")) {
+            r.put("consistency", config.linearizable() ? "l" : "s");
+        }
+        r.put("clients", config.clients());
+        r.put("conns", config.conns());
+        r.put("total", completed.get());
+        r.put("errors", errors.get());
+        r.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        r.put("ops_per_sec", Math.round(completed.get() / seconds));
+        r.put("p50_ms", millis(50));
+        r.put("p90_ms", millis(90));
+        r.put("p99_ms", millis(99));
+        r.put("key_size", config.keySize());
+        r.put("value_size", config.valueSize());
+        return r;
+    }
+
+    private double millis(double percentile) {
+        return Math.round(latencyMicros.getValueAtPercentile(percentile) / 10.0) / 100.0;
+    }
+}
