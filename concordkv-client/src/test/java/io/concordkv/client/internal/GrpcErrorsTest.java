@@ -1,0 +1,62 @@
+package io.concordkv.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.client.LeaseNotFoundException;
+import io.grpc.Status;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class GrpcErrorsTest {
+    private static KvException map(Status.Code code, String description) {
+        return GrpcErrors.toKvException(Status.fromCode(code).withDescription(description).asRuntimeException());
+    }
+
+    @Test
+    void etcdMessagesMapToTheirCodes() {
+        assertThat(map(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted").code())
+            .isEqualTo(ErrorCode.COMPACTED);
+        assertThat(map(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision").code())
+            .isEqualTo(ErrorCode.FUTURE_REVISION);
+        assertThat(map(Status.Code.NOT_FOUND, "etcdserver: requested lease not found"))
+            .isInstanceOf(LeaseNotFoundException.class)
+            .extracting(KvException::code).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(map(Status.Code.INVALID_ARGUMENT, "etcdserver: request is too large").code())
+            .isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
+        assertThat(map(Status.Code.INVALID_ARGUMENT, "etcdserver: too many operations in txn request").code())
+            .isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
+        assertThat(map(Status.Code.INVALID_ARGUMENT, "etcdserver: key is not provided").code())
+            .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(map(Status.Code.RESOURCE_EXHAUSTED, "etcdserver: mvcc: database space exceeded").code())
+            .isEqualTo(ErrorCode.IO_ERROR);
+        assertThat(map(Status.Code.UNAVAILABLE, "etcdserver: request timed out").code())
+            .isEqualTo(ErrorCode.TXN_TIMEOUT);
+    }
+
+    @Test
+    void statusCodesMapToTheClosestErrorCode() {
+        assertThat(map(Status.Code.DEADLINE_EXCEEDED, "deadline exceeded after 1s").code())
+            .isEqualTo(ErrorCode.TXN_TIMEOUT);
+        assertThat(map(Status.Code.UNAVAILABLE, "io exception").code()).isEqualTo(ErrorCode.CLOSED);
+        assertThat(map(Status.Code.UNIMPLEMENTED, "").code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(map(Status.Code.DATA_LOSS, "").code()).isEqualTo(ErrorCode.CORRUPTION);
+        assertThat(map(Status.Code.ABORTED, "").code()).isEqualTo(ErrorCode.CONFLICT);
+        assertThat(map(Status.Code.UNKNOWN, "").code()).isEqualTo(ErrorCode.INTERNAL);
+        for (Status.Code code : Status.Code.values()) {
+            if (code != Status.Code.OK) {
+                assertThat(map(code, "x").getMessage()).startsWith(code.name());
+            }
+        }
+    }
+
+    @Test
+    void wrappedFailuresAreUnwrappedAndKvExceptionsKept() {
+        KvException kv = new KvException(ErrorCode.CONFLICT, "x");
+        assertThat(GrpcErrors.toKvException(new CompletionException(kv))).isSameAs(kv);
+        assertThat(GrpcErrors.unavailable(new CompletionException(Status.UNAVAILABLE.asRuntimeException()))).isTrue();
+        assertThat(GrpcErrors.unavailable(Status.DEADLINE_EXCEEDED.asRuntimeException())).isFalse();
+        assertThat(GrpcErrors.unavailable(kv)).isFalse();
+    }
+}
