@@ -7,8 +7,11 @@ public interface WatchClient {
     /** Starts a watch that reports to {@code listener}; the watch runs until cancelled. */
     Watcher watch(WatchOptions options, WatchListener listener);
 
-    /** Starts a watch that passes each event to {@code onEvent} and ignores errors. */
-    default Watcher watch(WatchOptions options, Consumer<WatchEvent> onEvent) {
+    /**
+     * Starts a watch that passes each event to the callback {@code onEvent}; errors end the watch
+     * silently (use {@link #watch(WatchOptions, WatchListener)} to hear of them).
+     */
+    default Watcher watchEach(WatchOptions options, Consumer<WatchEvent> onEvent) {
         return watch(options, (WatchListener) onEvent::accept);
     }
 }

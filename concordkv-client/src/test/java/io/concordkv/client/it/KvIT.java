@@ -108,6 +108,16 @@ class KvIT {
     }
 
     @Test
+    void aReadAtACompactedRevisionFailsWithCompacted() throws InterruptedException {
+        long old = client.kv().put(b("c/x"), b("1")).revision();
+        long now = client.kv().put(b("c/x"), b("2")).revision();
+        EtcdCompaction.compact(etcd, now);
+        assertThatThrownBy(() -> client.kv().get(Op.get(b("c/x")).atRevision(old)))
+            .isInstanceOf(KvException.class)
+            .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.COMPACTED);
+    }
+
+    @Test
     void deleteOneKeyAndARangeWithPrevKv() {
         client.kv().put(b("d/1"), b("a"));
         client.kv().put(b("d/2"), b("b"));
