@@ -85,17 +85,19 @@ public final class CallRunner {
 
     private <T> CompletableFuture<T> send(EndpointPool pool, Deadline deadline, boolean counted, Attempt<T> attempt) {
         CompletableFuture<T> f = new CompletableFuture<>();
+        CompletableFuture<T> observed = f;
         if (counted) {
             long start = nanoClock.getAsLong();
             pool.begin();
-            f.whenComplete((v, e) -> pool.end(nanoClock.getAsLong() - start, e == null));
+            // callers see the answer only after the endpoint's load and latency are updated
+            observed = f.whenComplete((v, e) -> pool.end(nanoClock.getAsLong() - start, e == null));
         }
         try {
             attempt.send(pool, deadline, new UnaryObserver<>(f));
         } catch (RuntimeException e) {
             f.completeExceptionally(e);
         }
-        return f;
+        return observed;
     }
 
     /** The state of one logical call across its attempts. */

@@ -74,6 +74,9 @@ final class EtcdProcess implements AutoCloseable {
             pb.redirectErrorStream(true);
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()));
             process = pb.start();
+            Process started = process;
+            // if the test JVM dies without @AfterAll, still end the server it started (and only it)
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "etcd-" + name + "-reaper"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
