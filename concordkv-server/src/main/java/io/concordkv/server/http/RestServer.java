@@ -78,6 +78,9 @@ public final class RestServer implements AutoCloseable {
         config.http.maxRequestSize = maxRequestBytes;
         config.http.compressionStrategy = CompressionStrategy.NONE;
         config.http.defaultContentType = "application/json";
+        // keys are paths: "/v1/kv/a/" names the key "a/", not "a"
+        config.router.ignoreTrailingSlashes = false;
+        config.router.treatMultipleSlashesAsSingleSlash = false;
         RoutesConfig r = config.routes;
         KvRoutes kv = new KvRoutes(service, maxRequestBytes);
         r.get("/v1/kv", kv::range);

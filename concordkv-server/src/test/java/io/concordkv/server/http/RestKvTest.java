@@ -115,9 +115,10 @@ class RestKvTest {
         assertThat(rest.delete("/v1/kv/a/1").body().get("deleted").asLong()).isEqualTo(1);
         assertThat(rest.delete("/v1/kv/zzz").body().get("deleted").asLong()).isZero();
         rest.putText("/v1/kv/a/3", "3");
+        rest.putText("/v1/kv/ab", "not under a/");
         Answer prefix = rest.delete("/v1/kv/a/?prefix=true");
         assertThat(prefix.body().get("deleted").asLong()).isEqualTo(2);
-        assertThat(rest.get("/v1/kv?prefix=").body().get("count").asLong()).isEqualTo(1);
+        assertThat(keys(rest.get("/v1/kv?prefix="))).containsExactly("ab", "b");
     }
 
     @Test
