@@ -34,6 +34,7 @@ public final class RestServer implements AutoCloseable {
     private final InteractiveTxnRoutes txns;
     private final SseWatch watch;
     private final AtomicBoolean serving;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RestServer(Javalin app, InteractiveTxnRoutes txns, SseWatch watch, AtomicBoolean serving) {
         this.app = app;
@@ -172,8 +173,12 @@ public final class RestServer implements AutoCloseable {
         return txns.openTransactions();
     }
 
+    /** Stops serving; idempotent. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         serving.set(false);
         watch.close();
         txns.close();

@@ -170,6 +170,9 @@ class RestKvTest {
         Answer tooLarge = rest.putRaw("/v1/kv/k", new byte[RestFixture.MAX_REQUEST_BYTES + 1]);
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.errorCode()).isEqualTo("REQUEST_TOO_LARGE");
+        Answer chunked = rest.send("PUT", "/v1/kv/k", java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(new byte[RestFixture.MAX_REQUEST_BYTES + 1])), null);
+        assertThat(chunked.status()).isEqualTo(413);
         assertThat(rest.putText("/v1/kv/k?lease=12345", "v").errorCode()).isEqualTo("NOT_FOUND");
         assertThat(rest.store.currentRevision()).isEqualTo(before);
         assertThat(rest.get("/v1/kv/k").status()).isEqualTo(404);

@@ -134,6 +134,15 @@ class RestWatchTest {
     }
 
     @Test
+    void closingTheServerEndsOpenStreams() throws Exception {
+        BlockingQueue<String> lines = watch("prefix=");
+        await().atMost(Duration.ofSeconds(10)).until(() -> rest.service.watches().watchers() == 1);
+        rest.server.close();
+        assertThat(next(lines)).isEqualTo(END);
+        assertThat(rest.service.watches().watchers()).isZero();
+    }
+
+    @Test
     void badWatchRequestsGetJsonErrorsNotAStream() {
         assertThat(rest.get("/v1/watch").errorCode()).isEqualTo("INVALID_ARGUMENT");
         assertThat(rest.get("/v1/watch?key=a&start_revision=x").status()).isEqualTo(400);
