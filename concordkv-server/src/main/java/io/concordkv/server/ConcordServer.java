@@ -1,22 +1,25 @@
 package io.concordkv.server;
 
-import io.concordkv.storage.EngineLimits;
-import io.concordkv.storage.StoreOptions;
 import io.concordkv.server.etcd.EtcdServices;
 import io.concordkv.server.grpc.ConnectionOwners;
 import io.concordkv.server.grpc.GrpcEndpoint;
 import io.concordkv.server.grpc.TransactionsService;
-import io.concordkv.server.service.TxnSessions;
-import io.grpc.ServerServiceDefinition;
+import io.concordkv.server.http.RestServer;
+import io.concordkv.server.metrics.GrpcRequestMetrics;
+import io.concordkv.server.metrics.ServerMetrics;
 import io.concordkv.server.service.StandaloneKvService;
+import io.concordkv.server.service.TxnSessions;
+import io.concordkv.storage.EngineLimits;
+import io.concordkv.storage.StoreOptions;
 import io.concordkv.txn.MvccOptions;
 import io.concordkv.txn.MvccStore;
+import io.grpc.ServerServiceDefinition;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -24,61 +27,68 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running single-node server: the MVCC store in the data directory, the node's key-value
- * service, interactive transaction sessions, and the gRPC endpoint with the etcd v3 API and
- * ConcordKV's Transactions service. The composition root: {@link #start} builds everything in
- * order and {@link #close} takes it down in reverse. Fails fast (before serving anything) on a
- * locked data directory or a busy port.
+ * service, interactive transaction sessions, metrics, the gRPC endpoint (the etcd v3 API and
+ * ConcordKV's Transactions service) and the REST/admin HTTP endpoint. The composition root:
+ * {@link #start} builds everything in order and {@link #close} takes it down in reverse. Fails
+ * fast (before serving anything) on a locked data directory or a busy port.
  */
 public final class ConcordServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConcordServer.class);
 
     private final ServerConfig config;
-    private final MvccStore store;
     private final StandaloneKvService service;
     private final TxnSessions sessions;
-    private final EtcdServices etcd;
     private final GrpcEndpoint grpc;
+    private final RestServer rest;
+    private final List<AutoCloseable> parts;
 
-    private ConcordServer(ServerConfig config, MvccStore store, StandaloneKvService service, TxnSessions sessions,
-                          EtcdServices etcd, GrpcEndpoint grpc) {
+    private ConcordServer(ServerConfig config, StandaloneKvService service, TxnSessions sessions, GrpcEndpoint grpc,
+                          RestServer rest, List<AutoCloseable> parts) {
         this.config = config;
-        this.store = store;
         this.service = service;
         this.sessions = sessions;
-        this.etcd = etcd;
         this.grpc = grpc;
+        this.rest = rest;
+        this.parts = parts;
     }
 
     public static ConcordServer start(ServerConfig config) {
         LOG.info("starting with effective config {}", config.describe());
         StoreOptions storeOptions = StoreOptions.defaults(config.engine()).withFsync(config.fsync())
             .withLimits(new EngineLimits(config.maxKeyBytes(), config.maxValueBytes(), 4L * config.maxRequestBytes()));
-        MvccStore store = MvccStore.open(config.dataDir(),
-            MvccOptions.defaults(storeOptions).withRetainRevisions(config.retainRevisions()));
-        List<AutoCloseable> started = new ArrayList<>();
+        List<AutoCloseable> parts = new ArrayList<>();
         try {
+            MvccStore store = MvccStore.open(config.dataDir(),
+                MvccOptions.defaults(storeOptions).withRetainRevisions(config.retainRevisions()));
+            parts.add(store);
             long memberId = id(config.name() + "@" + config.dataDir().toAbsolutePath());
             StandaloneKvService service = new StandaloneKvService(store, new StandaloneKvService.Identity(memberId,
                 id("cluster:" + config.name()), config.name()), Clock.systemUTC(), config.watchQueue(),
                 Duration.ofMillis(100));
-            started.add(service);
+            parts.add(service);
             TxnSessions sessions = new TxnSessions(service, Clock.systemUTC(), Duration.ofMillis(200));
-            started.add(sessions);
+            parts.add(sessions);
+            ServerMetrics metrics = new ServerMetrics(config.name());
+            parts.add(metrics);
+            metrics.bind(store, service, sessions);
             String clientUrl = "http://" + config.listenClient().getHostString() + ":" + config.listenClient().getPort();
             EtcdServices etcd = new EtcdServices(service, config.name(), List.of(clientUrl),
                 () -> store.kvStore().compact());
-            started.add(etcd);
+            parts.add(etcd);
             List<ServerServiceDefinition> services = new ArrayList<>(etcd.definitions());
             services.add(new TransactionsService(sessions).bindService());
             GrpcEndpoint grpc = GrpcEndpoint.start(config.listenClient(), config.maxRequestBytes(), services,
-                new ConnectionOwners(sessions));
-            LOG.info("serving the etcd v3 API on {} (member {}, data in {})", clientUrl,
-                Long.toHexString(memberId), config.dataDir().toAbsolutePath());
-            return new ConcordServer(config, store, service, sessions, etcd, grpc);
+                new ConnectionOwners(sessions), new GrpcRequestMetrics(metrics));
+            parts.add(grpc);
+            RestServer rest = RestServer.start(service, sessions, config.listenHttp(), config.maxRequestBytes(),
+                RestServer.DEFAULT_WATCH_HEARTBEAT, Optional.of(metrics));
+            parts.add(rest);
+            LOG.info("serving the etcd v3 API on {}, REST on http://{}:{} (member {}, data in {})", clientUrl,
+                config.listenHttp().getHostString(), rest.port(), Long.toHexString(memberId),
+                config.dataDir().toAbsolutePath());
+            return new ConcordServer(config, service, sessions, grpc, rest, parts);
         } catch (RuntimeException e) {
-            Collections.reverse(started);
-            started.forEach(ConcordServer::closeQuietly);
-            store.close();
+            closeAll(parts);
             throw e;
         }
     }
@@ -92,8 +102,23 @@ public final class ConcordServer implements AutoCloseable {
         return ((hi << 32) ^ lo) & Long.MAX_VALUE | 1;
     }
 
+    /** Closes {@code parts} last to first (endpoints before the store they serve). */
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", parts.get(i), e.toString());
+            }
+        }
+    }
+
     public int grpcPort() {
         return grpc.port();
+    }
+
+    public int httpPort() {
+        return rest.port();
     }
 
     public ServerConfig config() {
@@ -108,22 +133,10 @@ public final class ConcordServer implements AutoCloseable {
         return service;
     }
 
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.warn("closing {} failed: {}", c, e.toString());
-        }
-    }
-
     @Override
     public void close() {
         LOG.info("shutting down");
-        grpc.close();
-        etcd.close();
-        sessions.close();
-        service.close();
-        store.close();
+        closeAll(parts);
         LOG.info("stopped");
     }
 }

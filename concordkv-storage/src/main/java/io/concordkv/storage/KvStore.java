@@ -426,9 +426,9 @@ public final class KvStore implements AutoCloseable {
     public StoreStats stats() {
         EngineStats e = engine.stats();
         int segments = log == null ? 0 : log.segments().size();
-        long[] syncs = writePath instanceof GroupCommitWriter w ? w.syncStats() : new long[2];
+        long[] syncs = writePath instanceof GroupCommitWriter w ? w.syncStats() : new long[3];
         return new StoreStats(e.keyCount(), e.dataBytes(), segments, logRecords.get(), logBytes.get(),
-            syncs[0], syncs[1], compactions.get(), compactionBytesSaved.get());
+            syncs[0], syncs[1], syncs[2], compactions.get(), compactionBytesSaved.get());
     }
 
     /** What opening found and repaired in the log. */

@@ -3,6 +3,7 @@ package io.concordkv.server.grpc;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -31,11 +32,13 @@ public final class GrpcEndpoint implements AutoCloseable {
      * @throws KvException {@code UNAVAILABLE} when the address is taken or cannot be bound
      */
     public static GrpcEndpoint start(InetSocketAddress address, int maxRequestBytes,
-                                     List<ServerServiceDefinition> services, ConnectionOwners owners) {
+                                     List<ServerServiceDefinition> services, ConnectionOwners owners,
+                                     ServerInterceptor... interceptors) {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address).maxInboundMessageSize(maxRequestBytes)
             .addTransportFilter(owners.transportFilter());
         for (ServerServiceDefinition s : services) {
-            builder.addService(ServerInterceptors.intercept(s, owners.interceptor()));
+            ServerServiceDefinition owned = ServerInterceptors.intercept(s, owners.interceptor());
+            builder.addService(ServerInterceptors.intercept(owned, interceptors));
         }
         Server server = builder.build();
         try {

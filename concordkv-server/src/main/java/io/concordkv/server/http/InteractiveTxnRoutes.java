@@ -4,53 +4,46 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.server.http.RestBodies.BeginBody;
-import io.concordkv.server.service.KvService;
+import io.concordkv.server.service.TxnSessions;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.txn.ConcurrencyMode;
 import io.concordkv.txn.Isolation;
 import io.concordkv.txn.KeyVersion;
 import io.concordkv.txn.Transaction;
 import io.concordkv.txn.TxnOptions;
-import io.concordkv.txn.TxnState;
 import io.javalin.http.Context;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Interactive transactions over HTTP: {@code POST /v1/txns} begins one and answers an unguessable
- * id (128 random bits); the other routes act on it. Open transactions live in a registry; the MVCC
- * store's timeout reaper rolls back abandoned ones, and a transaction that is no longer active
- * (committed, rolled back, aborted, timed out) leaves the registry when next touched or at the next
- * begin. One request at a time per transaction (its calls are serialised on it). Thread-safe.
+ * Interactive transactions over HTTP: {@code POST /v1/txns} begins one in the node's
+ * {@link TxnSessions} and answers its unguessable id; the other routes act on it. HTTP has no
+ * lasting connection to tie it to, so an abandoned transaction is rolled back by its idle timeout
+ * ({@code idle_timeout_ms}, default 30 s) or its own timeout. One request at a time per
+ * transaction. Thread-safe.
  */
-final class InteractiveTxnRoutes implements AutoCloseable {
-    private final KvService service;
+final class InteractiveTxnRoutes {
+    /** The idle timeout of a transaction begun over HTTP unless the request names one. */
+    static final Duration DEFAULT_IDLE = Duration.ofSeconds(30);
+    private static final String OWNER = "http";
+
+    private final TxnSessions sessions;
     private final int maxRequestBytes;
-    private final SecureRandom random = new SecureRandom();
-    private final Map<String, Transaction> open = new ConcurrentHashMap<>();
 
-    InteractiveTxnRoutes(KvService service, int maxRequestBytes) {
-        this.service = service;
+    InteractiveTxnRoutes(TxnSessions sessions, int maxRequestBytes) {
+        this.sessions = sessions;
         this.maxRequestBytes = maxRequestBytes;
-    }
-
-    /** How many transactions the registry holds. */
-    int openTransactions() {
-        open.values().removeIf(t -> t.state() != TxnState.ACTIVE);
-        return open.size();
     }
 
     void begin(Context ctx) {
         byte[] raw = RestParams.body(ctx, maxRequestBytes);
-        BeginBody b = raw.length == 0 ? new BeginBody(null, null, null, null, null) : RestJson.read(raw, BeginBody.class);
+        BeginBody b = raw.length == 0 ? new BeginBody(null, null, null, null, null, null)
+            : RestJson.read(raw, BeginBody.class);
         Isolation isolation = parse(Isolation.class, "isolation", b.isolation(), Isolation.REPEATABLE_READ);
         ConcurrencyMode mode = parse(ConcurrencyMode.class, "mode", b.mode(), ConcurrencyMode.OPTIMISTIC);
         TxnOptions options = TxnOptions.of(isolation, mode).withReadOnly(Boolean.TRUE.equals(b.readOnly()));
@@ -60,15 +53,11 @@ final class InteractiveTxnRoutes implements AutoCloseable {
         if (b.lockWaitMs() != null) {
             options = options.withLockWaitTimeout(Duration.ofMillis(b.lockWaitMs()));
         }
-        open.values().removeIf(t -> t.state() != TxnState.ACTIVE);
-        Transaction tx = service.begin(options);
-        byte[] idBytes = new byte[16];
-        random.nextBytes(idBytes);
-        String id = HexFormat.of().formatHex(idBytes);
-        open.put(id, tx);
+        Duration idle = b.idleTimeoutMs() == null ? DEFAULT_IDLE : Duration.ofMillis(b.idleTimeoutMs());
+        String id = sessions.begin(options, idle, OWNER);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
-        out.put("start_revision", tx.startRevision());
+        out.put("start_revision", sessions.transaction(id).startRevision());
         RestServer.json(ctx, out);
     }
 
@@ -142,28 +131,8 @@ final class InteractiveTxnRoutes implements AutoCloseable {
         RestServer.json(ctx, Map.of());
     }
 
-    /** Runs {@code body} on the named transaction, one call at a time, dropping it once it has ended. */
+    /** Runs {@code body} on the named transaction, one call at a time. */
     private <T> T run(Context ctx, Function<Transaction, T> body) {
-        String id = ctx.pathParam("id");
-        Transaction tx = open.get(id);
-        if (tx == null) {
-            throw new KvException(ErrorCode.NOT_FOUND, "no open transaction " + id);
-        }
-        synchronized (tx) {
-            try {
-                return body.apply(tx);
-            } finally {
-                if (tx.state() != TxnState.ACTIVE) {
-                    open.remove(id, tx);
-                }
-            }
-        }
-    }
-
-    /** Rolls back every open transaction. */
-    @Override
-    public void close() {
-        open.values().forEach(Transaction::close);
-        open.clear();
+        return sessions.use(ctx.pathParam("id"), body::apply);
     }
 }

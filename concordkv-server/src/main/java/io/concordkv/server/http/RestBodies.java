@@ -35,6 +35,7 @@ final class RestBodies {
     }
 
     /** {@code POST /v1/txns}: isolation, mode (optimistic|pessimistic), read_only, timeout_ms. */
-    record BeginBody(String isolation, String mode, Boolean readOnly, Long timeoutMs, Long lockWaitMs) {
+    record BeginBody(String isolation, String mode, Boolean readOnly, Long timeoutMs, Long lockWaitMs,
+                     Long idleTimeoutMs) {
     }
 }

@@ -2,7 +2,9 @@ package io.concordkv.server.http;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.server.metrics.ServerMetrics;
 import io.concordkv.server.service.KvService;
+import io.concordkv.server.service.TxnSessions;
 import io.concordkv.server.service.NodeStatus;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST/JSON endpoint of a node (see {@code docs/rest.md}) on an embedded Javalin server.
  * {@link #start} binds the port before returning, failing fast with {@code UNAVAILABLE} when it is
- * taken; {@link #close} ends watch streams, rolls back open interactive transactions and stops the
- * server. Owns the server and its threads, not the service. Thread-safe.
+ * taken; {@link #close} ends watch streams and stops the server. Owns the server and its threads,
+ * not the service or the transaction sessions. Thread-safe.
  */
 public final class RestServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
@@ -31,32 +34,37 @@ public final class RestServer implements AutoCloseable {
     public static final Duration DEFAULT_WATCH_HEARTBEAT = Duration.ofSeconds(5);
 
     private final Javalin app;
-    private final InteractiveTxnRoutes txns;
     private final SseWatch watch;
     private final AtomicBoolean serving;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RestServer(Javalin app, InteractiveTxnRoutes txns, SseWatch watch, AtomicBoolean serving) {
+    private RestServer(Javalin app, SseWatch watch, AtomicBoolean serving) {
         this.app = app;
-        this.txns = txns;
         this.watch = watch;
         this.serving = serving;
     }
 
-    public static RestServer start(KvService service, InetSocketAddress address, int maxRequestBytes) {
-        return start(service, address, maxRequestBytes, DEFAULT_WATCH_HEARTBEAT);
+    public static RestServer start(KvService service, TxnSessions sessions, InetSocketAddress address,
+                                   int maxRequestBytes) {
+        return start(service, sessions, address, maxRequestBytes, DEFAULT_WATCH_HEARTBEAT, Optional.empty());
     }
 
-    /** As {@link #start(KvService, InetSocketAddress, int)}, with the idle heartbeat of watch streams. */
-    public static RestServer start(KvService service, InetSocketAddress address, int maxRequestBytes,
-                                   Duration watchHeartbeat) {
+    /**
+     * As {@link #start(KvService, TxnSessions, InetSocketAddress, int)}, with the idle heartbeat of watch
+     * streams, and with {@code metrics} served as {@code GET /metrics} and fed with every request.
+     */
+    public static RestServer start(KvService service, TxnSessions sessions, InetSocketAddress address,
+                                   int maxRequestBytes, Duration watchHeartbeat, Optional<ServerMetrics> metrics) {
         if (maxRequestBytes <= 0 || watchHeartbeat.isNegative() || watchHeartbeat.isZero()) {
             throw new KvException(ErrorCode.INVALID_ARGUMENT, "maxRequestBytes and watchHeartbeat must be positive");
         }
-        InteractiveTxnRoutes txns = new InteractiveTxnRoutes(service, maxRequestBytes);
+        InteractiveTxnRoutes txns = new InteractiveTxnRoutes(sessions, maxRequestBytes);
         SseWatch watch = new SseWatch(service.watches(), watchHeartbeat);
         AtomicBoolean serving = new AtomicBoolean();
-        Javalin app = Javalin.create(config -> configure(config, service, maxRequestBytes, txns, watch, serving));
+        Javalin app = Javalin.create(config -> {
+            configure(config, service, maxRequestBytes, txns, watch, serving);
+            metrics.ifPresent(m -> instrument(config.routes, m));
+        });
         try {
             app.start(address.getHostString(), address.getPort());
         } catch (RuntimeException e) {
@@ -69,7 +77,7 @@ public final class RestServer implements AutoCloseable {
         }
         serving.set(true);
         LOG.info("serving the REST API on http://{}:{}", address.getHostString(), app.port());
-        return new RestServer(app, txns, watch, serving);
+        return new RestServer(app, watch, serving);
     }
 
     private static void configure(JavalinConfig config, KvService service, int maxRequestBytes,
@@ -113,6 +121,24 @@ public final class RestServer implements AutoCloseable {
         });
     }
 
+    private static final String STARTED = "concordkv.started";
+    private static final String OUTCOME = "concordkv.outcome";
+
+    /** {@code GET /metrics}, and every request timed by its route and outcome. */
+    private static void instrument(RoutesConfig r, ServerMetrics metrics) {
+        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        r.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+        r.after(ctx -> {
+            Long started = ctx.attribute(STARTED);
+            if (started != null && !ctx.path().equals("/metrics")) {
+                String outcome = ctx.attribute(OUTCOME);
+                var matched = ctx.endpoints().matchedHttpEndpoint();
+                String route = ctx.method() + " " + (matched == null ? "unmatched" : matched.path);
+                metrics.request("http", route, outcome == null ? "OK" : outcome, System.nanoTime() - started);
+            }
+        });
+    }
+
     private static Map<String, Object> status(NodeStatus s) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("member_id", Long.toHexString(s.memberId()));
@@ -142,6 +168,7 @@ public final class RestServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, ErrorCode code, String message) {
+        ctx.attribute(OUTCOME, code.name());
         ctx.status(code.httpStatus());
         json(ctx, RestJson.error(code, message));
     }
@@ -168,11 +195,6 @@ public final class RestServer implements AutoCloseable {
         return app.port();
     }
 
-    /** How many interactive transactions are open. */
-    public int openTransactions() {
-        return txns.openTransactions();
-    }
-
     /** Stops serving; idempotent. */
     @Override
     public void close() {
@@ -181,7 +203,6 @@ public final class RestServer implements AutoCloseable {
         }
         serving.set(false);
         watch.close();
-        txns.close();
         app.stop();
         LOG.info("stopped the REST API");
     }

@@ -3,6 +3,7 @@ package io.concordkv.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.concordkv.server.service.StandaloneKvService;
+import io.concordkv.server.service.TxnSessions;
 import io.concordkv.storage.FsyncPolicy;
 import io.concordkv.storage.StoreOptions;
 import io.concordkv.txn.MvccOptions;
@@ -28,6 +29,7 @@ final class RestFixture implements AutoCloseable {
 
     final MvccStore store;
     final StandaloneKvService service;
+    final TxnSessions sessions;
     final RestServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -35,8 +37,9 @@ final class RestFixture implements AutoCloseable {
         store = MvccStore.open(dir, MvccOptions.defaults(StoreOptions.defaults("rbtree").withFsync(FsyncPolicy.NEVER)));
         service = new StandaloneKvService(store, new StandaloneKvService.Identity(0xabcL, 0x123L, "node-1"),
             Clock.systemUTC(), 16, Duration.ofMillis(100));
-        server = RestServer.start(service, new InetSocketAddress("127.0.0.1", 0), MAX_REQUEST_BYTES,
-            Duration.ofMillis(50));
+        sessions = new TxnSessions(service, Clock.systemUTC(), Duration.ofMillis(50));
+        server = RestServer.start(service, sessions, new InetSocketAddress("127.0.0.1", 0), MAX_REQUEST_BYTES,
+            Duration.ofMillis(50), java.util.Optional.empty());
     }
 
     URI uri(String pathAndQuery) {
@@ -94,6 +97,7 @@ final class RestFixture implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        sessions.close();
         service.close();
         store.close();
     }

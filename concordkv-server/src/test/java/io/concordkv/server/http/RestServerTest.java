@@ -67,7 +67,7 @@ class RestServerTest {
     @Test
     void aBusyPortFailsFastWithUnavailable() {
         InetSocketAddress taken = new InetSocketAddress("127.0.0.1", rest.server.port());
-        assertThatThrownBy(() -> RestServer.start(rest.service, taken, 1024))
+        assertThatThrownBy(() -> RestServer.start(rest.service, rest.sessions, taken, 1024))
             .isInstanceOfSatisfying(KvException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
             .hasMessage("cannot listen for HTTP on 127.0.0.1:" + rest.server.port() + ": address in use");
         assertThat(rest.get("/health").status()).isEqualTo(200);

@@ -108,7 +108,7 @@ class RestTxnTest {
         assertThat(commit.body().get("revision").asLong()).isEqualTo(rest.store.currentRevision());
         assertThat(rest.get("/v1/kv/acct/b").body().get("value_utf8").asText()).isEqualTo("5");
         assertThat(rest.get("/v1/kv/acct/a").status()).isEqualTo(404);
-        assertThat(rest.server.openTransactions()).isZero();
+        assertThat(rest.sessions.open()).isZero();
         assertThat(rest.postJson("/v1/txns/" + id + "/commit", "").status()).isEqualTo(404);
     }
 
@@ -123,8 +123,6 @@ class RestTxnTest {
 
     @Test
     void writeWriteConflictUnderRepeatableReadIs409() {
-        // a revision > 0 first: concordkv-txn skips first-committer-wins for transactions begun at revision 0
-        rest.putText("/v1/kv/hot", "0");
         String first = begin("{\"isolation\":\"REPEATABLE_READ\",\"mode\":\"optimistic\"}");
         String second = begin("{\"isolation\":\"REPEATABLE_READ\",\"mode\":\"optimistic\"}");
         rest.putText("/v1/txns/" + first + "/kv/hot", "1");
@@ -134,14 +132,23 @@ class RestTxnTest {
         assertThat(lost.status()).isEqualTo(409);
         assertThat(lost.errorCode()).isEqualTo("CONFLICT");
         assertThat(rest.get("/v1/kv/hot").body().get("value_utf8").asText()).isEqualTo("1");
-        assertThat(rest.server.openTransactions()).isZero();
+        assertThat(rest.sessions.open()).isZero();
+    }
+
+    @Test
+    void idleTxnsAreRolledBackAndLeaveTheRegistry() {
+        String id = begin("{\"isolation\":\"REPEATABLE_READ\",\"mode\":\"pessimistic\",\"idle_timeout_ms\":200}");
+        rest.putText("/v1/txns/" + id + "/kv/k", "v");
+        await().atMost(Duration.ofSeconds(10)).until(() -> rest.sessions.open() == 0);
+        assertThat(rest.postJson("/v1/txns/" + id + "/commit", "").errorCode()).isEqualTo("NOT_FOUND");
+        assertThat(rest.get("/v1/kv/k").status()).isEqualTo(404);
     }
 
     @Test
     void abandonedTxnsAreReapedAndLeaveTheRegistry() {
         String id = begin("{\"isolation\":\"REPEATABLE_READ\",\"mode\":\"pessimistic\",\"timeout_ms\":300}");
         rest.putText("/v1/txns/" + id + "/kv/k", "v");
-        await().atMost(Duration.ofSeconds(10)).until(() -> rest.server.openTransactions() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rest.sessions.open() == 0);
         assertThat(rest.get("/v1/kv/k").status()).isEqualTo(404);
     }
 

@@ -92,6 +92,7 @@ public final class GroupCommitWriter implements WritePath {
     private long appliedIndex;
     private long syncs;
     private long syncedOps;
+    private long syncNanos;
 
     private final Consumer<WriteBatch> onApply;
 
@@ -287,6 +288,7 @@ public final class GroupCommitWriter implements WritePath {
                 ioLock.unlock();
             }
             IOException error = null;
+            long started = System.nanoTime();
             try {
                 log.syncWritten();
             } catch (IOException e) {
@@ -302,6 +304,7 @@ public final class GroupCommitWriter implements WritePath {
                 } else {
                     syncs++;
                     syncedOps += covered;
+                    syncNanos += System.nanoTime() - started;
                 }
                 inFlightSyncOps = 0;
                 syncDone.signalAll();
@@ -383,7 +386,9 @@ public final class GroupCommitWriter implements WritePath {
     }
 
     private void syncLocked(int extraOps) throws IOException {
+        long started = System.nanoTime();
         log.sync();
+        syncNanos += System.nanoTime() - started;
         syncs++;
         syncedOps += unsyncedOps + extraOps;
         unsyncedOps = 0;
@@ -412,11 +417,11 @@ public final class GroupCommitWriter implements WritePath {
         }
     }
 
-    /** Number of fsyncs of the log, and the operations they covered (for writes-per-fsync figures). */
+    /** Number of fsyncs of the log, the operations they covered (for writes-per-fsync figures), and their total time in ns. */
     public long[] syncStats() {
         ioLock.lock();
         try {
-            return new long[] {syncs, syncedOps};
+            return new long[] {syncs, syncedOps, syncNanos};
         } finally {
             ioLock.unlock();
         }
