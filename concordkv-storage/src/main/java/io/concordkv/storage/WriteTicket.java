@@ -18,4 +18,20 @@ public interface WriteTicket {
      *     read-only), {@code CLOSED} when the store closed first
      */
     void await();
+
+    /**
+     * Instead of {@link #await}: calls {@code callback} with null once the write is visible and as
+     * durable as promised, or with the failure, on whichever thread completes it (possibly this one,
+     * before returning). The calling thread may lead a group commit meanwhile, so call it outside
+     * any lock of your own. Either this or {@link #await} is called once.
+     */
+    default void whenDone(java.util.function.Consumer<io.concordkv.api.KvException> callback) {
+        io.concordkv.api.KvException failure = null;
+        try {
+            await();
+        } catch (io.concordkv.api.KvException e) {
+            failure = e;
+        }
+        callback.accept(failure);
+    }
 }

@@ -103,6 +103,47 @@ class KvStoreTest {
         }
     }
 
+    /**
+     * Writers that ask to be called back instead of waiting: every callback comes, nobody is left
+     * queued without a leader, fsyncs are shared, and the order is the submission order.
+     */
+    @Test
+    void callbackWritersAreAllCompletedWithSharedFsyncsAndNoWaitingThreads() throws Exception {
+        int threads = 8;
+        int perThread = 300;
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.ALWAYS))) {
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(threads * perThread);
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    pool.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            store.submit(WriteBatch.builder().put(b(thread + "/k"), b(Integer.toString(i))).build())
+                                .whenDone(e -> {
+                                    if (e != null) {
+                                        failures.incrementAndGet();
+                                    }
+                                    done.countDown();
+                                });
+                        }
+                    });
+                }
+                assertThat(done.await(60, TimeUnit.SECONDS)).as("every callback came").isTrue();
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(failures).hasValue(0);
+            for (int t = 0; t < threads; t++) {
+                assertThat(store.get(b(t + "/k"))).as("last submitted wins").contains(b(Integer.toString(perThread - 1)));
+            }
+            StoreStats stats = store.stats();
+            assertThat(stats.syncedOps()).isEqualTo(threads * perThread);
+            assertThat(stats.syncs()).isLessThan(threads * perThread);
+        }
+    }
+
     @Test
     void batchLosesAtMostTheOperationsSinceTheLastSync() throws IOException {
         KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.BATCH));

@@ -19,6 +19,7 @@ import io.concordkv.txn.lock.StripedLockTable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
@@ -140,10 +141,26 @@ public final class MvccStore implements AutoCloseable {
     }
 
     public WriteResult put(Bytes key, Bytes value, long lease) {
-        ensureOpen();
-        store.options().limits().checkKey(key);
-        store.options().limits().checkValue(value);
-        return write(List.of(new CommitSequencer.Mutation(key, value, lease)));
+        return CommitSequencer.join(putAsync(key, value, lease));
+    }
+
+    /**
+     * As {@link #put(Bytes, Bytes, long)}, without a thread waiting for the fsync: the future
+     * completes on the thread that finishes the group commit (possibly this one, before returning),
+     * so dependent stages should be quick. For servers, where a thread per write in flight costs
+     * more than the write.
+     */
+    public CompletableFuture<WriteResult> putAsync(Bytes key, Bytes value, long lease) {
+        try {
+            ensureOpen();
+            store.options().limits().checkKey(key);
+            store.options().limits().checkValue(value);
+        } catch (KvException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<CommitSequencer.Mutation> mutations = List.of(new CommitSequencer.Mutation(key, value, lease));
+        return sequencer.commitAsync(mutations, CommitSequencer.Validator.NONE)
+            .thenApply(outcome -> writeResult(mutations, outcome));
     }
 
     /** Deletes {@code key}; a delete of an absent key changes nothing and uses no revision. */
@@ -155,12 +172,20 @@ public final class MvccStore implements AutoCloseable {
 
     /** Deletes every key in {@code range} atomically, as one revision. */
     public WriteResult deleteRange(ScanRange range) {
-        TxnResponse r = txn(new TxnRequest(List.of(), List.of(new TxnOp.DeleteRange(range, true)), List.of()));
-        return new WriteResult(r.revision(), ((TxnResponse.DeleteResponse) r.results().get(0)).previous());
+        return CommitSequencer.join(deleteRangeAsync(range));
+    }
+
+    /** As {@link #deleteRange}, completing without a thread waiting for the fsync (see {@link #putAsync}). */
+    public CompletableFuture<WriteResult> deleteRangeAsync(ScanRange range) {
+        return txnAsync(new TxnRequest(List.of(), List.of(new TxnOp.DeleteRange(range, true)), List.of()))
+            .thenApply(r -> new WriteResult(r.revision(), ((TxnResponse.DeleteResponse) r.results().get(0)).previous()));
     }
 
     private WriteResult write(List<CommitSequencer.Mutation> mutations) {
-        CommitSequencer.Outcome outcome = sequencer.commit(mutations, CommitSequencer.Validator.NONE);
+        return writeResult(mutations, sequencer.commit(mutations, CommitSequencer.Validator.NONE));
+    }
+
+    private static WriteResult writeResult(List<CommitSequencer.Mutation> mutations, CommitSequencer.Outcome outcome) {
         return new WriteResult(outcome.revision(), outcome.previous().stream()
             .map(v -> new KeyVersion(mutations.get(0).key(), v.value(), v.createRevision(), v.modRevision(),
                 v.version(), v.lease()))
@@ -171,6 +196,16 @@ public final class MvccStore implements AutoCloseable {
     public TxnResponse txn(TxnRequest request) {
         ensureOpen();
         return conditional.run(request);
+    }
+
+    /** As {@link #txn}, completing without a thread waiting for the fsync (see {@link #putAsync}). */
+    public CompletableFuture<TxnResponse> txnAsync(TxnRequest request) {
+        try {
+            ensureOpen();
+        } catch (KvException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return conditional.runAsync(request);
     }
 
     /** Begins an interactive transaction; see {@link Transaction}. */

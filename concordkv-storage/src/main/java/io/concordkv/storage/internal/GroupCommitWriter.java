@@ -27,7 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * progress becomes the leader, takes the queued batches from the head (up to
  * {@value #MAX_GROUP_BYTES} bytes), appends them to the log with one write and one fsync, applies
  * them to the engine in log order, and wakes the next leader, then each member of its group. Writers arriving meanwhile
- * form the next group. The queue lock is never held during I/O.
+ * form the next group. The queue lock is never held during I/O. A writer may instead ask to be
+ * called back ({@link WriteTicket#whenDone}): it leads a group if none is in progress and returns;
+ * writes left queued with no writer waiting to lead them are led by a background driver (the
+ * syncer executor), so a server needs no thread per write in flight.
  * {@code batch} and {@code never} have no fsync to wait for but the periodic one: each write
  * appends to the log's buffer and applies under the log lock, and the buffer goes to the OS in
  * bulk (see {@link #commitBuffered}); under {@code batch} each completed window of operations is
@@ -58,6 +61,8 @@ public final class GroupCommitWriter implements WritePath {
         boolean done;
         /** Whether its writer is parked in {@code awaitGroup}; guarded by queueLock. */
         boolean waiting;
+        /** Told the outcome (null: success) instead of a waiting writer; guarded by queueLock. */
+        Consumer<KvException> callback;
         KvException error;
 
         Pending(WriteBatch batch, byte[] payload, Condition wake) {
@@ -138,9 +143,122 @@ public final class GroupCommitWriter implements WritePath {
         try {
             Pending me = new Pending(batch, payload, queueLock.newCondition());
             queue.addLast(me);
-            return () -> awaitGroup(me);
+            return new Ticket(me);
         } finally {
             queueLock.unlock();
+        }
+    }
+
+    /** The ticket of a queued write under {@code always}: wait for it, or be called back. */
+    private final class Ticket implements WriteTicket {
+        private final Pending me;
+
+        Ticket(Pending me) {
+            this.me = me;
+        }
+
+        @Override
+        public void await() {
+            awaitGroup(me);
+        }
+
+        /**
+         * Registers {@code callback}; if no group is in progress this thread leads one (a write
+         * and an fsync) before returning, and hands any writes queued behind it to the background
+         * driver, so that no queued write is left without a leader.
+         */
+        @Override
+        public void whenDone(Consumer<KvException> callback) {
+            boolean doneAlready;
+            queueLock.lock();
+            try {
+                doneAlready = me.done;
+                if (!doneAlready) {
+                    me.callback = callback;
+                }
+            } finally {
+                queueLock.unlock();
+            }
+            if (doneAlready) {
+                callback.accept(me.error);
+                return;
+            }
+            leadOnce();
+        }
+    }
+
+    /** Leads one group if none is in progress; hands writes left queued with no leader to the driver. */
+    private void leadOnce() {
+        if (leadOne() && needsDriver()) {
+            handOverLeadership();
+        }
+    }
+
+    /** Leads one group if none is in progress and writes are queued, then runs its callbacks; whether it did. */
+    private boolean leadOne() {
+        List<Pending> group;
+        queueLock.lock();
+        try {
+            if (leading || queue.isEmpty()) {
+                return false;
+            }
+            leading = true;
+            group = takeGroup();
+        } finally {
+            queueLock.unlock();
+        }
+        try {
+            runGroup(group);
+        } finally {
+            queueLock.lock();
+            try {
+                finishGroup(group, null);
+            } finally {
+                queueLock.unlock();
+            }
+        }
+        runCallbacks(group);
+        return true;
+    }
+
+    /** Whether writes are queued with no group in progress and no writer waiting to lead one. */
+    private boolean needsDriver() {
+        queueLock.lock();
+        try {
+            if (leading || queue.isEmpty()) {
+                return false;
+            }
+            for (Pending p : queue) {
+                if (p.waiting) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    private static void runCallbacks(List<Pending> group) {
+        for (Pending p : group) {
+            if (p.callback != null) {
+                p.callback.accept(p.error);
+            }
+        }
+    }
+
+    /** Queued writes and nobody to lead them: the background driver leads until the queue is empty. */
+    private void handOverLeadership() {
+        try {
+            syncer.execute(this::driveQueue);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            driveQueue();
+        }
+    }
+
+    private void driveQueue() {
+        while (leadOne()) {
+            // lead group after group while writes keep arriving
         }
     }
 
@@ -152,6 +270,7 @@ public final class GroupCommitWriter implements WritePath {
      * the others.
      */
     private void awaitGroup(Pending me) {
+        List<Pending> led = new ArrayList<>();
         queueLock.lock();
         try {
             while (!me.done) {
@@ -169,10 +288,15 @@ public final class GroupCommitWriter implements WritePath {
                 } finally {
                     queueLock.lock();
                     finishGroup(group, me);
+                    led.addAll(group);
                 }
             }
         } finally {
             queueLock.unlock();
+        }
+        runCallbacks(led);
+        if (!led.isEmpty() && needsDriver()) {
+            handOverLeadership();
         }
         resultOf(me);
     }

@@ -67,9 +67,6 @@ public final class CommitSequencer {
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Map<Bytes, VersionRecord> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
-    private final ReentrantLock publishLock = new ReentrantLock();
-    private final java.util.concurrent.locks.Condition publishedMoved = publishLock.newCondition();
-    private final java.util.concurrent.atomic.AtomicInteger publishWaiters = new java.util.concurrent.atomic.AtomicInteger();
     private final CurrentState state;
     private volatile long compacted;
     private final HistoryQueue history;
@@ -101,31 +98,59 @@ public final class CommitSequencer {
      * judged at (waiting, if need be, until that revision is visible).
      */
     public Outcome commit(List<Mutation> mutations, Validator validator) {
+        return join(commitAsync(mutations, validator));
+    }
+
+    /** The result of a future from this package, failures as the {@link KvException} they are. */
+    public static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof KvException kv) {
+                throw kv;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #commit}, without a thread waiting for the fsync: the returned future completes on
+     * the thread that finishes the group commit (possibly this one, before returning). Validation
+     * failures complete it exceptionally too.
+     */
+    public java.util.concurrent.CompletableFuture<Outcome> commitAsync(List<Mutation> mutations, Validator validator) {
         Prepared p;
         commitLock.lock();
         try {
             state.beginCommit();
             p = prepareLocked(mutations, validator);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
         } finally {
             state.endCommit();
             commitLock.unlock();
         }
+        Outcome outcome = new Outcome(p.revision(), p.previous());
         if (p.ticket() == null) {
             // judged against every commit numbered so far, some perhaps still in flight: answer
             // with that revision once it is visible, so that a read there agrees
-            awaitPublished(p.revision());
-            return new Outcome(p.revision(), p.previous());
+            return whenPublished(p.revision()).thenApply(ignored -> outcome);
         }
-        try {
-            p.ticket().await();
-        } finally {
+        java.util.concurrent.CompletableFuture<Outcome> done = new java.util.concurrent.CompletableFuture<>();
+        p.ticket().whenDone(failure -> {
             if (p.ticket() != WriteTicket.DONE) {
                 p.written().forEach(e -> inFlight.remove(e.getKey(), e.getValue()));
             }
-        }
-        publish(p.revision());
-        feed.deliver();
-        return new Outcome(p.revision(), p.previous());
+            if (failure != null) {
+                done.completeExceptionally(failure);
+                failWaiters(failure);
+                return;
+            }
+            publish(p.revision());
+            feed.deliver();
+            done.complete(outcome);
+        });
+        return done;
     }
 
     /**
@@ -237,43 +262,49 @@ public final class CommitSequencer {
         return new Prepared(revision, ticket, written, previous);
     }
 
-    private void publish(long revision) {
-        published.accumulateAndGet(revision, Math::max);
-        if (publishWaiters.get() > 0) {
-            publishLock.lock();
-            try {
-                publishedMoved.signalAll();
-            } finally {
-                publishLock.unlock();
+    /** Futures waiting for a revision to be published, by revision. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.List<java.util.concurrent.CompletableFuture<Void>>>
+        publishedFutures = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Completes once {@code revision} is published (at once if it is). */
+    private java.util.concurrent.CompletableFuture<Void> whenPublished(long revision) {
+        if (published.get() >= revision) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        publishedFutures.computeIfAbsent(revision, r -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+        if (published.get() >= revision) {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    private void completePublishedFutures() {
+        long now = published.get();
+        while (!publishedFutures.isEmpty() && publishedFutures.firstKey() <= now) {
+            var first = publishedFutures.pollFirstEntry();
+            if (first != null) {
+                first.getValue().forEach(f -> f.complete(null));
             }
         }
     }
 
-    /**
-     * Waits until {@code revision} is published: the commits numbered up to it are applied.
-     *
-     * @throws KvException {@code IO_ERROR} if the store failed first (that commit never will be)
-     */
-    private void awaitPublished(long revision) {
-        if (published.get() >= revision) {
-            return;
+    private void publish(long revision) {
+        published.accumulateAndGet(revision, Math::max);
+        if (!publishedFutures.isEmpty()) {
+            completePublishedFutures();
         }
-        publishWaiters.incrementAndGet();
-        publishLock.lock();
-        try {
-            while (published.get() < revision) {
-                store.readOnlyReason().ifPresent(reason -> {
-                    throw new KvException(ErrorCode.IO_ERROR, "store failed before revision " + revision
-                        + " was applied: " + reason);
-                });
-                publishedMoved.awaitNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+    }
+
+    /** The store failed: revisions numbered but not published never will be, so their waiters fail. */
+    private void failWaiters(KvException failure) {
+        KvException error = new KvException(ErrorCode.IO_ERROR, "store failed before the revision waited for was "
+            + "applied: " + failure.getMessage(), failure);
+        while (!publishedFutures.isEmpty()) {
+            var first = publishedFutures.pollFirstEntry();
+            if (first != null) {
+                first.getValue().forEach(f -> f.completeExceptionally(error));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KvException(ErrorCode.INTERNAL, "interrupted waiting for revision " + revision);
-        } finally {
-            publishLock.unlock();
-            publishWaiters.decrementAndGet();
         }
     }
 

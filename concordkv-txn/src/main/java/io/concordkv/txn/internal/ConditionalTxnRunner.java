@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Runs single-round conditional transactions optimistically: the compares and the chosen branch's
@@ -37,19 +39,40 @@ public final class ConditionalTxnRunner {
     }
 
     public TxnResponse run(TxnRequest request) {
-        checkLimits(request);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return attempt(request);
-            } catch (KvException e) {
-                if (e.code() != ErrorCode.CONFLICT || attempt == MAX_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        return CommitSequencer.join(runAsync(request));
     }
 
-    private TxnResponse attempt(TxnRequest request) {
+    /**
+     * As {@link #run}, completing once the commit is durable without a thread waiting for it (see
+     * {@link CommitSequencer#commitAsync}); a conflict is retried, up to {@value #MAX_ATTEMPTS} attempts.
+     */
+    public CompletableFuture<TxnResponse> runAsync(TxnRequest request) {
+        try {
+            checkLimits(request);
+        } catch (KvException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return attemptAsync(request, 1);
+    }
+
+    private CompletableFuture<TxnResponse> attemptAsync(TxnRequest request, int attempt) {
+        CompletableFuture<TxnResponse> first;
+        try {
+            first = attempt(request);
+        } catch (KvException e) {
+            first = CompletableFuture.failedFuture(e);
+        }
+        return first.exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            if (cause instanceof KvException kv && kv.code() == ErrorCode.CONFLICT && attempt < MAX_ATTEMPTS) {
+                return attemptAsync(request, attempt + 1);
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    private CompletableFuture<TxnResponse> attempt(TxnRequest request) {
         long at = sequencer.published();
         ReadSet reads = new ReadSet();
         boolean succeeded = true;
@@ -62,11 +85,11 @@ public final class ConditionalTxnRunner {
             results.add(execute(op, at, reads, writes));
         }
         if (writes.isEmpty()) {
-            return new TxnResponse(succeeded, at, results);
+            return CompletableFuture.completedFuture(new TxnResponse(succeeded, at, results));
         }
-        CommitSequencer.Outcome outcome = sequencer.commit(List.copyOf(writes.values()),
-            reads.validator(List.of(), -1, true));
-        return new TxnResponse(succeeded, outcome.revision(), results);
+        boolean took = succeeded;
+        return sequencer.commitAsync(List.copyOf(writes.values()), reads.validator(List.of(), -1, true))
+            .thenApply(outcome -> new TxnResponse(took, outcome.revision(), results));
     }
 
     private boolean holds(Compare c, long at, ReadSet reads) {
