@@ -10,6 +10,12 @@ public interface CommandLog {
     /** Appends {@code command}, waits until it is applied, returns what applying it returned. */
     Object append(WriteCommand command);
 
+    /**
+     * Appends {@code command}; the future completes with what applying it returned, on the thread
+     * that finishes it (dependent stages must be quick). Failures complete it exceptionally.
+     */
+    java.util.concurrent.CompletableFuture<Object> appendAsync(WriteCommand command);
+
     /** Index of the last command applied. */
     long appliedIndex();
 }

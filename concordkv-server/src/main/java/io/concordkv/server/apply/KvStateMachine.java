@@ -14,6 +14,7 @@ import io.concordkv.txn.TxnResponse;
 import io.concordkv.txn.WriteResult;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Applies write commands to the node's MVCC store and lease table. Results: {@link WriteResult}
@@ -27,11 +28,37 @@ public final class KvStateMachine {
     private final MvccStore store;
     private final LeaseTable leases;
     private final LeaseWriter leaseWriter;
+    private final java.util.concurrent.Executor blocking;
 
-    public KvStateMachine(MvccStore store, LeaseTable leases, LeaseWriter leaseWriter) {
+    /** @param blocking runs, for {@link #applyAsync}, the commands that block (waits for fsyncs, retries) */
+    public KvStateMachine(MvccStore store, LeaseTable leases, LeaseWriter leaseWriter,
+                          java.util.concurrent.Executor blocking) {
         this.store = store;
         this.leases = leases;
         this.leaseWriter = leaseWriter;
+        this.blocking = blocking;
+    }
+
+    /**
+     * As {@link #apply}, never blocking the caller: puts without ignore flags, deletes and
+     * conditional transactions complete without a thread waiting for the fsync; the other
+     * commands run on the blocking executor.
+     */
+    public CompletableFuture<Object> applyAsync(WriteCommand command) {
+        try {
+            if (command instanceof WriteCommand.Put p && !p.ignoreValue() && !p.ignoreLease()) {
+                leases.checkExists(p.lease());
+                return store.putAsync(p.key(), p.value(), p.lease()).thenApply(r -> r);
+            } else if (command instanceof WriteCommand.DeleteRange d) {
+                return store.deleteRangeAsync(d.keys()).thenApply(r -> r);
+            } else if (command instanceof WriteCommand.Txn t) {
+                checkLeases(t.request());
+                return store.txnAsync(t.request()).thenApply(r -> r);
+            }
+            return CompletableFuture.supplyAsync(() -> apply(command), blocking);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public Object apply(WriteCommand command) {
@@ -52,6 +79,11 @@ public final class KvStateMachine {
     }
 
     private TxnResponse txn(TxnRequest request) {
+        checkLeases(request);
+        return store.txn(request);
+    }
+
+    private void checkLeases(TxnRequest request) {
         for (List<TxnOp> branch : List.of(request.success(), request.failure())) {
             for (TxnOp op : branch) {
                 if (op instanceof TxnOp.Put p) {
@@ -59,7 +91,6 @@ public final class KvStateMachine {
                 }
             }
         }
-        return store.txn(request);
     }
 
     private WriteResult put(WriteCommand.Put p) {

@@ -24,6 +24,15 @@ public final class LocalCommandLog implements CommandLog {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Object> appendAsync(WriteCommand command) {
+        return machine.applyAsync(command).whenComplete((r, e) -> {
+            if (e == null) {
+                applied.incrementAndGet();
+            }
+        });
+    }
+
+    @Override
     public long appliedIndex() {
         return applied.get();
     }

@@ -45,7 +45,7 @@ final class EtcdKvService extends KVGrpc.KVImplBase {
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> out) {
-        GrpcErrors.unary(out, () -> {
+        GrpcErrors.async(out, () -> {
             if (request.getKey().isEmpty()) {
                 throw new KvException(ErrorCode.INVALID_ARGUMENT, "etcdserver: key is not provided");
             }
@@ -55,35 +55,36 @@ final class EtcdKvService extends KVGrpc.KVImplBase {
             if (request.getIgnoreLease() && request.getLease() != 0) {
                 throw new KvException(ErrorCode.INVALID_ARGUMENT, "etcdserver: lease is provided");
             }
-            WriteResult r = service.put(EtcdCodec.bytes(request.getKey()), EtcdCodec.bytes(request.getValue()),
-                request.getLease(), request.getIgnoreValue(), request.getIgnoreLease());
-            PutResponse.Builder b = PutResponse.newBuilder().setHeader(headers.at(r.revision()));
-            if (request.getPrevKv() && !r.previous().isEmpty()) {
-                b.setPrevKv(EtcdCodec.kv(r.previous().get(0)));
-            }
-            return b.build();
+            return service.putAsync(EtcdCodec.bytes(request.getKey()), EtcdCodec.bytes(request.getValue()),
+                request.getLease(), request.getIgnoreValue(), request.getIgnoreLease()).thenApply(r -> {
+                    PutResponse.Builder b = PutResponse.newBuilder().setHeader(headers.at(r.revision()));
+                    if (request.getPrevKv() && !r.previous().isEmpty()) {
+                        b.setPrevKv(EtcdCodec.kv(r.previous().get(0)));
+                    }
+                    return b.build();
+                });
         });
     }
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> out) {
-        GrpcErrors.unary(out, () -> {
-            WriteResult r = service.deleteRange(EtcdCodec.keys(request.getKey(), request.getRangeEnd()));
-            DeleteRangeResponse.Builder b = DeleteRangeResponse.newBuilder().setHeader(headers.at(r.revision()))
-                .setDeleted(r.previous().size());
-            if (request.getPrevKv()) {
-                r.previous().forEach(p -> b.addPrevKvs(EtcdCodec.kv(p)));
-            }
-            return b.build();
-        });
+        GrpcErrors.async(out, () -> service.deleteRangeAsync(EtcdCodec.keys(request.getKey(), request.getRangeEnd()))
+            .thenApply(r -> deleted(request, r)));
+    }
+
+    private DeleteRangeResponse deleted(DeleteRangeRequest request, WriteResult r) {
+        DeleteRangeResponse.Builder b = DeleteRangeResponse.newBuilder().setHeader(headers.at(r.revision()))
+            .setDeleted(r.previous().size());
+        if (request.getPrevKv()) {
+            r.previous().forEach(p -> b.addPrevKvs(EtcdCodec.kv(p)));
+        }
+        return b.build();
     }
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
-        GrpcErrors.unary(out, () -> {
-            io.concordkv.txn.TxnResponse r = service.txn(EtcdTxnCodec.request(request));
-            return EtcdTxnCodec.response(request, r, headers.at(r.revision()));
-        });
+        GrpcErrors.async(out, () -> service.txnAsync(EtcdTxnCodec.request(request))
+            .thenApply(r -> EtcdTxnCodec.response(request, r, headers.at(r.revision()))));
     }
 
     @Override

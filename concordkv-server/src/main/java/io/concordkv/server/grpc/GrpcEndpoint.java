@@ -2,7 +2,10 @@ package io.concordkv.server.grpc;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -11,15 +14,27 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC endpoint on the client address: the etcd services and ConcordKV's own, one Netty
- * server. Requests over {@code maxRequestBytes} are refused by gRPC before they are parsed
+ * server. Handlers that never block run on the event loops ({@link #NON_BLOCKING}). Requests over {@code maxRequestBytes} are refused by gRPC before they are parsed
  * ({@code RESOURCE_EXHAUSTED}), and each call knows its connection ({@link ConnectionOwners}).
  * Owns the gRPC server.
  */
 public final class GrpcEndpoint implements AutoCloseable {
+    /**
+     * Methods whose handlers never block (reads, and writes that complete when their group commit
+     * does): run on the connection's event loop, with no thread hand-off. Every other method runs
+     * on gRPC's default executor.
+     */
+    static final Set<String> NON_BLOCKING = Set.of("etcdserverpb.KV/Range", "etcdserverpb.KV/Put",
+        "etcdserverpb.KV/DeleteRange", "etcdserverpb.KV/Txn", "etcdserverpb.Watch/Watch",
+        "etcdserverpb.Lease/LeaseKeepAlive", "etcdserverpb.Maintenance/Status");
+    private static final Executor DIRECT = Runnable::run;
+
     private final Server server;
 
     private GrpcEndpoint(Server server) {
@@ -35,7 +50,13 @@ public final class GrpcEndpoint implements AutoCloseable {
                                      List<ServerServiceDefinition> services, ConnectionOwners owners,
                                      ServerInterceptor... interceptors) {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address).maxInboundMessageSize(maxRequestBytes)
-            .addTransportFilter(owners.transportFilter());
+            .addTransportFilter(owners.transportFilter())
+            .callExecutor(new ServerCallExecutorSupplier() {
+                @Override
+                public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                    return NON_BLOCKING.contains(call.getMethodDescriptor().getFullMethodName()) ? DIRECT : null;
+                }
+            });
         for (ServerServiceDefinition s : services) {
             ServerServiceDefinition owned = ServerInterceptors.intercept(s, owners.interceptor());
             builder.addService(ServerInterceptors.intercept(owned, interceptors));

@@ -47,6 +47,30 @@ public final class GrpcErrors {
         };
     }
 
+    /**
+     * Answers a unary call when {@code body}'s future completes (on the completing thread), with its
+     * result or its failure as a status; a failure thrown by {@code body} itself is answered too.
+     */
+    public static <T> void async(StreamObserver<T> out, Supplier<java.util.concurrent.CompletableFuture<T>> body) {
+        java.util.concurrent.CompletableFuture<T> future;
+        try {
+            future = body.get();
+        } catch (RuntimeException e) {
+            out.onError(status(e));
+            return;
+        }
+        future.whenComplete((result, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+                out.onError(status(cause));
+            } else {
+                out.onNext(result);
+                out.onCompleted();
+            }
+        });
+    }
+
     /** Answers a unary call with {@code body}'s result, or with its failure as a status. */
     public static <T> void unary(StreamObserver<T> out, Supplier<T> body) {
         T result;

@@ -19,6 +19,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -33,6 +36,9 @@ import java.util.function.ToLongFunction;
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Meters by their tag values, so a request does not build and look up a meter each time. */
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> errors = new ConcurrentHashMap<>();
 
     public ServerMetrics(String node) {
         registry.config().commonTags("node", node);
@@ -58,13 +64,20 @@ public final class ServerMetrics implements AutoCloseable {
      * gRPC status name when the failure came from gRPC itself).
      */
     public void request(String protocol, String operation, String outcome, long nanos) {
-        Timer.builder("concordkv.requests").description("requests served, by protocol, operation and outcome")
-            .tags("protocol", protocol, "op", operation, "outcome", outcome).publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
-            .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        List<String> key = List.of(protocol, operation, outcome);
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder("concordkv.requests")
+                .description("requests served, by protocol, operation and outcome")
+                .tags("protocol", protocol, "op", operation, "outcome", outcome).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
         if (!outcome.equals("OK")) {
-            Counter.builder("concordkv.errors").description("failed requests by error code")
-                .tags("protocol", protocol, "code", outcome).register(registry).increment();
+            errors.computeIfAbsent(List.of(protocol, outcome), k -> Counter.builder("concordkv.errors")
+                .description("failed requests by error code").tags("protocol", protocol, "code", outcome)
+                .register(registry)).increment();
         }
     }
 

@@ -12,6 +12,7 @@ import io.concordkv.txn.TxnResponse;
 import io.concordkv.txn.WriteResult;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What every front end (etcd gRPC, REST, later RESP) sees of a node: reads, the writes that go
@@ -30,6 +31,19 @@ public interface KvService {
     WriteResult deleteRange(ScanRange keys);
 
     TxnResponse txn(TxnRequest request);
+
+    /**
+     * As {@link #put}, completing on the thread that makes the write durable (no thread waits for
+     * the fsync); dependent stages must be quick. Failures complete the future exceptionally.
+     */
+    CompletableFuture<WriteResult> putAsync(Bytes key, Bytes value, long lease, boolean ignoreValue,
+                                            boolean ignoreLease);
+
+    /** As {@link #deleteRange}, asynchronously (see {@link #putAsync}). */
+    CompletableFuture<WriteResult> deleteRangeAsync(ScanRange keys);
+
+    /** As {@link #txn}, asynchronously (see {@link #putAsync}). */
+    CompletableFuture<TxnResponse> txnAsync(TxnRequest request);
 
     CompactionReport compact(long revision);
 

@@ -23,6 +23,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     private final CommandLog log;
     private final RangeReader ranges;
     private final ScheduledExecutorService expiry;
+    private final java.util.concurrent.ExecutorService blocking;
 
     public StandaloneKvService(MvccStore store, Identity identity, InstantSource clock, int watchQueue,
                                Duration leaseCheckInterval) {
@@ -61,7 +63,12 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
         long from = store.addChangeListener((rev, changes) -> leases.follow(changes));
         writer.attachExisting(from);
         this.watches = new WatchHub(store, watchQueue);
-        this.log = new LocalCommandLog(new KvStateMachine(store, leases, writer));
+        this.blocking = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "concordkv-apply");
+            t.setDaemon(true);
+            return t;
+        });
+        this.log = new LocalCommandLog(new KvStateMachine(store, leases, writer, blocking));
         this.ranges = new RangeReader(store);
         this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "concordkv-lease-expiry");
@@ -101,6 +108,23 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     @Override
     public TxnResponse txn(TxnRequest request) {
         return (TxnResponse) log.append(new WriteCommand.Txn(request));
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> putAsync(Bytes key, Bytes value, long lease, boolean ignoreValue,
+                                                   boolean ignoreLease) {
+        return log.appendAsync(new WriteCommand.Put(key, value, lease, ignoreValue, ignoreLease))
+            .thenApply(WriteResult.class::cast);
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> deleteRangeAsync(ScanRange keys) {
+        return log.appendAsync(new WriteCommand.DeleteRange(keys)).thenApply(WriteResult.class::cast);
+    }
+
+    @Override
+    public CompletableFuture<TxnResponse> txnAsync(TxnRequest request) {
+        return log.appendAsync(new WriteCommand.Txn(request)).thenApply(TxnResponse.class::cast);
     }
 
     @Override
@@ -153,6 +177,7 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     @Override
     public void close() {
         expiry.shutdownNow();
+        blocking.shutdown();
         watches.close();
     }
 }

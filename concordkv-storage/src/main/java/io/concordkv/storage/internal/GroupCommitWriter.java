@@ -28,9 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #MAX_GROUP_BYTES} bytes), appends them to the log with one write and one fsync, applies
  * them to the engine in log order, and wakes the next leader, then each member of its group. Writers arriving meanwhile
  * form the next group. The queue lock is never held during I/O. A writer may instead ask to be
- * called back ({@link WriteTicket#whenDone}): it leads a group if none is in progress and returns;
- * writes left queued with no writer waiting to lead them are led by a background driver (the
- * syncer executor), so a server needs no thread per write in flight.
+ * called back ({@link WriteTicket#whenDone}) and return at once: writes queued with no writer
+ * waiting to lead them are led by a background driver (the syncer executor, one thread), so a
+ * server needs no thread per write in flight and its event loops never block on an fsync.
  * {@code batch} and {@code never} have no fsync to wait for but the periodic one: each write
  * appends to the log's buffer and applies under the log lock, and the buffer goes to the OS in
  * bulk (see {@link #commitBuffered}); under {@code batch} each completed window of operations is
@@ -76,6 +76,8 @@ public final class GroupCommitWriter implements WritePath {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /** Whether a group is being written; guarded by queueLock. */
     private boolean leading;
+    /** Whether the background driver has been asked to lead. */
+    private final java.util.concurrent.atomic.AtomicBoolean driverScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final ReentrantLock ioLock = new ReentrantLock();
     private final SegmentedLog log;
     private final StorageEngine engine;
@@ -163,9 +165,8 @@ public final class GroupCommitWriter implements WritePath {
         }
 
         /**
-         * Registers {@code callback}; if no group is in progress this thread leads one (a write
-         * and an fsync) before returning, and hands any writes queued behind it to the background
-         * driver, so that no queued write is left without a leader.
+         * Registers {@code callback} and returns at once: the write is led by a waiting writer or
+         * the background driver, never by this thread, so an event-loop thread may call this.
          */
         @Override
         public void whenDone(Consumer<KvException> callback) {
@@ -183,14 +184,9 @@ public final class GroupCommitWriter implements WritePath {
                 callback.accept(me.error);
                 return;
             }
-            leadOnce();
-        }
-    }
-
-    /** Leads one group if none is in progress; hands writes left queued with no leader to the driver. */
-    private void leadOnce() {
-        if (leadOne() && needsDriver()) {
-            handOverLeadership();
+            if (needsDriver()) {
+                handOverLeadership();
+            }
         }
     }
 
@@ -249,6 +245,9 @@ public final class GroupCommitWriter implements WritePath {
 
     /** Queued writes and nobody to lead them: the background driver leads until the queue is empty. */
     private void handOverLeadership() {
+        if (!driverScheduled.compareAndSet(false, true)) {
+            return;
+        }
         try {
             syncer.execute(this::driveQueue);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -257,8 +256,15 @@ public final class GroupCommitWriter implements WritePath {
     }
 
     private void driveQueue() {
-        while (leadOne()) {
-            // lead group after group while writes keep arriving
+        while (true) {
+            while (leadOne()) {
+                // lead group after group while writes keep arriving
+            }
+            driverScheduled.set(false);
+            // a write queued after the last look, with nobody to lead it: go on driving
+            if (!needsDriver() || !driverScheduled.compareAndSet(false, true)) {
+                return;
+            }
         }
     }
 
