@@ -2,6 +2,7 @@ package io.concordkv.cli;
 
 import io.concordkv.server.ConcordServer;
 import io.concordkv.server.ServerConfig;
+import io.concordkv.server.logging.ServerLogging;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,6 +58,18 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--retain-revisions", description = "history revisions kept by automatic compaction; 0 = off (default 100000)")
     String retainRevisions;
 
+    @Option(names = "--log-format", description = "json (default: one JSON object per line) or text")
+    String logFormat;
+
+    @Option(names = "--log-file", description = "log to this file, rolled over by size (default: standard error)")
+    String logFile;
+
+    @Option(names = "--log-max-bytes", description = "roll the log file over at this size (default 67108864)")
+    String logMaxBytes;
+
+    @Option(names = "--log-max-files", description = "rolled-over log files kept (default 5)")
+    String logMaxFiles;
+
     Map<String, String> flags() {
         Map<String, String> f = new LinkedHashMap<>();
         put(f, "data-dir", dataDir);
@@ -70,6 +83,10 @@ final class ServerCommand implements Callable<Integer> {
         put(f, "max-request-bytes", maxRequestBytes);
         put(f, "watch-queue", watchQueue);
         put(f, "retain-revisions", retainRevisions);
+        put(f, "log-format", logFormat);
+        put(f, "log-file", logFile);
+        put(f, "log-max-bytes", logMaxBytes);
+        put(f, "log-max-files", logMaxFiles);
         return f;
     }
 
@@ -82,6 +99,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = ServerConfig.resolve(Optional.ofNullable(configFile), System.getenv(), flags());
+        ServerLogging.configure(config);
         ConcordServer server = ConcordServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

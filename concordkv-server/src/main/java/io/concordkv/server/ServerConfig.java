@@ -29,10 +29,15 @@ import java.util.Properties;
  * @param maxKeyBytes, maxValueBytes, maxRequestBytes size limits (64 KiB, 1.5 MiB, 2 MiB as etcd's request limit)
  * @param watchQueue events queued per watcher before it falls behind and is caught up from history
  * @param retainRevisions revisions of history automatic compaction keeps (default 100,000; 0 turns it off)
+ * @param logFormat {@code json} (default: one JSON object per line) or {@code text}
+ * @param logFile where the log goes; empty (default) for standard error
+ * @param logMaxBytes a log file rolls over at this size (default 64 MiB)
+ * @param logMaxFiles rolled-over log files kept (default 5)
  */
 public record ServerConfig(Path dataDir, String name, InetSocketAddress listenClient, InetSocketAddress listenHttp,
                            String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
-                           int watchQueue, long retainRevisions) {
+                           int watchQueue, long retainRevisions, String logFormat, String logFile, long logMaxBytes,
+                           int logMaxFiles) {
     /** Every setting's flag name and default, in the order the effective config is logged. */
     public static final Map<String, String> DEFAULTS = defaults();
 
@@ -49,6 +54,10 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("max-request-bytes", "2097152");
         d.put("watch-queue", "10000");
         d.put("retain-revisions", "100000");
+        d.put("log-format", "json");
+        d.put("log-file", "");
+        d.put("log-max-bytes", "67108864");
+        d.put("log-max-files", "5");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -94,7 +103,15 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         return new ServerConfig(Path.of(v.get("data-dir")), v.get("name"), address(v, "listen-client"),
             address(v, "listen-http"), v.get("engine"), fsync(v.get("fsync")), integer(v, "max-key-bytes"),
             integer(v, "max-value-bytes"), integer(v, "max-request-bytes"), integer(v, "watch-queue"),
-            Long.parseLong(number(v, "retain-revisions")));
+            Long.parseLong(number(v, "retain-revisions")), logFormat(v.get("log-format")), v.get("log-file"),
+            Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"));
+    }
+
+    private static String logFormat(String s) {
+        if (!s.equals("json") && !s.equals("text")) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "log-format must be json or text, got '" + s + "'");
+        }
+        return s;
     }
 
     private static FsyncPolicy fsync(String s) {
@@ -144,6 +161,10 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("max-request-bytes", Integer.toString(maxRequestBytes));
         d.put("watch-queue", Integer.toString(watchQueue));
         d.put("retain-revisions", Long.toString(retainRevisions));
+        d.put("log-format", logFormat);
+        d.put("log-file", logFile);
+        d.put("log-max-bytes", Long.toString(logMaxBytes));
+        d.put("log-max-files", Integer.toString(logMaxFiles));
         return d;
     }
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC endpoint on the client address: the etcd services and ConcordKV's own, one Netty
- * server. Handlers that never block run on the event loops ({@link #NON_BLOCKING}). Requests over {@code maxRequestBytes} are refused by gRPC before they are parsed
+ * server. Handlers that never block run on the event loops ({@link #NON_BLOCKING}); malformed
+ * protobuf is answered {@code INVALID_ARGUMENT} ({@link MalformedRequests}). Requests over {@code maxRequestBytes} are refused by gRPC before they are parsed
  * ({@code RESOURCE_EXHAUSTED}), and each call knows its connection ({@link ConnectionOwners}).
  * Owns the gRPC server.
  */
@@ -58,7 +59,7 @@ public final class GrpcEndpoint implements AutoCloseable {
                 }
             });
         for (ServerServiceDefinition s : services) {
-            ServerServiceDefinition owned = ServerInterceptors.intercept(s, owners.interceptor());
+            ServerServiceDefinition owned = ServerInterceptors.intercept(MalformedRequests.guard(s), owners.interceptor());
             builder.addService(ServerInterceptors.intercept(owned, interceptors));
         }
         Server server = builder.build();

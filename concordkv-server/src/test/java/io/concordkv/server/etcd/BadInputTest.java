@@ -1,0 +1,143 @@
+package io.concordkv.server.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.concordkv.server.ConcordServer;
+import io.concordkv.server.TestServers;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad requests get a clear error, change nothing, and leave the connection and its neighbours
+ * working: oversize keys, values and requests, malformed protobuf, unknown methods, bad ranges.
+ */
+class BadInputTest {
+    private static final int MAX_VALUE = 1024;
+    private static final int MAX_REQUEST = 4096;
+
+    @TempDir
+    Path dir;
+    ConcordServer server;
+    ManagedChannel channel;
+    ManagedChannel neighbour;
+
+    @BeforeEach
+    void start() {
+        server = ConcordServer.start(TestServers.config(dir, Map.of("max-key-bytes", "64",
+            "max-value-bytes", Integer.toString(MAX_VALUE), "max-request-bytes", Integer.toString(MAX_REQUEST))));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        neighbour = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        kv(neighbour).put(PutRequest.newBuilder().setKey(bs("safe")).setValue(bs("v")).build());
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        neighbour.shutdownNow();
+        server.close();
+    }
+
+    private static ByteString bs(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+
+    private static KVGrpc.KVBlockingStub kv(ManagedChannel c) {
+        return KVGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private void assertNothingChangedAndBothConnectionsWork() {
+        for (ManagedChannel c : new ManagedChannel[] {channel, neighbour}) {
+            var all = kv(c).range(RangeRequest.newBuilder().setKey(bs("\0")).setRangeEnd(bs("\0")).build());
+            assertThat(all.getKvsList()).singleElement().satisfies(k -> assertThat(k.getKey()).isEqualTo(bs("safe")));
+            assertThat(all.getHeader().getRevision()).isEqualTo(1);
+        }
+    }
+
+    private static Status.Code code(Throwable t) {
+        return ((StatusRuntimeException) t).getStatus().getCode();
+    }
+
+    @Test
+    void oversizeKeysValuesAndRequestsAreRefused() {
+        assertThatThrownBy(() -> kv(channel).put(PutRequest.newBuilder().setKey(bs("k".repeat(65))).setValue(bs("v"))
+            .build())).satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            .hasMessageContaining("request is too large");
+        assertThatThrownBy(() -> kv(channel).put(PutRequest.newBuilder().setKey(bs("k"))
+            .setValue(ByteString.copyFrom(new byte[MAX_VALUE + 1])).build()))
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> kv(channel).put(PutRequest.newBuilder().setKey(bs("k"))
+            .setValue(ByteString.copyFrom(new byte[MAX_REQUEST + 1])).build()))
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+        assertNothingChangedAndBothConnectionsWork();
+    }
+
+    @Test
+    void emptyKeysNegativeLimitsAndInvertedRangesAreHandled() {
+        assertThatThrownBy(() -> kv(channel).put(PutRequest.newBuilder().setValue(bs("v")).build()))
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            .hasMessageContaining("key is not provided");
+        assertThatThrownBy(() -> kv(channel).range(RangeRequest.newBuilder().setKey(bs("a")).setLimit(-1).build()))
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThat(kv(channel).range(RangeRequest.newBuilder().setKey(bs("z")).setRangeEnd(bs("a")).build())
+            .getKvsList()).as("an end before the start is an empty range, as in etcd").isEmpty();
+        assertNothingChangedAndBothConnectionsWork();
+    }
+
+    /** Sends raw bytes as a request of {@code method}. */
+    private byte[] raw(String method, byte[] body) {
+        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
+            .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+        return ClientCalls.blockingUnaryCall(channel, m, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+            body);
+    }
+
+    @Test
+    void malformedProtobufAndUnknownMethodsAreRefused() {
+        byte[] garbage = {(byte) 0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 1, 2};
+        assertThatThrownBy(() -> raw("etcdserverpb.KV/Put", garbage))
+            .satisfies(t -> assertThat(code(t)).as(t.toString()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            .hasMessageContaining("malformed request");
+        assertThatThrownBy(() -> raw("etcdserverpb.KV/NoSuchMethod", new byte[0]))
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.UNIMPLEMENTED));
+        assertThatThrownBy(() -> raw("no.such.Service/Call", new byte[0]))
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.UNIMPLEMENTED));
+        assertNothingChangedAndBothConnectionsWork();
+    }
+}
