@@ -28,9 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #MAX_GROUP_BYTES} bytes), appends them to the log with one write and one fsync, applies
  * them to the engine in log order, and wakes the next leader, then each member of its group. Writers arriving meanwhile
  * form the next group. The queue lock is never held during I/O. A writer may instead ask to be
- * called back ({@link WriteTicket#whenDone}) and return at once: writes queued with no writer
- * waiting to lead them are led by a background driver (the syncer executor, one thread), so a
- * server needs no thread per write in flight and its event loops never block on an fsync.
+ * called back ({@link WriteTicket#whenDone}): it leads the group itself only when the store is
+ * idle; otherwise it returns at once, and writes queued with no writer waiting to lead them are
+ * led by a background driver (the syncer executor, one thread), so a server needs no thread per
+ * write in flight and its event loops wait for an fsync only when nothing else is going on.
  * {@code batch} and {@code never} have no fsync to wait for but the periodic one: each write
  * appends to the log's buffer and applies under the log lock, and the buffer goes to the OS in
  * bulk (see {@link #commitBuffered}); under {@code batch} each completed window of operations is
@@ -165,15 +166,20 @@ public final class GroupCommitWriter implements WritePath {
         }
 
         /**
-         * Registers {@code callback} and returns at once: the write is led by a waiting writer or
-         * the background driver, never by this thread, so an event-loop thread may call this.
+         * Registers {@code callback}. When the store is idle (no group in progress, nothing queued
+         * before this write) this thread leads the group itself, which spares a hand-off when
+         * writes come one at a time; otherwise it returns at once and the write is led by a
+         * waiting writer or the background driver, so that under load a caller (an event loop)
+         * never waits for an fsync.
          */
         @Override
         public void whenDone(Consumer<KvException> callback) {
             boolean doneAlready;
+            boolean idle;
             queueLock.lock();
             try {
                 doneAlready = me.done;
+                idle = !leading && queue.peekFirst() == me && queue.size() == 1;
                 if (!doneAlready) {
                     me.callback = callback;
                 }
@@ -183,6 +189,9 @@ public final class GroupCommitWriter implements WritePath {
             if (doneAlready) {
                 callback.accept(me.error);
                 return;
+            }
+            if (idle) {
+                leadOne();
             }
             if (needsDriver()) {
                 handOverLeadership();
