@@ -58,6 +58,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--retain-revisions", description = "history revisions kept by automatic compaction; 0 = off (default 100000)")
     String retainRevisions;
 
+    @Option(names = "--watch-progress-ms", description = "progress notification interval for watchers that ask (default 600000)")
+    String watchProgressMs;
+
     @Option(names = "--log-format", description = "json (default: one JSON object per line) or text")
     String logFormat;
 
@@ -83,6 +86,7 @@ final class ServerCommand implements Callable<Integer> {
         put(f, "max-request-bytes", maxRequestBytes);
         put(f, "watch-queue", watchQueue);
         put(f, "retain-revisions", retainRevisions);
+        put(f, "watch-progress-ms", watchProgressMs);
         put(f, "log-format", logFormat);
         put(f, "log-file", logFile);
         put(f, "log-max-bytes", logMaxBytes);

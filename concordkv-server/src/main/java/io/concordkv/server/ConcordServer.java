@@ -73,7 +73,7 @@ public final class ConcordServer implements AutoCloseable {
             metrics.bind(store, service, sessions);
             String clientUrl = "http://" + config.listenClient().getHostString() + ":" + config.listenClient().getPort();
             EtcdServices etcd = new EtcdServices(service, config.name(), List.of(clientUrl),
-                () -> store.kvStore().compact());
+                () -> store.kvStore().compact(), Duration.ofMillis(config.watchProgressMillis()));
             parts.add(etcd);
             List<ServerServiceDefinition> services = new ArrayList<>(etcd.definitions());
             services.add(new TransactionsService(sessions).bindService());

@@ -29,6 +29,7 @@ import java.util.Properties;
  * @param maxKeyBytes, maxValueBytes, maxRequestBytes size limits (64 KiB, 1.5 MiB, 2 MiB as etcd's request limit)
  * @param watchQueue events queued per watcher before it falls behind and is caught up from history
  * @param retainRevisions revisions of history automatic compaction keeps (default 100,000; 0 turns it off)
+ * @param watchProgressMillis how often watchers that asked for progress notifications get one (default 10 min, as etcd)
  * @param logFormat {@code json} (default: one JSON object per line) or {@code text}
  * @param logFile where the log goes; empty (default) for standard error
  * @param logMaxBytes a log file rolls over at this size (default 64 MiB)
@@ -36,7 +37,7 @@ import java.util.Properties;
  */
 public record ServerConfig(Path dataDir, String name, InetSocketAddress listenClient, InetSocketAddress listenHttp,
                            String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
-                           int watchQueue, long retainRevisions, String logFormat, String logFile, long logMaxBytes,
+                           int watchQueue, long retainRevisions, long watchProgressMillis, String logFormat, String logFile, long logMaxBytes,
                            int logMaxFiles) {
     /** Every setting's flag name and default, in the order the effective config is logged. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -54,6 +55,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("max-request-bytes", "2097152");
         d.put("watch-queue", "10000");
         d.put("retain-revisions", "100000");
+        d.put("watch-progress-ms", "600000");
         d.put("log-format", "json");
         d.put("log-file", "");
         d.put("log-max-bytes", "67108864");
@@ -103,7 +105,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         return new ServerConfig(Path.of(v.get("data-dir")), v.get("name"), address(v, "listen-client"),
             address(v, "listen-http"), v.get("engine"), fsync(v.get("fsync")), integer(v, "max-key-bytes"),
             integer(v, "max-value-bytes"), integer(v, "max-request-bytes"), integer(v, "watch-queue"),
-            Long.parseLong(number(v, "retain-revisions")), logFormat(v.get("log-format")), v.get("log-file"),
+            Long.parseLong(number(v, "retain-revisions")), integer(v, "watch-progress-ms"), logFormat(v.get("log-format")), v.get("log-file"),
             Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"));
     }
 
@@ -161,6 +163,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("max-request-bytes", Integer.toString(maxRequestBytes));
         d.put("watch-queue", Integer.toString(watchQueue));
         d.put("retain-revisions", Long.toString(retainRevisions));
+        d.put("watch-progress-ms", Long.toString(watchProgressMillis));
         d.put("log-format", logFormat);
         d.put("log-file", logFile);
         d.put("log-max-bytes", Long.toString(logMaxBytes));

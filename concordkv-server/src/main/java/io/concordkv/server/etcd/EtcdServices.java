@@ -2,9 +2,11 @@ package io.concordkv.server.etcd;
 
 import io.concordkv.server.service.KvService;
 import io.grpc.ServerServiceDefinition;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The etcd v3 API's gRPC services (KV, Watch, Lease with LeaseLeases, Maintenance, Cluster) over a
@@ -12,22 +14,37 @@ import java.util.concurrent.Executors;
  */
 public final class EtcdServices implements AutoCloseable {
     private final List<ServerServiceDefinition> definitions;
+    /** etcd sends progress notifications every 10 minutes. */
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofMinutes(10);
+
     private final ExecutorService watchSenders;
+    private final ScheduledExecutorService progress;
 
     /**
      * @param name this member's name, {@code clientUrls} its client URLs (for MemberList)
      * @param defragment what Defragment does (compact the store's log)
      */
     public EtcdServices(KvService service, String name, List<String> clientUrls, Runnable defragment) {
+        this(service, name, clientUrls, defragment, DEFAULT_PROGRESS_INTERVAL);
+    }
+
+    /** @param progressInterval how often watchers that asked for progress notifications get one */
+    public EtcdServices(KvService service, String name, List<String> clientUrls, Runnable defragment,
+                        Duration progressInterval) {
         Headers headers = new Headers(service);
         this.watchSenders = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "concordkv-watch-send");
             t.setDaemon(true);
             return t;
         });
+        this.progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "concordkv-watch-progress");
+            t.setDaemon(true);
+            return t;
+        });
         this.definitions = List.of(
             new EtcdKvService(service, headers).bindService(),
-            new EtcdWatchService(service.watches(), headers, watchSenders).bindService(),
+            new EtcdWatchService(service.watches(), headers, watchSenders, progress, progressInterval).bindService(),
             LeaseLeasesMethod.addTo(new EtcdLeaseService(service, headers).bindService(), service, headers),
             new EtcdMaintenanceService(service, headers, defragment).bindService(),
             new EtcdClusterService(headers, name, clientUrls, List.of()).bindService());
@@ -39,6 +56,7 @@ public final class EtcdServices implements AutoCloseable {
 
     @Override
     public void close() {
+        progress.shutdownNow();
         watchSenders.shutdownNow();
     }
 }

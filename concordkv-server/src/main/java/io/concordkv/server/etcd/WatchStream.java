@@ -106,6 +106,24 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         }
     }
 
+    /**
+     * Periodic progress (etcd's {@code progress_notify}): each watcher that asked for it and has
+     * nothing queued and nothing to catch up is told the current revision (an empty response).
+     */
+    void notifyProgress() {
+        for (Map.Entry<Long, Watcher> e : watchers.entrySet()) {
+            Watcher w = e.getValue();
+            if (w.spec().progressNotify() && w.synced() && !w.hasQueued()) {
+                control.add(WatchResponse.newBuilder().setHeader(headers.current()).setWatchId(e.getKey()).build());
+            }
+        }
+        wake();
+    }
+
+    boolean done() {
+        return done;
+    }
+
     private void wake() {
         if (!done && scheduled.compareAndSet(false, true)) {
             executor.execute(this::pump);

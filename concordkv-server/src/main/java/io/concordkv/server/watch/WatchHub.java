@@ -147,11 +147,19 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
             unsynced.remove(w);
             return false;
         }
-        if (w.room() <= 0) {
+        long from = w.nextRevision();
+        long compacted = store.compactedRevision();
+        if (compacted > 0 && from <= compacted) {
+            // what it still needs is gone, whether or not its client has taken what is queued
+            unsynced.remove(w);
+            w.cancelCompacted(compacted);
+            return true;
+        }
+        int room = w.room();
+        if (room <= 0) {
             return false;
         }
-        long from = w.nextRevision();
-        long to = Math.min(lastRevision, from + CATCH_UP_REVISIONS - 1);
+        long to = Math.min(lastRevision, from + Math.min(CATCH_UP_REVISIONS, Math.max(room, 64)) - 1);
         if (from <= to) {
             List<ChangeEvent> events;
             try {

@@ -44,7 +44,8 @@ public final class Watcher {
         return nextRevision;
     }
 
-    synchronized boolean synced() {
+    /** Whether it has been given every commit so far (it is not being caught up from history). */
+    public synchronized boolean synced() {
         return synced;
     }
 

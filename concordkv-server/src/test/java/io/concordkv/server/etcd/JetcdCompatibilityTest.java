@@ -149,6 +149,26 @@ class JetcdCompatibilityTest {
     }
 
     @Test
+    void progressNotificationsReachIdleWatchersThatAskForThem() throws Exception {
+        client.close();
+        server.close();
+        server = ConcordServer.start(TestServers.config(dir, java.util.Map.of("watch-progress-ms", "100")));
+        client = Client.builder().endpoints("http://127.0.0.1:" + server.grpcPort()).build();
+        long rev = get(client.getKVClient().put(b("p"), b("1"))).getHeader().getRevision();
+        List<Long> progress = new CopyOnWriteArrayList<>();
+        Watch.Listener listener = Watch.listener(resp -> {
+            if (resp.getEvents().isEmpty()) {
+                progress.add(resp.getHeader().getRevision());
+            }
+        });
+        try (Watch.Watcher w = client.getWatchClient().watch(b("p"), WatchOption.builder().withProgressNotify(true)
+            .build(), listener)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> progress.size() >= 2);
+        }
+        assertThat(progress).allMatch(r -> r == rev);
+    }
+
+    @Test
     void leasedKeysGoWhenTheLeaseIsRevokedOrExpires() throws Exception {
         KV kv = client.getKVClient();
         long lease = get(client.getLeaseClient().grant(60)).getID();
