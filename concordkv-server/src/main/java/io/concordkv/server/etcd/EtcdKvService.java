@@ -1,8 +1,8 @@
 package io.concordkv.server.etcd;
 
-import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.server.service.KvService;
 import io.concordkv.server.service.RangeAnswer;
 import io.concordkv.txn.KeyVersion;

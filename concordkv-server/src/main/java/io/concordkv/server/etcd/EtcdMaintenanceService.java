@@ -1,8 +1,8 @@
 package io.concordkv.server.etcd;
 
-import io.concordkv.server.grpc.GrpcErrors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.server.service.KvService;
 import io.concordkv.server.service.NodeStatus;
 import io.concordkv.server.service.RangeQuery;

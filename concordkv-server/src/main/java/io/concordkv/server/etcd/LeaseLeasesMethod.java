@@ -1,7 +1,8 @@
 package io.concordkv.server.etcd;
 
-import io.concordkv.server.grpc.GrpcErrors;
 import com.google.protobuf.CodedOutputStream;
+import io.concordkv.server.grpc.GrpcErrors;
+import io.concordkv.server.grpc.RawBytes;
 import io.concordkv.server.service.KvService;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
@@ -27,22 +28,6 @@ final class LeaseLeasesMethod {
     /** A lease list answer: the header bytes and the ids. */
     record Answer(byte[] header, List<Long> ids) {
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> REQUEST = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     private static final MethodDescriptor.Marshaller<Answer> RESPONSE = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -71,7 +56,7 @@ final class LeaseLeasesMethod {
 
     static final MethodDescriptor<byte[], Answer> METHOD = MethodDescriptor.<byte[], Answer>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(FULL_NAME)
-        .setRequestMarshaller(REQUEST).setResponseMarshaller(RESPONSE).build();
+        .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RESPONSE).build();
 
     /** The Lease service's definition with LeaseLeases added. */
     static ServerServiceDefinition addTo(ServerServiceDefinition lease, KvService service, Headers headers) {

@@ -3,7 +3,6 @@ package io.concordkv.server.grpc;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -11,9 +10,6 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -23,25 +19,9 @@ import java.io.UncheckedIOException;
  * interceptor sees the failure. Stateless.
  */
 final class MalformedRequests implements ServerInterceptor {
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     /** {@code service} taking raw bytes, parsed inside the handler chain under this interceptor. */
     static ServerServiceDefinition guard(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, RAW),
+        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, RawBytes.MARSHALLER),
             new MalformedRequests());
     }
 
