@@ -43,13 +43,13 @@ public final class Main {
     /**
      * Runs the command line reading standard input from {@code in}, writing to {@code out} and
      * {@code err}; returns the exit status (0 on success; 2 for a {@link KvException}, reported as
-     * {@code Error: <message>} on {@code err}).
+     * {@code Error: <CODE>: <message>} on {@code err}).
      */
     public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main(in)).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KvException kv) {
-                commandLine.getErr().println("Error: " + kv.getMessage());
+                commandLine.getErr().println("Error: " + kv.code() + ": " + kv.getMessage());
                 return 2;
             }
             throw e;
