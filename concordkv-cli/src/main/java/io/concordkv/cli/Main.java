@@ -46,7 +46,8 @@ public final class Main {
      * {@code Error: <CODE>: <message>} on {@code err}).
      */
     public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main(in)).setOut(out).setErr(err);
+        CommandLine cli = new CommandLine(new Main(in)).setOut(out).setErr(err)
+            .setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KvException kv) {
                 commandLine.getErr().println("Error: " + kv.code() + ": " + kv.getMessage());

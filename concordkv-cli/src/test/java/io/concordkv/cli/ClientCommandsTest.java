@@ -116,7 +116,7 @@ class ClientCommandsTest {
     void interactiveTransactionSession() {
         ok("put", "acct/a", "100");
         String session = "get acct/a\nput acct/a 90\nput acct/b 10\nfrobnicate\nrange acct/ acct0\ncommit\nput ignored x\n";
-        assertThat(runWithInput(session, "txn", "begin", "--isolation", "REPEATABLE_READ", "--mode", "PESSIMISTIC"))
+        assertThat(runWithInput(session, "txn", "begin", "--isolation", "REPEATABLE_READ", "--mode", "pessimistic"))
             .as(err.toString()).isZero();
         String[] lines = out.toString().split("\n");
         assertThat(lines[0]).startsWith("BEGIN ");
