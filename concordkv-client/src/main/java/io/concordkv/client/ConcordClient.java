@@ -51,6 +51,11 @@ public final class ConcordClient implements AutoCloseable {
         return runtime.cluster();
     }
 
+    /** Interactive transactions (ConcordKV only: not part of the etcd API). */
+    public TransactionClient transactions() {
+        return runtime.transactions();
+    }
+
     /** The configuration the client runs with. */
     public ClientConfig config() {
         return config;

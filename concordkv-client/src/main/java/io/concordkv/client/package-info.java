@@ -2,8 +2,9 @@
  * The ConcordKV Java client: {@link io.concordkv.client.ConcordClient}, built by {@link
  * io.concordkv.client.ClientBuilder}, with its four facets: {@link io.concordkv.client.KvClient}
  * (get, range, put, delete, conditional transactions, batches), {@link
- * io.concordkv.client.WatchClient}, {@link io.concordkv.client.LeaseClient} and {@link
- * io.concordkv.client.ClusterClient}. Each call exists in an async form returning a
+ * io.concordkv.client.WatchClient}, {@link io.concordkv.client.LeaseClient}, {@link
+ * io.concordkv.client.ClusterClient} and {@link io.concordkv.client.TransactionClient} (interactive
+ * transactions, ConcordKV only). Each call exists in an async form returning a
  * {@link java.util.concurrent.CompletableFuture} and a sync form.
  *
  * <p>Every type here is plain Java (records, interfaces, {@link io.concordkv.api.Bytes}); gRPC and

@@ -6,6 +6,7 @@ import io.concordkv.client.EndpointStats;
 import io.concordkv.client.HealthConfig;
 import io.concordkv.client.KvClient;
 import io.concordkv.client.LeaseClient;
+import io.concordkv.client.TransactionClient;
 import io.concordkv.client.WatchClient;
 import io.concordkv.client.internal.balance.BalancingStrategy;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition of the client: endpoints and their channel pools, the balancing strategy, the
- * call runner, the health checker, discovery and the four service clients, all owned here and
+ * call runner, the health checker, discovery and the five service clients, all owned here and
  * closed together. Thread-safe.
  */
 public final class ClientRuntime implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class ClientRuntime implements AutoCloseable {
     private final GrpcWatchClient watch;
     private final GrpcLeaseClient lease;
     private final GrpcClusterClient cluster;
+    private final GrpcTransactionClient transactions;
 
     public ClientRuntime(ClientConfig config, LongSupplier nanoClock) {
         LOG.debug("client jitter seed {}", config.jitterSeed());
@@ -49,6 +51,7 @@ public final class ClientRuntime implements AutoCloseable {
         watch = new GrpcWatchClient(streams);
         lease = new GrpcLeaseClient(runner, config.callTimeout(), streams);
         cluster = new GrpcClusterClient(runner, endpoints, config.callTimeout());
+        transactions = new GrpcTransactionClient(runner, config.callTimeout());
         health = new HealthChecker(config.health(), endpoints::all, this::probe, scheduler);
         if (config.health().enabled()) {
             health.start();
@@ -82,6 +85,10 @@ public final class ClientRuntime implements AutoCloseable {
 
     public ClusterClient cluster() {
         return cluster;
+    }
+
+    public TransactionClient transactions() {
+        return transactions;
     }
 
     public List<EndpointStats> stats() {
