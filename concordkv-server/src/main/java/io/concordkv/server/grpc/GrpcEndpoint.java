@@ -66,11 +66,20 @@ public final class GrpcEndpoint implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            String why = e instanceof BindException || e.getCause() instanceof BindException
-                ? "address in use" : e.getMessage();
+            String why = inUse(e) ? "address in use" : e.getMessage();
             throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
         }
         return new GrpcEndpoint(server);
+    }
+
+    /** Whether binding failed because the address is taken (a BindException, or Netty's native error). */
+    private static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || t.getMessage() != null && t.getMessage().contains("in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int port() {
