@@ -18,10 +18,19 @@ import java.util.List;
 final class ServerProcess implements AutoCloseable {
     final int port;
     private final Process process;
+    private final Path dir;
+    private final String[] flags;
 
-    private ServerProcess(int port, Process process) {
+    private ServerProcess(int port, Process process, Path dir, String[] flags) {
         this.port = port;
         this.process = process;
+        this.dir = dir;
+        this.flags = flags;
+    }
+
+    /** The same server started again on its directory and port (after {@link #kill}). */
+    ServerProcess restart() throws IOException {
+        return start(dir, port, flags);
     }
 
     static int freePort() throws IOException {
@@ -38,7 +47,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of(extraFlags));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
-        ServerProcess server = new ServerProcess(port, p);
+        ServerProcess server = new ServerProcess(port, p, dir, extraFlags);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (!p.isAlive()) {
                 throw new IllegalStateException("server exited with " + p.exitValue() + "; see " + dir.resolve("server.log"));
