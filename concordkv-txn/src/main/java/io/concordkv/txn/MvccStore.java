@@ -60,7 +60,7 @@ public final class MvccStore implements AutoCloseable {
         timestamps.advancePast(readMeta(MvccKeys.META_REVISION));
         this.sequencer = new CommitSequencer(store, timestamps, readMeta(MvccKeys.META_COMPACTED));
         this.reader = new VersionReader(store, sequencer);
-        this.conditional = new ConditionalTxnRunner(sequencer, reader, store.options().limits());
+        this.conditional = new ConditionalTxnRunner(sequencer, store.options().limits());
         this.compactor = new HistoryCompactor(store, sequencer);
         this.locks = new StripedLockTable(options.locks());
         this.txnContext = new TxnContext(sequencer, reader, locks, store.options().limits(),

@@ -190,7 +190,7 @@ public final class GroupCommitWriter implements WritePath {
                 callback.accept(me.error);
                 return;
             }
-            if (idle) {
+            if (idle && !IN_CALLBACKS.get()) {
                 leadOne();
             }
             if (needsDriver()) {
@@ -244,10 +244,25 @@ public final class GroupCommitWriter implements WritePath {
         }
     }
 
+    /**
+     * Set while this thread runs callbacks: a write submitted from a callback (a transaction
+     * retried after a conflict) is then left to the driver rather than led here, so that callbacks
+     * never nest group commits on one stack.
+     */
+    private static final ThreadLocal<Boolean> IN_CALLBACKS = ThreadLocal.withInitial(() -> false);
+
     private static void runCallbacks(List<Pending> group) {
-        for (Pending p : group) {
-            if (p.callback != null) {
-                p.callback.accept(p.error);
+        boolean outer = !IN_CALLBACKS.get();
+        IN_CALLBACKS.set(true);
+        try {
+            for (Pending p : group) {
+                if (p.callback != null) {
+                    p.callback.accept(p.error);
+                }
+            }
+        } finally {
+            if (outer) {
+                IN_CALLBACKS.set(false);
             }
         }
     }

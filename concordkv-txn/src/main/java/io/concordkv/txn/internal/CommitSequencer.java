@@ -119,11 +119,22 @@ public final class CommitSequencer {
      * failures complete it exceptionally too.
      */
     public java.util.concurrent.CompletableFuture<Outcome> commitAsync(List<Mutation> mutations, Validator validator) {
+        return commitComputedAsync(state -> mutations, validator);
+    }
+
+    /**
+     * As {@link #commitAsync}, with the mutations computed under the commit lock from the newest
+     * state (commits in flight included): a conditional transaction evaluated this way reads
+     * exactly the state its commit replaces, so it never conflicts. {@code compute} must be quick
+     * and must not wait for anything.
+     */
+    public java.util.concurrent.CompletableFuture<Outcome> commitComputedAsync(
+        java.util.function.Function<CurrentState, List<Mutation>> compute, Validator validator) {
         Prepared p;
         commitLock.lock();
         try {
             state.beginCommit();
-            p = prepareLocked(mutations, validator);
+            p = prepareLocked(compute.apply(state), validator);
         } catch (RuntimeException e) {
             return java.util.concurrent.CompletableFuture.failedFuture(e);
         } finally {

@@ -69,6 +69,32 @@ public final class CurrentState {
     }
 
     /**
+     * The live keys of {@code range} in the newest state (commits in flight included), honouring
+     * its limit and direction; {@code more} says whether the limit cut the answer.
+     */
+    public io.concordkv.txn.RangeResult range(ScanRange range, long revision) {
+        java.util.TreeMap<Bytes, VersionRecord> newest = new java.util.TreeMap<>();
+        for (KeyValue kv : store.scan(MvccKeys.latestRange(range.withLimit(0)))) {
+            newest.put(MvccKeys.userKeyOfLatest(kv.key()), VersionRecord.decode(kv.value()));
+        }
+        for (Map.Entry<Bytes, VersionRecord> e : inFlight.entrySet()) {
+            if (range.contains(e.getKey())) {
+                newest.put(e.getKey(), e.getValue());
+            }
+        }
+        java.util.List<io.concordkv.txn.KeyVersion> out = new java.util.ArrayList<>();
+        for (Map.Entry<Bytes, VersionRecord> e : range.isReverse() ? newest.descendingMap().entrySet()
+            : newest.entrySet()) {
+            if (!e.getValue().tombstone()) {
+                out.add(VersionReader.toKeyVersion(e.getKey(), e.getValue()));
+            }
+        }
+        int limit = range.limit();
+        boolean more = limit > 0 && out.size() > limit;
+        return new io.concordkv.txn.RangeResult(more ? out.subList(0, limit) : out, more, revision);
+    }
+
+    /**
      * Whether any key in {@code range} was written (put or deleted) after {@code revision}:
      * a phantom check for range reads.
      */
