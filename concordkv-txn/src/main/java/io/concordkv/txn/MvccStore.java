@@ -57,7 +57,7 @@ public final class MvccStore implements AutoCloseable {
         this.store = store;
         this.options = options;
         TimestampSource timestamps = options.timestamps().get();
-        timestamps.advancePast(readMeta(MvccKeys.META_REVISION));
+        timestamps.advancePast(lastRevision(store));
         this.sequencer = new CommitSequencer(store, timestamps, readMeta(MvccKeys.META_COMPACTED));
         this.reader = new VersionReader(store, sequencer);
         this.conditional = new ConditionalTxnRunner(sequencer, store.options().limits());
@@ -97,6 +97,24 @@ public final class MvccStore implements AutoCloseable {
             throw new KvException(ErrorCode.UNSUPPORTED, "MVCC layout version " + format.get().byteAt(0)
                 + " is not supported (this build reads " + FORMAT + ")");
         }
+    }
+
+    /**
+     * The last revision committed: the newest mod revision among the latest versions (a delete
+     * leaves a tombstone with its revision until compaction), or the compaction point if
+     * compaction has dropped everything newer. Stores written before commits stopped recording
+     * it keep an {@code 'm' "rev"} record, which still counts.
+     */
+    private static long lastRevision(KvStore store) {
+        long last = Math.max(readMeta(store, MvccKeys.META_REVISION), readMeta(store, MvccKeys.META_COMPACTED));
+        for (io.concordkv.storage.KeyValue kv : store.scan(MvccKeys.latestRange(ScanRange.all()))) {
+            last = Math.max(last, io.concordkv.txn.internal.VersionRecord.decode(kv.value()).modRevision());
+        }
+        return last;
+    }
+
+    private static long readMeta(KvStore store, Bytes key) {
+        return store.get(key).map(MvccKeys::decodeLong).orElse(0L);
     }
 
     private long readMeta(Bytes key) {

@@ -312,4 +312,25 @@ class MvccStoreTest {
             assertThat(store.get(b("k"))).isEqualTo(Optional.empty());
         }
     }
+
+    /** The last revision is found again at open from the data alone; it is never reused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rbtree", "hash", "lsm"})
+    void revisionsContinueAfterAReopenWhateverTheLastCommitWas(String engine) {
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            store.put(b("a"), b("1"));                      // 1
+            store.put(b("b"), b("1"));                      // 2
+            store.delete(b("b"));                           // 3: the newest trace is a tombstone
+        }
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            assertThat(store.currentRevision()).isEqualTo(3);
+            assertThat(store.put(b("c"), b("1")).revision()).isEqualTo(4);
+            store.delete(b("c"));                           // 5
+            store.compact(5);                               // drops the tombstone of revision 5
+        }
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            assertThat(store.currentRevision()).as("the compaction point keeps revision 5 used").isEqualTo(5);
+            assertThat(store.put(b("d"), b("1")).revision()).isEqualTo(6);
+        }
+    }
 }

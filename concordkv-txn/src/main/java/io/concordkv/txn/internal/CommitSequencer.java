@@ -198,7 +198,7 @@ public final class CommitSequencer {
      * would wait for it.
      */
     private void checkSize(List<Mutation> effective, List<VersionRecord> olds) {
-        long bytes = 2L * (MvccKeys.META_REVISION.length() + 8);
+        long bytes = 0;
         for (int i = 0; i < effective.size(); i++) {
             Mutation m = effective.get(i);
             bytes += m.key().length() + 1 + RECORD_OVERHEAD + (m.isDelete() ? 0 : m.value().length());
@@ -261,7 +261,6 @@ public final class CommitSequencer {
                 events.add(ChangeEvents.of(m.key(), next, old));
             }
         }
-        batch.put(MvccKeys.META_REVISION, MvccKeys.encodeLong(revision));
         WriteTicket ticket = store.submit(batch.build());
         droppable.forEach(history::add);
         if (events != null) {
