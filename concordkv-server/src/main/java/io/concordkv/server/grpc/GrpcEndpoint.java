@@ -29,11 +29,12 @@ public final class GrpcEndpoint implements AutoCloseable {
     /**
      * Methods whose handlers never block (reads, and writes that complete when their group commit
      * does): run on the connection's event loop, with no thread hand-off. Every other method runs
-     * on gRPC's default executor.
+     * on gRPC's default executor (Status among them: the store's statistics wait for the log lock,
+     * which a group commit holds through its fsync).
      */
     static final Set<String> NON_BLOCKING = Set.of("etcdserverpb.KV/Range", "etcdserverpb.KV/Put",
         "etcdserverpb.KV/DeleteRange", "etcdserverpb.KV/Txn", "etcdserverpb.Watch/Watch",
-        "etcdserverpb.Lease/LeaseKeepAlive", "etcdserverpb.Maintenance/Status");
+        "etcdserverpb.Lease/LeaseKeepAlive");
     private static final Executor DIRECT = Runnable::run;
 
     private final Server server;
