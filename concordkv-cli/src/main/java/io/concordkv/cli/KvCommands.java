@@ -85,14 +85,8 @@ final class KvCommands {
     static class Get implements Callable<Integer> {
         @Mixin
         ClientOptions options;
-        @Parameters(index = "0", description = "key")
-        String key;
-        @Parameters(index = "1", arity = "0..1", description = "range end (exclusive)")
-        String end;
-        @Option(names = "--prefix", description = "get every key with the prefix KEY")
-        boolean prefix;
-        @Option(names = "--from-key", description = "get every key >= KEY")
-        boolean fromKey;
+        @Mixin
+        KeyRangeArgs keys;
         @Option(names = "--limit", defaultValue = "0", description = "at most this many keys (0 = all)")
         long limit;
         @Option(names = "--rev", defaultValue = "0", description = "read at this revision (0 = latest)")
@@ -112,9 +106,8 @@ final class KvCommands {
 
         @Override
         public Integer call() {
-            Bytes k = Bytes.utf8(key);
             boolean sorting = order == SortOrder.DESCEND || sortBy != null && sortBy != SortTarget.KEY;
-            Op.Get get = Op.range(k, rangeEnd(k, end, prefix, fromKey)).withLimit(sorting ? 0 : limit).atRevision(rev);
+            Op.Get get = Op.range(keys.key(), keys.rangeEnd()).withLimit(sorting ? 0 : limit).atRevision(rev);
             get = keysOnly ? get.withKeysOnly() : get;
             get = countOnly ? get.withCountOnly() : get;
             get = consistency.equals("s") ? get.withSerializable() : get;
@@ -155,21 +148,14 @@ final class KvCommands {
     static final class Del implements Callable<Integer> {
         @Mixin
         ClientOptions options;
-        @Parameters(index = "0", description = "key")
-        String key;
-        @Parameters(index = "1", arity = "0..1", description = "range end (exclusive)")
-        String end;
-        @Option(names = "--prefix", description = "delete every key with the prefix KEY")
-        boolean prefix;
-        @Option(names = "--from-key", description = "delete every key >= KEY")
-        boolean fromKey;
+        @Mixin
+        KeyRangeArgs keys;
         @Option(names = "--prev-kv", description = "print the deleted key-values")
         boolean prevKv;
 
         @Override
         public Integer call() {
-            Bytes k = Bytes.utf8(key);
-            Op.Delete del = new Op.Delete(k, rangeEnd(k, end, prefix, fromKey), prevKv, false);
+            Op.Delete del = new Op.Delete(keys.key(), keys.rangeEnd(), prevKv, false);
             try (ConcordClient client = options.connect()) {
                 DeleteResult r = client.kv().delete(del);
                 if (options.json()) {
