@@ -45,8 +45,9 @@ public final class ClientRuntime implements AutoCloseable {
         endpoints = new EndpointSet(config.endpoints(), EndpointSet.plaintextPools(config.channelsPerEndpoint()));
         CallRunner runner = new CallRunner(endpoints, strategy, backoff, config.retry().maxAttempts(), scheduler,
             nanoClock);
-        StreamSupport streams = new StreamSupport(endpoints, strategy, backoff, scheduler,
-            config.retry().maxAttempts());
+        // watches and keep-alives reopen for as long as the server is unavailable, as etcd's clients
+        // do: a stream must outlive a server restart (the backoff is capped at the retry's maximum)
+        StreamSupport streams = new StreamSupport(endpoints, strategy, backoff, scheduler, Integer.MAX_VALUE);
         kv = new GrpcKvClient(runner, config.callTimeout(), new BatchRunner(scheduler));
         watch = new GrpcWatchClient(streams);
         lease = new GrpcLeaseClient(runner, config.callTimeout(), streams);
