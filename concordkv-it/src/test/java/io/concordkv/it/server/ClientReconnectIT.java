@@ -63,4 +63,32 @@ class ClientReconnectIT {
             server.close();
         }
     }
+
+    /**
+     * A kept-alive lease outlives a server restart: the keep-alive stream reopens, the restarted
+     * server gives the lease its whole TTL again, and the key stays well past the TTL.
+     */
+    @Test
+    void aKeptAliveLeaseAndItsKeySurviveAServerRestart() throws Exception {
+        int port = ServerProcess.freePort();
+        ServerProcess server = ServerProcess.start(dir, port, "--fsync", "always");
+        try (ConcordClient client = ConcordClient.builder().endpoints(List.of(new Endpoint("127.0.0.1", port)))
+            .health(HealthConfig.DISABLED).build()) {
+            long lease = client.leases().grant(2).id();
+            client.kv().put(io.concordkv.client.Op.put(b("eph"), b("x")).withLease(lease));
+            try (io.concordkv.client.KeepAlive keep = client.leases().keepAlive(lease)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> keep.lastTtlSeconds() == 2);
+                server.kill();
+                server = server.restart();
+                long restarted = System.nanoTime();
+                // past the TTL plus the 5 s a restart adds: only the keep-alive can have held the lease
+                await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(9))
+                    .until(() -> System.nanoTime() - restarted > TimeUnit.SECONDS.toNanos(9));
+                assertThat(keep.done()).isNotDone();
+                assertThat(client.kv().get(b("eph")).kvs()).as("the leased key is still there").hasSize(1);
+            }
+        } finally {
+            server.close();
+        }
+    }
 }

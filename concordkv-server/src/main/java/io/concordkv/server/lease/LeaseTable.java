@@ -18,12 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The leases of a node: their TTLs and expiry times, and which keys each one holds. Lease records
  * persist as system records {@code "lease/" + be64(id) -> be64(ttl seconds)}; expiry times do not
- * (after a restart every lease gets its whole TTL again, as etcd does after a leader change). Keys
+ * (after a restart every lease gets its whole TTL again plus {@link #RESTART_GRACE_MILLIS}, as
+ * etcd extends leases after a leader change). Keys
  * are attached and detached from the change feed (the lease of each new version and of the version
  * it replaced), so the table follows every write however it was made. Thread-safe.
  */
 public final class LeaseTable {
     static final Bytes PREFIX = Bytes.utf8("lease/");
+    /**
+     * After a restart a lease lives its whole TTL plus this long, so that clients whose keep-alive
+     * streams broke with the old process have time to reconnect (etcd likewise extends leases when
+     * a new leader takes over).
+     */
+    static final long RESTART_GRACE_MILLIS = 5_000;
 
     private static final class Entry {
         final long id;
@@ -61,12 +68,16 @@ public final class LeaseTable {
         for (KeyValue r : records) {
             long id = ByteBuffer.wrap(r.key().unsafeArray(), PREFIX.length(), 8).getLong();
             long ttl = ByteBuffer.wrap(r.value().unsafeArray()).getLong();
-            add(id, ttl);
+            add(id, ttl, RESTART_GRACE_MILLIS);
         }
     }
 
     void add(long id, long ttlSeconds) {
-        leases.put(id, new Entry(id, ttlSeconds, clock.millis() + ttlSeconds * 1000));
+        add(id, ttlSeconds, 0);
+    }
+
+    private void add(long id, long ttlSeconds, long graceMillis) {
+        leases.put(id, new Entry(id, ttlSeconds, clock.millis() + ttlSeconds * 1000 + graceMillis));
     }
 
     void remove(long id) {
