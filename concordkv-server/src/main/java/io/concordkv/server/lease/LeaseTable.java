@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * it replaced), so the table follows every write however it was made. Thread-safe.
  */
 public final class LeaseTable {
-    static final Bytes PREFIX = Bytes.utf8("lease/");
+    /** The prefix of lease records among the MVCC store's system records. */
+    public static final Bytes PREFIX = Bytes.utf8("lease/");
     /**
      * After a restart a lease lives its whole TTL plus this long, so that clients whose keep-alive
      * streams broke with the old process have time to reconnect (etcd likewise extends leases when

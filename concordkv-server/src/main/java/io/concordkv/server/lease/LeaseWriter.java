@@ -21,6 +21,8 @@ import java.util.random.RandomGenerator;
 public final class LeaseWriter {
     /** Revokes retry this often when a key changes lease between the read and the delete. */
     private static final int REVOKE_ATTEMPTS = 16;
+    /** The longest TTL a lease may have, in seconds: etcd's {@code MaxLeaseTTL}. */
+    public static final long MAX_TTL_SECONDS = 9_000_000_000L;
 
     private final MvccStore store;
     private final LeaseTable table;

@@ -57,9 +57,9 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
         this.store = store;
         this.identity = identity;
         this.leases = new LeaseTable(clock);
-        leases.load(store.scanSystem(Bytes.utf8("lease/")));
+        leases.load(store.scanSystem(LeaseTable.PREFIX));
         LeaseWriter writer = new LeaseWriter(store, leases, new SplittableRandom(clock.millis() ^ identity.memberId()),
-            9_000_000_000L);
+            LeaseWriter.MAX_TTL_SECONDS);
         long from = store.addChangeListener((rev, changes) -> leases.follow(changes));
         writer.attachExisting(from);
         this.watches = new WatchHub(store, watchQueue);
