@@ -12,7 +12,9 @@ import io.concordkv.txn.TxnOp;
 import io.concordkv.txn.TxnRequest;
 import io.concordkv.txn.TxnResponse;
 import io.concordkv.txn.WriteResult;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,13 +49,12 @@ public final class KvStateMachine {
     public CompletableFuture<Object> applyAsync(WriteCommand command) {
         try {
             if (command instanceof WriteCommand.Put p && !p.ignoreValue() && !p.ignoreLease()) {
-                leases.checkExists(p.lease());
-                return store.putAsync(p.key(), p.value(), p.lease()).thenApply(r -> r);
+                return leases.attaching(List.of(Map.entry(p.key(), p.lease())),
+                    () -> store.putAsync(p.key(), p.value(), p.lease())).thenApply(r -> r);
             } else if (command instanceof WriteCommand.DeleteRange d) {
                 return store.deleteRangeAsync(d.keys()).thenApply(r -> r);
             } else if (command instanceof WriteCommand.Txn t) {
-                checkLeases(t.request());
-                return store.txnAsync(t.request()).thenApply(r -> r);
+                return leases.attaching(attachments(t.request()), () -> store.txnAsync(t.request())).thenApply(r -> r);
             }
             return CompletableFuture.supplyAsync(() -> apply(command), blocking);
         } catch (RuntimeException e) {
@@ -79,24 +80,38 @@ public final class KvStateMachine {
     }
 
     private TxnResponse txn(TxnRequest request) {
-        checkLeases(request);
-        return store.txn(request);
+        return join(leases.attaching(attachments(request), () -> store.txnAsync(request)));
     }
 
-    private void checkLeases(TxnRequest request) {
+    /** Waits for {@code f}; its failure is thrown as the {@link KvException} it is. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof KvException kv) {
+                throw kv;
+            }
+            throw e;
+        }
+    }
+
+    /** Key and lease of every put the transaction may make (either branch). */
+    private static List<Map.Entry<Bytes, Long>> attachments(TxnRequest request) {
+        List<Map.Entry<Bytes, Long>> out = new ArrayList<>();
         for (List<TxnOp> branch : List.of(request.success(), request.failure())) {
             for (TxnOp op : branch) {
                 if (op instanceof TxnOp.Put p) {
-                    leases.checkExists(p.lease());
+                    out.add(Map.entry(p.key(), p.lease()));
                 }
             }
         }
+        return out;
     }
 
     private WriteResult put(WriteCommand.Put p) {
         if (!p.ignoreValue() && !p.ignoreLease()) {
-            leases.checkExists(p.lease());
-            return store.put(p.key(), p.value(), p.lease());
+            return join(leases.attaching(List.of(Map.entry(p.key(), p.lease())),
+                () -> store.putAsync(p.key(), p.value(), p.lease())));
         }
         for (int attempt = 0; attempt < KEEP_ATTEMPTS; attempt++) {
             Optional<KeyVersion> current = store.get(p.key());
@@ -106,10 +121,9 @@ public final class KvStateMachine {
             KeyVersion kv = current.get();
             Bytes value = p.ignoreValue() ? kv.value() : p.value();
             long lease = p.ignoreLease() ? kv.lease() : p.lease();
-            leases.checkExists(lease);
-            TxnResponse r = store.txn(new TxnRequest(
-                List.of(Compare.modRevision(p.key(), Compare.Op.EQUAL, kv.modRevision())),
-                List.of(new TxnOp.Put(p.key(), value, lease, true)), List.of()));
+            TxnRequest keep = new TxnRequest(List.of(Compare.modRevision(p.key(), Compare.Op.EQUAL, kv.modRevision())),
+                List.of(new TxnOp.Put(p.key(), value, lease, true)), List.of());
+            TxnResponse r = txn(keep);
             if (r.succeeded()) {
                 return new WriteResult(r.revision(), List.of(kv));
             }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The leases of a node: their TTLs and expiry times, and which keys each one holds. Lease records
@@ -38,6 +41,10 @@ public final class LeaseTable {
         final long ttlSeconds;
         volatile long expiresAtMillis;
         final Set<Bytes> keys = ConcurrentHashMap.newKeySet();
+        /** Keys of writes that named the lease and are not yet complete, with how many. */
+        final Map<Bytes, Integer> pending = new ConcurrentHashMap<>();
+        /** Set by a revoke: no write may attach a key any more. */
+        volatile boolean revoked;
 
         Entry(long id, long ttlSeconds, long expiresAtMillis) {
             this.id = id;
@@ -48,6 +55,8 @@ public final class LeaseTable {
 
     private final Map<Long, Entry> leases = new ConcurrentHashMap<>();
     private final InstantSource clock;
+    /** Writes that attach keys hold it shared while they check and number; a revoke takes it exclusively. */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
 
     public LeaseTable(InstantSource clock) {
         this.clock = clock;
@@ -91,9 +100,70 @@ public final class LeaseTable {
 
     /** Throws {@code NOT_FOUND} unless {@code id} is a live lease (0, no lease, always passes). */
     public void checkExists(long id) {
-        if (id != 0 && !leases.containsKey(id)) {
-            throw notFound(id);
+        if (id != 0) {
+            Entry e = leases.get(id);
+            if (e == null || e.revoked) {
+                throw notFound(id);
+            }
         }
+    }
+
+    /**
+     * Runs a write that attaches keys to leases ({@code attach}: key and lease of each put) so that
+     * it cannot race a revoke: the leases are checked and {@code write} numbers its commit while
+     * revokes are held off, and each key counts as the lease's until the write completes (by then
+     * the change feed has attached it). {@code write} must number its commit before returning (the
+     * MVCC store's async writes do). Throws {@code NOT_FOUND} for a lease that is gone or going.
+     */
+    public <T> CompletableFuture<T> attaching(List<Map.Entry<Bytes, Long>> attach,
+                                              Supplier<CompletableFuture<T>> write) {
+        List<Map.Entry<Bytes, Long>> named = attach.stream().filter(a -> a.getValue() != 0).toList();
+        if (named.isEmpty()) {
+            return write.get();
+        }
+        CompletableFuture<T> f;
+        gate.readLock().lock();
+        try {
+            named.forEach(a -> checkExists(a.getValue()));
+            named.forEach(a -> leases.get(a.getValue()).pending.merge(a.getKey(), 1, Integer::sum));
+            try {
+                f = write.get();
+            } catch (RuntimeException e) {
+                settle(named);
+                throw e;
+            }
+        } finally {
+            gate.readLock().unlock();
+        }
+        return f.whenComplete((r, e) -> settle(named));
+    }
+
+    private void settle(List<Map.Entry<Bytes, Long>> named) {
+        for (Map.Entry<Bytes, Long> a : named) {
+            Entry e = leases.get(a.getValue());
+            if (e != null) {
+                e.pending.computeIfPresent(a.getKey(), (k, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    /**
+     * Marks {@code id} revoked, so no write attaches to it any more, once every write that passed
+     * its check has numbered its commit; returns every key that may hold it (attached, or written
+     * by a write not yet complete).
+     */
+    List<Bytes> revoking(long id) {
+        gate.writeLock().lock();
+        try {
+            Entry e = leases.get(id);
+            if (e == null) {
+                return List.of();
+            }
+            e.revoked = true;
+        } finally {
+            gate.writeLock().unlock();
+        }
+        return keysOf(id);
     }
 
     static KvException notFound(long id) {
@@ -124,10 +194,15 @@ public final class LeaseTable {
         return leases.keySet().stream().sorted().toList();
     }
 
-    /** The keys attached to {@code id} now. */
+    /** The keys attached to {@code id} now, and those of writes naming it that are not yet complete. */
     List<Bytes> keysOf(long id) {
         Entry e = leases.get(id);
-        return e == null ? List.of() : new ArrayList<>(e.keys);
+        if (e == null) {
+            return List.of();
+        }
+        Set<Bytes> all = new java.util.TreeSet<>(e.keys);
+        all.addAll(e.pending.keySet());
+        return new ArrayList<>(all);
     }
 
     /** The leases whose TTL has run out. */

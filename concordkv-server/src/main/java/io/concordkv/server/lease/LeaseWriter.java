@@ -4,7 +4,9 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.ScanRange;
+import io.concordkv.server.service.KeyRanges;
 import io.concordkv.txn.Compare;
+import io.concordkv.txn.KeyVersion;
 import io.concordkv.txn.MvccStore;
 import io.concordkv.txn.TxnOp;
 import io.concordkv.txn.TxnRequest;
@@ -74,14 +76,14 @@ public final class LeaseWriter {
             throw LeaseTable.notFound(id);
         }
         long revision = store.currentRevision();
+        List<Bytes> keys = table.revoking(id);
         for (int attempt = 0; ; attempt++) {
-            List<Bytes> keys = table.keysOf(id);
             if (keys.isEmpty()) {
                 break;
             }
             List<Compare> held = new ArrayList<>();
             List<TxnOp> deletes = new ArrayList<>();
-            for (Bytes key : keys) {
+            for (Bytes key : holding(keys, id)) {
                 held.add(Compare.lease(key, Compare.Op.EQUAL, id));
                 deletes.add(TxnOp.DeleteRange.key(key));
             }
@@ -93,10 +95,32 @@ public final class LeaseWriter {
             if (attempt == REVOKE_ATTEMPTS) {
                 throw new KvException(ErrorCode.CONFLICT, "lease " + id + " keys kept changing; revoke again");
             }
+            keys = table.keysOf(id);
         }
         store.deleteSystem(LeaseTable.recordName(id));
         table.remove(id);
         return revision;
+    }
+
+    /**
+     * Those of {@code keys} whose newest version holds lease {@code id}: read with a conditional
+     * transaction, which sees the newest state, writes still waiting for their fsync included.
+     */
+    private List<Bytes> holding(List<Bytes> keys, long id) {
+        List<TxnOp> reads = new ArrayList<>();
+        for (Bytes key : keys) {
+            reads.add(new TxnOp.Range(KeyRanges.single(key)));
+        }
+        TxnResponse r = store.txn(new TxnRequest(List.of(), reads, List.of()));
+        List<Bytes> out = new ArrayList<>();
+        for (TxnResponse.OpResult result : r.results()) {
+            for (KeyVersion kv : ((TxnResponse.RangeResponse) result).range().kvs()) {
+                if (kv.lease() == id) {
+                    out.add(kv.key());
+                }
+            }
+        }
+        return out;
     }
 
     /** Keys attached to the lease at start-up: read once, before the table follows the change feed. */
