@@ -107,11 +107,24 @@ public final class MvccStore implements AutoCloseable {
      */
     private static long lastRevision(KvStore store) {
         long last = Math.max(readMeta(store, MvccKeys.META_REVISION), readMeta(store, MvccKeys.META_COMPACTED));
-        for (io.concordkv.storage.KeyValue kv : store.scan(MvccKeys.latestRange(ScanRange.all()))) {
-            last = Math.max(last, io.concordkv.txn.internal.VersionRecord.decode(kv.value()).modRevision());
+        // in pages, so that a store larger than memory (the lsm engine) is never held in memory whole
+        ScanRange page = MvccKeys.latestRange(ScanRange.all()).withLimit(OPEN_SCAN_PAGE);
+        while (true) {
+            List<io.concordkv.storage.KeyValue> batch = store.scan(page);
+            for (io.concordkv.storage.KeyValue kv : batch) {
+                last = Math.max(last, io.concordkv.txn.internal.VersionRecord.decode(kv.value()).modRevision());
+            }
+            if (batch.size() < OPEN_SCAN_PAGE) {
+                return last;
+            }
+            Bytes lastKey = batch.get(batch.size() - 1).key();
+            Bytes after = Bytes.wrap(java.util.Arrays.copyOf(lastKey.unsafeArray(), lastKey.length() + 1));
+            page = ScanRange.between(after, page.end().orElseThrow()).withLimit(OPEN_SCAN_PAGE);
         }
-        return last;
     }
+
+    /** Records read at a time by the scans at open. */
+    private static final int OPEN_SCAN_PAGE = 10_000;
 
     private static long readMeta(KvStore store, Bytes key) {
         return store.get(key).map(MvccKeys::decodeLong).orElse(0L);

@@ -333,4 +333,22 @@ class MvccStoreTest {
             assertThat(store.put(b("d"), b("1")).revision()).isEqualTo(6);
         }
     }
+
+    /** The scan at open reads in pages: the newest revision is found on any page. */
+    @Test
+    void theLastRevisionIsFoundPastTheFirstPageOfKeys() {
+        int keys = 25_001;
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            for (int i = 0; i < keys; i++) {
+                store.put(b(String.format("k%05d", i)), b("v"));
+            }
+        }
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            assertThat(store.currentRevision()).as("newest on the last page").isEqualTo(keys);
+            store.put(b("k00000"), b("again"));
+        }
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            assertThat(store.currentRevision()).as("newest on the first page").isEqualTo(keys + 1);
+        }
+    }
 }

@@ -125,6 +125,20 @@ public final class LeaseWriter {
 
     /** Keys attached to the lease at start-up: read once, before the table follows the change feed. */
     public void attachExisting(long revision) {
-        table.attachAll(store.range(ScanRange.all(), revision).kvs());
+        // in pages, so that a store larger than memory (the lsm engine) is never held in memory whole
+        ScanRange page = ScanRange.all().withLimit(ATTACH_PAGE);
+        while (true) {
+            io.concordkv.txn.RangeResult r = store.range(page, revision);
+            table.attachAll(r.kvs());
+            if (!r.more() || r.kvs().isEmpty()) {
+                return;
+            }
+            Bytes last = r.kvs().get(r.kvs().size() - 1).key();
+            page = ScanRange.from(Bytes.wrap(java.util.Arrays.copyOf(last.unsafeArray(), last.length() + 1)))
+                .withLimit(ATTACH_PAGE);
+        }
     }
+
+    /** Keys read at a time when attaching keys to leases at start-up. */
+    private static final int ATTACH_PAGE = 10_000;
 }
