@@ -7,9 +7,7 @@ import io.concordkv.client.LeaseNotFoundException;
 import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.LeaseKeepAliveRequest;
 import io.etcd.jetcd.api.LeaseKeepAliveResponse;
-import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,7 +52,7 @@ final class KeepAliveStream implements KeepAlive {
                 return;
             }
             requests = (ClientCallStreamObserver<LeaseKeepAliveRequest>) LeaseGrpc.newStub(pool.channel())
-                .leaseKeepAlive(new Responses(++generation));
+                .leaseKeepAlive(new GenerationObserver<>(++generation, this::current, this::onResponse, this::onBroken, "keep-alive"));
         }
         refresh();
     }
@@ -144,36 +142,6 @@ final class KeepAliveStream implements KeepAlive {
     private boolean current(int gen) {
         synchronized (lock) {
             return !closed && gen == generation;
-        }
-    }
-
-    /** The callbacks of one generation of the stream. */
-    private final class Responses implements StreamObserver<LeaseKeepAliveResponse> {
-        private final int gen;
-
-        Responses(int gen) {
-            this.gen = gen;
-        }
-
-        @Override
-        public void onNext(LeaseKeepAliveResponse value) {
-            if (current(gen)) {
-                onResponse(value);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            if (current(gen)) {
-                onBroken(t);
-            }
-        }
-
-        @Override
-        public void onCompleted() {
-            if (current(gen)) {
-                onBroken(Status.UNAVAILABLE.withDescription("server closed the keep-alive stream").asException());
-            }
         }
     }
 }

@@ -11,7 +11,6 @@ import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +61,7 @@ final class WatchStream implements Watcher {
                 return;
             }
             stream = (ClientCallStreamObserver<WatchRequest>) WatchGrpc.newStub(pool.channel())
-                .watch(new Responses(++generation));
+                .watch(new GenerationObserver<>(++generation, this::current, this::onResponse, this::onBroken, "watch"));
             requests = stream;
         }
         stream.onNext(WatchRequest.newBuilder()
@@ -146,35 +145,5 @@ final class WatchStream implements Watcher {
         failures++;
         LOG.debug("watch stream broke ({}), reopening from revision {}", t.toString(), nextRevision);
         support.scheduler().schedule(support.backoff().delay(failures), this::open);
-    }
-
-    /** The callbacks of one generation of the stream. */
-    private final class Responses implements StreamObserver<WatchResponse> {
-        private final int gen;
-
-        Responses(int gen) {
-            this.gen = gen;
-        }
-
-        @Override
-        public void onNext(WatchResponse value) {
-            if (current(gen)) {
-                onResponse(value);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            if (current(gen)) {
-                onBroken(t);
-            }
-        }
-
-        @Override
-        public void onCompleted() {
-            if (current(gen)) {
-                onBroken(io.grpc.Status.UNAVAILABLE.withDescription("server closed the watch stream").asException());
-            }
-        }
     }
 }

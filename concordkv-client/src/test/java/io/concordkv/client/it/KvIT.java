@@ -2,13 +2,10 @@ package io.concordkv.client.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.client.Compare;
-import io.concordkv.client.ConcordClient;
 import io.concordkv.client.DeleteResult;
 import io.concordkv.client.EndpointStatus;
 import io.concordkv.client.GetResult;
@@ -18,44 +15,14 @@ import io.concordkv.client.OpResult;
 import io.concordkv.client.PutResult;
 import io.concordkv.client.Txn;
 import io.concordkv.client.TxnResult;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every KV call, transactions and batches against a real etcd 3.4. */
-class KvIT {
-    @TempDir
-    static Path dir;
-    static EtcdProcess etcd;
-    static ConcordClient client;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(EtcdProcess.available(), "etcd binary not installed");
-        etcd = EtcdProcess.start(dir, "kv");
-        client = ConcordClient.builder().endpoints(List.of(etcd.endpoint())).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    private static Bytes b(String s) {
-        return Bytes.utf8(s);
-    }
-
+class KvIT extends OneEtcd {
     private static List<String> keys(GetResult r) {
         return r.kvs().stream().map(kv -> kv.key().toUtf8()).toList();
     }

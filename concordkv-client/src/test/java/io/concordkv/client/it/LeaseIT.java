@@ -3,11 +3,8 @@ package io.concordkv.client.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.concordkv.api.Bytes;
 import io.concordkv.client.Compare;
-import io.concordkv.client.ConcordClient;
 import io.concordkv.client.KeepAlive;
 import io.concordkv.client.LeaseGrant;
 import io.concordkv.client.LeaseNotFoundException;
@@ -17,45 +14,15 @@ import io.concordkv.client.Txn;
 import io.concordkv.client.WatchEvent;
 import io.concordkv.client.WatchOptions;
 import io.concordkv.client.Watcher;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Leases against a real etcd 3.4: grant, attach, keep-alive, expiry, revoke, list. */
-class LeaseIT {
+class LeaseIT extends OneEtcd {
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    @TempDir
-    static Path dir;
-    static EtcdProcess etcd;
-    static ConcordClient client;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(EtcdProcess.available(), "etcd binary not installed");
-        etcd = EtcdProcess.start(dir, "lease");
-        client = ConcordClient.builder().endpoints(List.of(etcd.endpoint())).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    private static Bytes b(String s) {
-        return Bytes.utf8(s);
-    }
 
     @Test
     void grantAttachTimeToLiveListAndRevoke() {

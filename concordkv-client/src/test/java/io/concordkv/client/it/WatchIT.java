@@ -2,56 +2,23 @@ package io.concordkv.client.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
-import io.concordkv.client.ConcordClient;
 import io.concordkv.client.Op;
 import io.concordkv.client.WatchEvent;
 import io.concordkv.client.WatchListener;
 import io.concordkv.client.WatchOptions;
 import io.concordkv.client.Watcher;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Watches against a real etcd 3.4: order, prev_kv, ranges, start revision, cancel. */
-class WatchIT {
+class WatchIT extends OneEtcd {
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    @TempDir
-    static Path dir;
-    static EtcdProcess etcd;
-    static ConcordClient client;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(EtcdProcess.available(), "etcd binary not installed");
-        etcd = EtcdProcess.start(dir, "watch");
-        client = ConcordClient.builder().endpoints(List.of(etcd.endpoint())).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    private static Bytes b(String s) {
-        return Bytes.utf8(s);
-    }
 
     @Test
     void prefixWatchSeesEveryChangeInRevisionOrderWithPrevKv() throws Exception {
