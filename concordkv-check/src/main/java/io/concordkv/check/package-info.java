@@ -1,0 +1,2 @@
+/** Checkers for recorded client histories. */
+package io.concordkv.check;
