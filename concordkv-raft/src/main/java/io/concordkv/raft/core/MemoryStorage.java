@@ -135,5 +135,6 @@ public final class MemoryStorage implements RaftStorage {
         int drop = (int) (index - offset);
         entries.subList(0, drop).clear();
         snapshot = snap;
+        conf = snap.meta().conf();
     }
 }
