@@ -73,6 +73,19 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--log-max-files", description = "rolled-over log files kept (default 5)")
     String logMaxFiles;
 
+    @Option(names = "--initial-cluster", description = "name=host:peerPort,... of the initial members (etcd style); "
+        + "empty (default): a single node without replication")
+    String initialCluster;
+
+    @Option(names = "--listen-peer", description = "address for Raft peer traffic (default 127.0.0.1:2380)")
+    String listenPeer;
+
+    @Option(names = "--initial-cluster-token", description = "cluster token; members of other clusters are refused")
+    String clusterToken;
+
+    @Option(names = "--lease-reads", description = "serve linearizable reads from the leader's lease (default false: ReadIndex)")
+    String leaseReads;
+
     Map<String, String> flags() {
         Map<String, String> f = new LinkedHashMap<>();
         put(f, "data-dir", dataDir);
@@ -91,6 +104,10 @@ final class ServerCommand implements Callable<Integer> {
         put(f, "log-file", logFile);
         put(f, "log-max-bytes", logMaxBytes);
         put(f, "log-max-files", logMaxFiles);
+        put(f, "initial-cluster", initialCluster);
+        put(f, "listen-peer", listenPeer);
+        put(f, "initial-cluster-token", clusterToken);
+        put(f, "lease-reads", leaseReads);
         return f;
     }
 

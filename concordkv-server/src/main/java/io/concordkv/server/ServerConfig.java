@@ -34,11 +34,21 @@ import java.util.Properties;
  * @param logFile where the log goes; empty (default) for standard error
  * @param logMaxBytes a log file rolls over at this size (default 64 MiB)
  * @param logMaxFiles rolled-over log files kept (default 5)
+ * @param cluster replication settings: {@code initial-cluster} ({@code name=host:port,...}, empty
+ *     (default) for a single node without Raft), {@code listen-peer} (default 127.0.0.1:2380),
+ *     {@code initial-cluster-token} (default {@code concordkv}), {@code lease-reads} (default false)
  */
 public record ServerConfig(Path dataDir, String name, InetSocketAddress listenClient, InetSocketAddress listenHttp,
                            String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
                            int watchQueue, long retainRevisions, long watchProgressMillis, String logFormat, String logFile, long logMaxBytes,
-                           int logMaxFiles) {
+                           int logMaxFiles, Cluster cluster) {
+    /** Replication settings; {@link #replicated()} is false without an initial cluster. */
+    public record Cluster(String initialCluster, InetSocketAddress listenPeer, String token, boolean leaseReads) {
+        public boolean replicated() {
+            return !initialCluster.isBlank();
+        }
+    }
+
     /** Every setting's flag name and default, in the order the effective config is logged. */
     public static final Map<String, String> DEFAULTS = defaults();
 
@@ -60,6 +70,10 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("log-file", "");
         d.put("log-max-bytes", "67108864");
         d.put("log-max-files", "5");
+        d.put("initial-cluster", "");
+        d.put("listen-peer", "127.0.0.1:2380");
+        d.put("initial-cluster-token", "concordkv");
+        d.put("lease-reads", "false");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -106,7 +120,17 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
             address(v, "listen-http"), v.get("engine"), fsync(v.get("fsync")), integer(v, "max-key-bytes"),
             integer(v, "max-value-bytes"), integer(v, "max-request-bytes"), integer(v, "watch-queue"),
             Long.parseLong(number(v, "retain-revisions")), integer(v, "watch-progress-ms"), logFormat(v.get("log-format")), v.get("log-file"),
-            Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"));
+            Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"),
+            new Cluster(v.get("initial-cluster"), address(v, "listen-peer"), v.get("initial-cluster-token"),
+                bool(v, "lease-reads")));
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, key + " must be true or false, got '" + s + "'");
+        }
+        return Boolean.parseBoolean(s);
     }
 
     private static String logFormat(String s) {
@@ -168,6 +192,10 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("log-file", logFile);
         d.put("log-max-bytes", Long.toString(logMaxBytes));
         d.put("log-max-files", Integer.toString(logMaxFiles));
+        d.put("initial-cluster", cluster.initialCluster());
+        d.put("listen-peer", cluster.listenPeer().getHostString() + ":" + cluster.listenPeer().getPort());
+        d.put("initial-cluster-token", cluster.token());
+        d.put("lease-reads", Boolean.toString(cluster.leaseReads()));
         return d;
     }
 }
