@@ -83,12 +83,16 @@ public final class SegmentedRaftLog implements AutoCloseable {
      */
     public static SegmentedRaftLog open(Path dir, RaftLogOptions options) {
         FileIo io = options.io();
-        AutoCloseable lock;
         try {
             io.createDirectories(dir);
+        } catch (IOException e) {
+            throw new KvException(ErrorCode.IO_ERROR, "cannot create raft log directory " + dir + ": " + e.getMessage(), e);
+        }
+        AutoCloseable lock;
+        try {
             lock = io.lock(dir.resolve(LOCK_FILE));
         } catch (IOException e) {
-            throw new KvException(ErrorCode.LOCKED, "cannot lock raft log directory " + dir + ": " + e.getMessage(), e);
+            throw new KvException(ErrorCode.LOCKED, "raft log directory " + dir + " is in use: " + e.getMessage(), e);
         }
         try {
             SnapshotFiles files = new SnapshotFiles(io, dir.resolve(SNAP_DIR));
@@ -98,16 +102,20 @@ public final class SegmentedRaftLog implements AutoCloseable {
                 r.snapshot().meta().term(), r.snapshot().meta().index(), opened.storage.firstIndex(),
                 opened.storage.lastIndex(), r.events().size());
             return opened;
-        } catch (IOException | RuntimeException e) {
-            try {
-                lock.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof IOException) {
-                throw new KvException(ErrorCode.IO_ERROR, "cannot open raft log " + dir + ": " + e.getMessage(), e);
-            }
-            throw (RuntimeException) e;
+        } catch (IOException e) {
+            release(lock, e);
+            throw new KvException(ErrorCode.IO_ERROR, "cannot open raft log " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(lock, e);
+            throw e;
+        }
+    }
+
+    private static void release(AutoCloseable lock, Exception cause) {
+        try {
+            lock.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -231,8 +239,13 @@ public final class SegmentedRaftLog implements AutoCloseable {
             storage.compact(snap);
             positions.dropThrough(meta.index());
         }
-        kept.add(new LogReplay.Marker(meta, floor));
         List<LogReplay.Marker> superseded = new ArrayList<>();
+        if (install) {
+            // the log older snapshots would need is gone: they can no longer serve as a fallback
+            superseded.addAll(kept);
+            kept.clear();
+        }
+        kept.add(new LogReplay.Marker(meta, floor));
         while (kept.size() > options.snapshotsKept()) {
             superseded.add(kept.remove(0));
         }

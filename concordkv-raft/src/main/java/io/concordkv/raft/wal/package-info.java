@@ -33,7 +33,8 @@
  *   image bytes | crc32c u32 of the image
  * </pre>
  * Written to {@code NAME.tmp}, fsynced, renamed, directory fsynced. The newest
- * {@link io.concordkv.raft.wal.RaftLogOptions#snapshotsKept()} files (default 2) are kept.
+ * {@link io.concordkv.raft.wal.RaftLogOptions#snapshotsKept()} files (default 2) are kept; an
+ * installed snapshot supersedes every older one at once (the log they would need is gone).
  *
  * <h2>Replay</h2>
  * Records are replayed in log order onto a base snapshot, as the live log evolved: an entry

@@ -193,6 +193,8 @@ class RaftLogSnapshotTest {
             log.compactTo(snapshot(1, 30));
             log.installSnapshot(snapshot(3, 100));
             log.save(hs(3, 0, 100), entries(3, 101, 110), true);
+            assertThat(files(dir.resolve("snap"), "")).as("the older snapshot is useless now")
+                .containsExactly(SnapshotFiles.name(3, 100));
         }
         flipBit(snapFile(3, 100), -2);
         assertThatThrownBy(() -> SegmentedRaftLog.open(dir, options(2)))
