@@ -32,9 +32,10 @@ record ClusterLayout(Path dir, int nodes, int basePort) {
         if (nodes < 1 || nodes > MAX_NODES) {
             throw new KvException(ErrorCode.INVALID_ARGUMENT, "--nodes must be 1.." + MAX_NODES + ", not " + nodes);
         }
-        if (basePort < 1024 || basePort + PORT_STRIDE * nodes > 65535) {
+        int last = PORT_STRIDE * (nodes - 1) + 2;
+        if (basePort < 1024 || basePort + last > 65535) {
             throw new KvException(ErrorCode.INVALID_ARGUMENT, "--base-port " + basePort + " leaves no room for "
-                + nodes + " members (ports base .. base+" + (PORT_STRIDE * nodes) + " must lie in 1024..65535)");
+                + nodes + " members (ports base .. base+" + last + " must lie in 1024..65535)");
         }
         dir = dir.toAbsolutePath().normalize();
     }
