@@ -1,9 +1,11 @@
 package io.concordkv.cli;
 
 import io.concordkv.api.KvException;
+import io.concordkv.cli.cluster.ClusterCommand;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {ServerCommand.class, LocalCommand.class, BenchCommand.class, EnginesCommand.class,
         KvCommands.Put.class, KvCommands.Get.class, KvCommands.Range.class, KvCommands.Del.class,
         TxnCommands.Conditional.class, WatchCommand.class, LeaseCommands.class, ClusterCommands.MemberCommand.class,
-        ClusterCommands.Status.class, CommandLine.HelpCommand.class})
+        ClusterCommands.Status.class, ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private final InputStream in;
 
@@ -47,7 +49,8 @@ public final class Main {
      */
     public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main(in)).setOut(out).setErr(err)
-            .setCaseInsensitiveEnumValuesAllowed(true);
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .registerConverter(Duration.class, new ClientOptions.DurationConverter());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KvException kv) {
                 commandLine.getErr().println("Error: " + kv.code() + ": " + kv.getMessage());

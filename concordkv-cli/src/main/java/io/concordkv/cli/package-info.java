@@ -2,7 +2,8 @@
  * The {@code concordkv} command line, built on picocli. {@link io.concordkv.cli.Main} is the entry
  * point {@code bin/concordkv} runs; each subcommand is its own class. Commands print results to
  * standard output (JSON lines where a program will read them) and errors to standard error, and
- * exit non-zero on failure. Writes no files.
+ * exit non-zero on failure. Writes no files, but for {@code cluster} (package
+ * {@code io.concordkv.cli.cluster}), which runs a local cluster out of one directory.
  *
  * <p>The client commands ({@code put}, {@code get}, {@code range}, {@code del}, {@code txn},
  * {@code txn begin}, {@code watch}, {@code lease}, {@code member}, {@code status}) mirror etcdctl

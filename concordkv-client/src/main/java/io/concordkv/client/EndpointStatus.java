@@ -11,7 +11,9 @@ package io.concordkv.client;
  * @param raftIndex its raft index
  * @param raftTerm its raft term
  * @param revision its store revision
+ * @param raftAppliedIndex the raft index it has applied (etcd's {@code raft_applied_index}; 0 from a
+ *     server that does not report it)
  */
 public record EndpointStatus(Endpoint endpoint, String version, long dbSize, long memberId, long leader,
-                             long raftIndex, long raftTerm, long revision) {
+                             long raftIndex, long raftTerm, long revision, long raftAppliedIndex) {
 }

@@ -1,5 +1,6 @@
 package io.concordkv.client.internal;
 
+import com.google.protobuf.Descriptors;
 import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
@@ -19,6 +20,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@link ClusterClient} over etcd's Cluster and Maintenance services. Thread-safe. */
 public final class GrpcClusterClient implements ClusterClient {
+    /** The field number of {@code raft_applied_index} in etcd's {@code StatusResponse}. */
+    private static final int RAFT_APPLIED_INDEX = 7;
+
     private final CallRunner runner;
     private final EndpointSet endpoints;
     private final Duration callTimeout;
@@ -55,6 +59,20 @@ public final class GrpcClusterClient implements ClusterClient {
             (p, dl, obs) -> MaintenanceGrpc.newStub(p.channel()).withDeadline(dl).status(request, obs))
             .thenApply(r -> new EndpointStatus(pool.endpoint(), r.getVersion(), r.getDbSize(),
                 r.getHeader().getMemberId(), r.getLeader(), r.getRaftIndex(), r.getRaftTerm(),
-                r.getHeader().getRevision()));
+                r.getHeader().getRevision(), appliedIndex(r)));
+    }
+
+    /**
+     * etcd's {@code raft_applied_index} (field 7), newer than the generated stubs: read as a known
+     * field if the stubs have it, else from the unknown fields; 0 when absent.
+     */
+    static long appliedIndex(StatusResponse r) {
+        Descriptors.FieldDescriptor known = r.getDescriptorForType().findFieldByNumber(RAFT_APPLIED_INDEX);
+        if (known != null) {
+            return ((Number) r.getField(known)).longValue();
+        }
+        List<Long> varints = r.getUnknownFields().hasField(RAFT_APPLIED_INDEX)
+            ? r.getUnknownFields().getField(RAFT_APPLIED_INDEX).getVarintList() : List.of();
+        return varints.isEmpty() ? 0 : varints.get(varints.size() - 1);
     }
 }
