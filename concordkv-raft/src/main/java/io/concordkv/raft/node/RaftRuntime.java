@@ -1,0 +1,425 @@
+package io.concordkv.raft.node;
+
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.raft.core.ConfChange;
+import io.concordkv.raft.core.Entry;
+import io.concordkv.raft.core.HardState;
+import io.concordkv.raft.core.Message;
+import io.concordkv.raft.core.ProposalDroppedException;
+import io.concordkv.raft.core.RaftConfig;
+import io.concordkv.raft.core.RaftNode;
+import io.concordkv.raft.core.RaftStorage;
+import io.concordkv.raft.core.Ready;
+import io.concordkv.raft.core.Role;
+import io.concordkv.raft.core.Snapshot;
+import io.concordkv.raft.core.Status;
+import io.concordkv.raft.transport.NettyPeerTransport;
+import io.concordkv.raft.transport.PeerTransport;
+import io.concordkv.raft.transport.TransportConfig;
+import io.concordkv.raft.transport.TransportListener;
+import io.concordkv.raft.wal.RaftLogOptions;
+import io.concordkv.raft.wal.SegmentedRaftLog;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A member at run time: one event-loop thread owns the Raft core and the write-ahead log — it
+ * ticks the core, steps messages from peers, batches proposals and reads, persists each Ready
+ * (term, vote and entries durable before any message that depends on them goes out; a leader's
+ * appends go out while it persists), sends messages through the peer transport and hands
+ * committed entries to the {@link Applier}'s thread. Clients get futures that complete once
+ * their command is applied on this member (proposals on a follower are forwarded to the leader by
+ * the core).
+ *
+ * <p>Threads: the public methods may be called from any thread; they queue work for the loop.
+ */
+public final class RaftRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftRuntime.class);
+
+    private record Proposal(long seq, byte[] envelope) { }
+
+    private final Member self;
+    private final RaftNodeOptions options;
+    private final SegmentedRaftLog wal;
+    private final PeerTransport transport;
+    private final MemberTable members = new MemberTable();
+    private final Applier applier;
+    private final RaftNode node;
+    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final Thread loopThread;
+    private final Thread applyThread;
+    private volatile RuntimeStatus status;
+    private volatile boolean running = true;
+    private HardState savedHardState;
+
+    private RaftRuntime(Member self, List<Member> initial, boolean bootstrap, long clusterId, StateMachine machine,
+                        RaftNodeOptions options, TransportConfig transportConfig) {
+        this.self = self;
+        this.options = options;
+        this.wal = SegmentedRaftLog.open(options.dir(), RaftLogOptions.defaults());
+        RaftStorage storage = wal.storage();
+        if (bootstrap && storage.lastIndex() == 0 && storage.hardState().isEmpty()) {
+            bootstrap(initial);
+        }
+        this.savedHardState = storage.hardState();
+        this.transport = new NettyPeerTransport(self.id(), clusterId, options.listen().orElse(self.peer()), inbox::add, new TransportListener() {
+            @Override
+            public void unreachable(long peerId) {
+                inbox.add((Runnable) () -> node().reportUnreachable(peerId));
+            }
+
+            @Override
+            public void snapshotStatus(long peerId, boolean ok) {
+                inbox.add((Runnable) () -> node().reportSnapshot(peerId, ok));
+            }
+        }, transportConfig);
+        for (Member m : initial) {
+            if (m.id() != self.id()) {
+                transport.addPeer(m.id(), m.peer());
+            }
+        }
+        RaftConfig config = new RaftConfig(self.id(), options.electionTicks(), options.heartbeatTicks(), true, true,
+            256, 1024 * 1024, options.leaseReads(), Math.max(1, options.electionTicks() / 5), new Random());
+        this.node = new RaftNode(config, storage);
+        this.applier = new Applier(self.id(), machine, members, new Applier.Events() {
+            @Override
+            public void membersChanged(List<Member> all, ConfChange change) {
+                updatePeers(all, change);
+            }
+
+            @Override
+            public void snapshotTaken(Snapshot snapshot) {
+                inbox.add((Runnable) () -> wal.compactTo(snapshot));
+            }
+        }, options.snapshotEntries(), storage.snapshot(), node.status().conf());
+        this.loopThread = new Thread(this::loop, "concordkv-raft-loop-" + self.name());
+        this.applyThread = new Thread(applier, "concordkv-raft-apply-" + self.name());
+        refreshStatus();
+    }
+
+    /**
+     * Starts member {@code self}. A new member (empty directory) with {@code bootstrap} set makes
+     * {@code initial} the cluster's first configuration; a member joining an existing cluster (added
+     * with {@link #addMember}) does not, and waits for the leader. Either way {@code initial} tells
+     * the transport where the peers are until the applied log says so. Afterwards the log is the
+     * only source of truth.
+     */
+    public static RaftRuntime start(Member self, List<Member> initial, boolean bootstrap, long clusterId,
+                                    StateMachine machine, RaftNodeOptions options, TransportConfig transportConfig) {
+        RaftRuntime r = new RaftRuntime(self, initial, bootstrap, clusterId, machine, options, transportConfig);
+        try {
+            r.transport.start();
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        r.applyThread.start();
+        r.loopThread.start();
+        LOG.info("raft member {} ({}) started on {}; members {}", self.name(), Long.toHexString(self.id()),
+            self.peer(), initial.stream().map(Member::name).toList());
+        return r;
+    }
+
+    private RaftNode node() {
+        return node;
+    }
+
+    /** The first configuration: every initial member as a conf-change entry of term 1, all committed. */
+    private void bootstrap(List<Member> initial) {
+        if (initial.isEmpty()) {
+            return;
+        }
+        List<Member> sorted = new ArrayList<>(initial);
+        sorted.sort(Comparator.comparingLong(Member::id));
+        List<Entry> entries = new ArrayList<>();
+        for (Member m : sorted) {
+            ConfChange cc = new ConfChange(ConfChange.Type.ADD_VOTER, m.id(), m.withLearner(false).encode());
+            entries.add(new Entry(1, entries.size() + 1, Entry.Type.CONF_CHANGE, cc.encode()));
+        }
+        wal.save(new HardState(1, 0, entries.size()), entries, true);
+    }
+
+    private void updatePeers(List<Member> all, ConfChange change) {
+        for (Member m : all) {
+            if (m.id() != self.id()) {
+                transport.addPeer(m.id(), m.peer());
+            }
+        }
+        if (change != null && change.type() == ConfChange.Type.REMOVE && change.nodeId() != self.id()) {
+            transport.removePeer(change.nodeId());
+        }
+    }
+
+    // ---- client API ----
+
+    /** Proposes {@code command}; completes with the state machine's result once applied here. */
+    public CompletableFuture<Object> propose(byte[] command) {
+        long seq = sequence.incrementAndGet();
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        applier.proposals.put(seq, f);
+        ByteBuffer b = ByteBuffer.allocate(16 + command.length);
+        b.putLong(self.id()).putLong(seq).put(command);
+        inbox.add(new Proposal(seq, b.array()));
+        return withTimeout(f, () -> applier.proposals.remove(seq), "proposal");
+    }
+
+    /** Completes once this member has applied everything committed when it was called (linearizable). */
+    public CompletableFuture<Void> readBarrier() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        inbox.add(f);
+        return withTimeout(f, () -> { }, "linearizable read");
+    }
+
+    public CompletableFuture<Void> addMember(Member m) {
+        return confChange(new ConfChange(m.learner() ? ConfChange.Type.ADD_LEARNER : ConfChange.Type.ADD_VOTER, m.id(),
+            m.encode()));
+    }
+
+    public CompletableFuture<Void> promoteMember(long id) {
+        Member m = members.get(id).orElseThrow(() -> new KvException(ErrorCode.NOT_FOUND, "no member " + id));
+        if (!m.learner()) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "member " + m.name() + " is not a learner");
+        }
+        return confChange(new ConfChange(ConfChange.Type.ADD_VOTER, id, m.withLearner(false).encode()));
+    }
+
+    public CompletableFuture<Void> removeMember(long id) {
+        if (members.get(id).isEmpty()) {
+            return CompletableFuture.failedFuture(new KvException(ErrorCode.NOT_FOUND, "no member " + id));
+        }
+        return confChange(new ConfChange(ConfChange.Type.REMOVE, id, new byte[0]));
+    }
+
+    private CompletableFuture<Void> confChange(ConfChange cc) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (applier.confChanges.putIfAbsent(cc.nodeId(), f) != null) {
+            return CompletableFuture.failedFuture(new KvException(ErrorCode.UNAVAILABLE,
+                "a change of member " + cc.nodeId() + " is already in progress"));
+        }
+        inbox.add((Runnable) () -> {
+            try {
+                node.proposeConfChange(cc);
+            } catch (ProposalDroppedException e) {
+                applier.confChanges.remove(cc.nodeId(), f);
+                f.completeExceptionally(dropped(e));
+            }
+        });
+        return withTimeout(f, () -> applier.confChanges.remove(cc.nodeId(), f), "membership change");
+    }
+
+    /** Asks the leader to hand leadership to {@code transferee}; completes when it is leader. */
+    public CompletableFuture<Void> transferLeadership(long transferee) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        inbox.add((Runnable) () -> {
+            try {
+                node.transferLeadership(transferee);
+            } catch (ProposalDroppedException e) {
+                f.completeExceptionally(dropped(e));
+            }
+        });
+        Thread waiter = new Thread(() -> {
+            long deadline = System.nanoTime() + options.requestTimeout().toNanos();
+            while (!f.isDone() && System.nanoTime() < deadline) {
+                if (status.leader() == transferee) {
+                    f.complete(null);
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(options.tick().toNanos());
+            }
+        }, "concordkv-raft-transfer-wait");
+        waiter.setDaemon(true);
+        waiter.start();
+        return withTimeout(f, () -> { }, "leadership transfer");
+    }
+
+    public RuntimeStatus status() {
+        return status;
+    }
+
+    public Member self() {
+        return self;
+    }
+
+    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, Runnable onTimeout, String what) {
+        return f.orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).handle((v, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(v);
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                onTimeout.run();
+                return CompletableFuture.<T>failedFuture(new KvException(ErrorCode.TIMEOUT, what + " timed out after "
+                    + options.requestTimeout().toMillis() + " ms (leader " + Long.toHexString(status.leader()) + ")"));
+            }
+            return CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(x -> x);
+    }
+
+    private static KvException dropped(ProposalDroppedException e) {
+        return new KvException(ErrorCode.UNAVAILABLE, e.getMessage()
+            + (e.leaderHint() != 0 ? " (leader " + Long.toHexString(e.leaderHint()) + ")" : ""));
+    }
+
+    // ---- the event loop ----
+
+    private void loop() {
+        long tickNanos = options.tick().toNanos();
+        long nextTick = System.nanoTime() + tickNanos;
+        List<Proposal> proposals = new ArrayList<>();
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        while (running) {
+            try {
+                long wait = Math.max(0, nextTick - System.nanoTime());
+                Object first = inbox.poll(wait, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    dispatch(first, proposals, reads);
+                    Object more;
+                    int n = 0;
+                    while (n++ < 100_000 && (more = inbox.poll()) != null) {
+                        dispatch(more, proposals, reads);
+                    }
+                }
+                long now = System.nanoTime();
+                if (now >= nextTick) {
+                    node.tick();
+                    nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
+                }
+                flushProposals(proposals);
+                flushReads(reads);
+                processReady();
+                refreshStatus();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("raft loop of {} failed; the member stops", self.name(), e);
+                running = false;
+                applier.failAll(f -> f.completeExceptionally(new KvException(ErrorCode.UNAVAILABLE,
+                    "this member stopped: " + e.getMessage())));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void dispatch(Object item, List<Proposal> proposals, List<CompletableFuture<Void>> reads) {
+        if (item instanceof Message m) {
+            node.step(m);
+        } else if (item instanceof Proposal p) {
+            proposals.add(p);
+            if (proposals.size() >= options.maxBatch()) {
+                flushProposals(proposals);
+            }
+        } else if (item instanceof CompletableFuture<?> f) {
+            reads.add((CompletableFuture<Void>) f);
+        } else if (item instanceof Runnable r) {
+            r.run();
+        }
+    }
+
+    private void flushProposals(List<Proposal> proposals) {
+        if (proposals.isEmpty()) {
+            return;
+        }
+        List<byte[]> payloads = new ArrayList<>(proposals.size());
+        proposals.forEach(p -> payloads.add(p.envelope()));
+        try {
+            node.propose(payloads);
+        } catch (ProposalDroppedException e) {
+            KvException failure = dropped(e);
+            for (Proposal p : proposals) {
+                CompletableFuture<Object> f = applier.proposals.remove(p.seq());
+                if (f != null) {
+                    f.completeExceptionally(failure);
+                }
+            }
+        }
+        proposals.clear();
+    }
+
+    private void flushReads(List<CompletableFuture<Void>> reads) {
+        if (reads.isEmpty()) {
+            return;
+        }
+        long batch = sequence.incrementAndGet();
+        applier.readBatches.put(batch, new ArrayList<>(reads));
+        reads.clear();
+        node.readIndex(ByteBuffer.allocate(8).putLong(batch).array());
+    }
+
+    private void processReady() {
+        while (node.hasReady()) {
+            Ready rd = node.ready();
+            if (rd.sendBeforePersist()) {
+                rd.messages().forEach(transport::send);
+            }
+            if (!rd.snapshot().isEmpty()) {
+                wal.installSnapshot(rd.snapshot());
+            }
+            HardState hs = rd.hardState().orElse(savedHardState);
+            if (rd.mustSync() || !rd.entries().isEmpty()) {
+                wal.save(hs, rd.entries(), rd.mustSync());
+                savedHardState = hs;
+            }
+            if (!rd.sendBeforePersist()) {
+                rd.messages().forEach(transport::send);
+            }
+            if (!rd.snapshot().isEmpty() || !rd.committedEntries().isEmpty() || !rd.readStates().isEmpty()) {
+                applier.submit(new Applier.Task(rd.snapshot(), rd.committedEntries(), rd.readStates()));
+            }
+            node.advance(rd);
+        }
+    }
+
+    private void refreshStatus() {
+        Status s = node.status();
+        RuntimeStatus old = status;
+        status = new RuntimeStatus(self.id(), s.role(), s.term(), s.leader(), s.commit(), applier.applied(),
+            s.lastIndex(), members.all());
+        if (old != null && old.leader() != s.leader()) {
+            LOG.info("member {}: leader is now {} (term {}, role {})", self.name(),
+                members.get(s.leader()).map(Member::name).orElse(Long.toHexString(s.leader())), s.term(), s.role());
+        }
+    }
+
+    public boolean isLeader() {
+        return status.role() == Role.LEADER;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (loopThread.isAlive()) {
+            loopThread.interrupt();
+            join(loopThread);
+        }
+        applier.stop();
+        if (applyThread.isAlive()) {
+            join(applyThread);
+        }
+        applier.failAll(f -> f.completeExceptionally(new KvException(ErrorCode.UNAVAILABLE, "member stopped")));
+        transport.close();
+        wal.close();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
