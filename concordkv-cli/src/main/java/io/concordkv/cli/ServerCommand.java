@@ -86,6 +86,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--lease-reads", description = "serve linearizable reads from the leader's lease (default false: ReadIndex)")
     String leaseReads;
 
+    @Option(names = "--initial-cluster-state", description = "new (default: bootstrap the listed members) or "
+        + "existing (join a running cluster that added this member)")
+    String clusterState;
+
     Map<String, String> flags() {
         Map<String, String> f = new LinkedHashMap<>();
         put(f, "data-dir", dataDir);
@@ -108,6 +112,7 @@ final class ServerCommand implements Callable<Integer> {
         put(f, "listen-peer", listenPeer);
         put(f, "initial-cluster-token", clusterToken);
         put(f, "lease-reads", leaseReads);
+        put(f, "initial-cluster-state", clusterState);
         return f;
     }
 

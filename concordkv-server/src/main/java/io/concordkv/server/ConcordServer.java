@@ -18,6 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.concordkv.server.cluster.ClusterLayout;
+import io.concordkv.server.cluster.RaftReplication;
+import io.concordkv.server.service.Replication;
+import io.concordkv.storage.FsyncPolicy;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -58,21 +63,31 @@ public final class ConcordServer implements AutoCloseable {
             .withLimits(new EngineLimits(config.maxKeyBytes(), config.maxValueBytes(), 4L * config.maxRequestBytes()));
         List<AutoCloseable> parts = new ArrayList<>();
         try {
-            MvccStore store = MvccStore.open(config.dataDir(),
-                MvccOptions.defaults(storeOptions).withRetainRevisions(config.retainRevisions()));
+            String clientUrl = "http://" + config.listenClient().getHostString() + ":" + config.listenClient().getPort();
+            boolean replicated = config.cluster().replicated();
+            Path storeDir = replicated ? ClusterLayout.prepareStateDir(config.dataDir()) : config.dataDir();
+            MvccStore store = MvccStore.open(storeDir, MvccOptions.defaults(replicated
+                ? storeOptions.withFsync(FsyncPolicy.NEVER) : storeOptions).withRetainRevisions(config.retainRevisions()));
             parts.add(store);
-            long memberId = id(config.name() + "@" + config.dataDir().toAbsolutePath());
-            StandaloneKvService service = new StandaloneKvService(store, new StandaloneKvService.Identity(memberId,
-                id("cluster:" + config.name()), config.name()), Clock.systemUTC(), config.watchQueue(),
-                Duration.ofMillis(100));
+            Replication replication = replicated ? ClusterLayout.replication(config, List.of(clientUrl))
+                : null;
+            long memberId = replicated ? ((RaftReplication) replication).self().id()
+                : id(config.name() + "@" + config.dataDir().toAbsolutePath());
+            StandaloneKvService.Identity identity = new StandaloneKvService.Identity(memberId,
+                replicated ? ClusterLayout.clusterId(config) : id("cluster:" + config.name()), config.name());
+            StandaloneKvService service = replicated
+                ? new StandaloneKvService(store, identity, Clock.systemUTC(), config.watchQueue(), Duration.ofMillis(100),
+                    replication)
+                : new StandaloneKvService(store, identity, Clock.systemUTC(), config.watchQueue(),
+                    Duration.ofMillis(100));
+            parts.add(service.replication());
             parts.add(service);
             TxnSessions sessions = new TxnSessions(service, Clock.systemUTC(), Duration.ofMillis(200));
             parts.add(sessions);
             ServerMetrics metrics = new ServerMetrics(config.name());
             parts.add(metrics);
             metrics.bind(store, service, sessions);
-            String clientUrl = "http://" + config.listenClient().getHostString() + ":" + config.listenClient().getPort();
-            EtcdServices etcd = new EtcdServices(service, config.name(), List.of(clientUrl),
+            EtcdServices etcd = new EtcdServices(service, service.replication(),
                 () -> store.kvStore().compact(), Duration.ofMillis(config.watchProgressMillis()));
             parts.add(etcd);
             List<ServerServiceDefinition> services = new ArrayList<>(etcd.definitions());

@@ -36,14 +36,17 @@ import java.util.Properties;
  * @param logMaxFiles rolled-over log files kept (default 5)
  * @param cluster replication settings: {@code initial-cluster} ({@code name=host:port,...}, empty
  *     (default) for a single node without Raft), {@code listen-peer} (default 127.0.0.1:2380),
- *     {@code initial-cluster-token} (default {@code concordkv}), {@code lease-reads} (default false)
+ *     {@code initial-cluster-token} (default {@code concordkv}), {@code lease-reads} (default false), {@code initial-cluster-state} ({@code new}
+ *     (default): bootstrap the listed members; {@code existing}: join a running cluster that added
+ *     this member with MemberAdd)
  */
 public record ServerConfig(Path dataDir, String name, InetSocketAddress listenClient, InetSocketAddress listenHttp,
                            String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
                            int watchQueue, long retainRevisions, long watchProgressMillis, String logFormat, String logFile, long logMaxBytes,
                            int logMaxFiles, Cluster cluster) {
     /** Replication settings; {@link #replicated()} is false without an initial cluster. */
-    public record Cluster(String initialCluster, InetSocketAddress listenPeer, String token, boolean leaseReads) {
+    public record Cluster(String initialCluster, InetSocketAddress listenPeer, String token, boolean leaseReads,
+                          boolean joinExisting) {
         public boolean replicated() {
             return !initialCluster.isBlank();
         }
@@ -74,6 +77,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("listen-peer", "127.0.0.1:2380");
         d.put("initial-cluster-token", "concordkv");
         d.put("lease-reads", "false");
+        d.put("initial-cluster-state", "new");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -122,7 +126,15 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
             Long.parseLong(number(v, "retain-revisions")), integer(v, "watch-progress-ms"), logFormat(v.get("log-format")), v.get("log-file"),
             Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"),
             new Cluster(v.get("initial-cluster"), address(v, "listen-peer"), v.get("initial-cluster-token"),
-                bool(v, "lease-reads")));
+                bool(v, "lease-reads"), clusterState(v.get("initial-cluster-state"))));
+    }
+
+    private static boolean clusterState(String s) {
+        if (!s.equals("new") && !s.equals("existing")) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "initial-cluster-state must be new or existing, got '"
+                + s + "'");
+        }
+        return s.equals("existing");
     }
 
     private static boolean bool(Map<String, String> v, String key) {
@@ -196,6 +208,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("listen-peer", cluster.listenPeer().getHostString() + ":" + cluster.listenPeer().getPort());
         d.put("initial-cluster-token", cluster.token());
         d.put("lease-reads", Boolean.toString(cluster.leaseReads()));
+        d.put("initial-cluster-state", cluster.joinExisting() ? "existing" : "new");
         return d;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * {@link WriteCommand}s as bytes, for a replicated log. Format (big-endian, version 1): a version
- * byte, a tag byte (1 put, 2 delete-range, 3 txn, 4 compact, 5 lease grant, 6 lease revoke), then
+ * byte, a tag byte (1 put, 2 delete-range, 3 txn, 4 compact, 5 lease grant, 6 lease revoke, 7 lease keep-alive), then
  * the command's fields; byte strings are an int length and the bytes, a range is start, a presence
  * byte and end, limit, reverse; a txn is its compares (key, end range, target, op, number, value)
  * and its success and failure operation lists (tag 1 range, 2 put, 3 delete). Stateless.
@@ -57,6 +57,9 @@ public final class CommandCodec {
             } else if (command instanceof WriteCommand.LeaseRevoke r) {
                 out.writeByte(6);
                 out.writeLong(r.id());
+            } else if (command instanceof WriteCommand.LeaseKeepAlive k) {
+                out.writeByte(7);
+                out.writeLong(k.id());
             } else {
                 throw new IllegalArgumentException("unknown command " + command);
             }
@@ -81,6 +84,7 @@ public final class CommandCodec {
                 case 4 -> new WriteCommand.Compact(in.readLong());
                 case 5 -> new WriteCommand.LeaseGrant(in.readLong(), in.readLong());
                 case 6 -> new WriteCommand.LeaseRevoke(in.readLong());
+                case 7 -> new WriteCommand.LeaseKeepAlive(in.readLong());
                 default -> throw new KvException(ErrorCode.CORRUPTION, "unknown command tag " + tag);
             };
         } catch (IOException e) {

@@ -75,6 +75,8 @@ public final class KvStateMachine {
             return leaseWriter.grant(g.id(), g.ttlSeconds());
         } else if (command instanceof WriteCommand.LeaseRevoke r) {
             return leaseWriter.revoke(r.id());
+        } else if (command instanceof WriteCommand.LeaseKeepAlive k) {
+            return leases.keepAlive(k.id());
         }
         throw new KvException(ErrorCode.INTERNAL, "unknown command " + command);
     }

@@ -30,4 +30,8 @@ public sealed interface WriteCommand {
 
     record LeaseRevoke(long id) implements WriteCommand {
     }
+
+    /** Restarts a lease's TTL (logged in a cluster, so every member and any later leader sees it). */
+    record LeaseKeepAlive(long id) implements WriteCommand {
+    }
 }

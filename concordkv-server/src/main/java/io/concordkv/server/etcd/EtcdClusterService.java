@@ -3,30 +3,63 @@ package io.concordkv.server.etcd;
 import io.concordkv.server.grpc.GrpcErrors;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.Member;
+import io.etcd.jetcd.api.MemberAddRequest;
+import io.etcd.jetcd.api.MemberAddResponse;
 import io.etcd.jetcd.api.MemberListRequest;
+import io.etcd.jetcd.api.MemberRemoveRequest;
+import io.etcd.jetcd.api.MemberRemoveResponse;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.grpc.stub.StreamObserver;
+import io.concordkv.server.service.Replication;
+import java.util.ArrayList;
 import java.util.List;
 
-/** etcd's {@code Cluster} service for a single member: MemberList. Thread-safe. */
+/** etcd's {@code Cluster} service: MemberList, MemberAdd (learners too), MemberRemove, MemberPromote
+ * ({@link MemberPromoteMethod}). Thread-safe. */
 final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
     private final Headers headers;
-    private final String name;
-    private final List<String> clientUrls;
-    private final List<String> peerUrls;
+    private final Replication replication;
 
-    EtcdClusterService(Headers headers, String name, List<String> clientUrls, List<String> peerUrls) {
+    EtcdClusterService(Headers headers, Replication replication) {
         this.headers = headers;
-        this.name = name;
-        this.clientUrls = List.copyOf(clientUrls);
-        this.peerUrls = List.copyOf(peerUrls);
+        this.replication = replication;
+    }
+
+    private List<Member> members() {
+        List<Member> out = new ArrayList<>();
+        for (Replication.MemberView m : replication.members()) {
+            out.add(Member.newBuilder().setID(m.id()).setName(m.name()).addAllClientURLs(m.clientUrls())
+                .addAllPeerURLs(m.peerUrls()).setIsLearner(m.learner()).build());
+        }
+        return out;
     }
 
     @Override
     public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
         GrpcErrors.unary(out, () -> MemberListResponse.newBuilder().setHeader(headers.current())
-            .addMembers(Member.newBuilder().setID(headers.memberId()).setName(name).addAllClientURLs(clientUrls)
-                .addAllPeerURLs(peerUrls))
-            .build());
+            .addAllMembers(members()).build());
+    }
+
+    @Override
+    public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> out) {
+        GrpcErrors.async(out, () -> replication.addMember(request.getPeerURLsList(), request.getIsLearner())
+            .thenApply(m -> MemberAddResponse.newBuilder().setHeader(headers.current())
+                .setMember(Member.newBuilder().setID(m.id()).addAllPeerURLs(m.peerUrls()).setIsLearner(m.learner()))
+                .addAllMembers(members()).build()));
+    }
+
+    @Override
+    public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> out) {
+        GrpcErrors.async(out, () -> replication.removeMember(request.getID()).thenApply(v ->
+            MemberRemoveResponse.newBuilder().setHeader(headers.current()).addAllMembers(members()).build()));
+    }
+
+    /** MemberPromote, which the generated stubs lack: see {@link MemberPromoteMethod}. */
+    java.util.concurrent.CompletableFuture<MemberPromoteMethod.Answer> promote(long id) {
+        return replication.promoteMember(id).thenApply(v -> {
+            List<byte[]> encoded = new ArrayList<>();
+            members().forEach(m -> encoded.add(m.toByteArray()));
+            return new MemberPromoteMethod.Answer(headers.current().toByteArray(), encoded);
+        });
     }
 }

@@ -32,15 +32,21 @@ final class EtcdKvService extends KVGrpc.KVImplBase {
 
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
-        GrpcErrors.unary(out, () -> {
-            RangeAnswer a = service.range(EtcdCodec.query(request));
-            RangeResponse.Builder b = RangeResponse.newBuilder().setHeader(headers.at(a.revision()))
-                .setMore(a.more()).setCount(a.count());
-            for (KeyVersion kv : a.kvs()) {
-                b.addKvs(EtcdCodec.kv(kv));
-            }
-            return b.build();
-        });
+        if (request.getSerializable()) {
+            GrpcErrors.unary(out, () -> rangeNow(request));
+        } else {
+            GrpcErrors.async(out, () -> service.readBarrier().thenApply(v -> rangeNow(request)));
+        }
+    }
+
+    private RangeResponse rangeNow(RangeRequest request) {
+        RangeAnswer a = service.range(EtcdCodec.query(request));
+        RangeResponse.Builder b = RangeResponse.newBuilder().setHeader(headers.at(a.revision()))
+            .setMore(a.more()).setCount(a.count());
+        for (KeyVersion kv : a.kvs()) {
+            b.addKvs(EtcdCodec.kv(kv));
+        }
+        return b.build();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.server.service.KvService;
 import io.concordkv.server.service.NodeStatus;
 import io.concordkv.server.service.RangeQuery;
+import io.concordkv.server.service.Replication;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.txn.KeyVersion;
 import io.etcd.jetcd.api.AlarmRequest;
@@ -17,6 +18,8 @@ import io.etcd.jetcd.api.HashKVResponse;
 import io.etcd.jetcd.api.HashRequest;
 import io.etcd.jetcd.api.HashResponse;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.MoveLeaderRequest;
+import io.etcd.jetcd.api.MoveLeaderResponse;
 import io.etcd.jetcd.api.SnapshotRequest;
 import io.etcd.jetcd.api.SnapshotResponse;
 import io.etcd.jetcd.api.StatusRequest;
@@ -39,11 +42,19 @@ final class EtcdMaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     private final KvService service;
     private final Headers headers;
     private final Runnable defragment;
+    private final Replication replication;
 
-    EtcdMaintenanceService(KvService service, Headers headers, Runnable defragment) {
+    EtcdMaintenanceService(KvService service, Headers headers, Runnable defragment, Replication replication) {
+        this.replication = replication;
         this.service = service;
         this.headers = headers;
         this.defragment = defragment;
+    }
+
+    @Override
+    public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> out) {
+        GrpcErrors.async(out, () -> replication.moveLeader(request.getTargetID()).thenApply(v ->
+            MoveLeaderResponse.newBuilder().setHeader(headers.current()).build()));
     }
 
     @Override
@@ -51,12 +62,12 @@ final class EtcdMaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         GrpcErrors.unary(out, () -> {
             NodeStatus s = service.status();
             UnknownFieldSet extra = UnknownFieldSet.newBuilder()
-                .addField(7, UnknownFieldSet.Field.newBuilder().addVarint(s.revision()).build())
+                .addField(7, UnknownFieldSet.Field.newBuilder().addVarint(s.appliedIndex()).build())
                 .addField(9, UnknownFieldSet.Field.newBuilder().addVarint(s.dbSizeBytes()).build())
                 .build();
             return StatusResponse.newBuilder().setHeader(headers.at(s.revision())).setVersion(ETCD_VERSION)
-                .setDbSize(s.dbSizeBytes()).setLeader(s.memberId()).setRaftIndex(s.revision())
-                .setRaftTerm(Headers.TERM).setUnknownFields(extra).build();
+                .setDbSize(s.dbSizeBytes()).setLeader(s.leader()).setRaftIndex(s.raftIndex())
+                .setRaftTerm(s.raftTerm()).setUnknownFields(extra).build();
         });
     }
 

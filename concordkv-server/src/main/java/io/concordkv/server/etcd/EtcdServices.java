@@ -3,6 +3,7 @@ package io.concordkv.server.etcd;
 import io.concordkv.server.service.KvService;
 import io.grpc.ServerServiceDefinition;
 import java.time.Duration;
+import io.concordkv.server.service.Replication;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +32,13 @@ public final class EtcdServices implements AutoCloseable {
     /** @param progressInterval how often watchers that asked for progress notifications get one */
     public EtcdServices(KvService service, String name, List<String> clientUrls, Runnable defragment,
                         Duration progressInterval) {
+        this(service, Replication.standalone(new Replication.MemberView(service.status().memberId(), name, List.of(),
+            clientUrls, false)), defragment, progressInterval);
+    }
+
+    /** @param replication what MemberList reports and what membership calls and MoveLeader change */
+    public EtcdServices(KvService service, Replication replication, Runnable defragment,
+                        Duration progressInterval) {
         Headers headers = new Headers(service);
         this.watchSenders = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "concordkv-watch-send");
@@ -46,8 +54,12 @@ public final class EtcdServices implements AutoCloseable {
             new EtcdKvService(service, headers).bindService(),
             new EtcdWatchService(service.watches(), headers, watchSenders, progress, progressInterval).bindService(),
             LeaseLeasesMethod.addTo(new EtcdLeaseService(service, headers).bindService(), service, headers),
-            new EtcdMaintenanceService(service, headers, defragment).bindService(),
-            new EtcdClusterService(headers, name, clientUrls, List.of()).bindService());
+            new EtcdMaintenanceService(service, headers, defragment, replication).bindService(),
+            clusterService(new EtcdClusterService(headers, replication)));
+    }
+
+    private static ServerServiceDefinition clusterService(EtcdClusterService cluster) {
+        return MemberPromoteMethod.addTo(cluster.bindService(), cluster);
     }
 
     public List<ServerServiceDefinition> definitions() {

@@ -65,4 +65,12 @@ public interface KvService {
     Transaction begin(TxnOptions options);
 
     NodeStatus status();
+
+    /**
+     * Completes once a linearizable read may be served here (at once on a single node; after a
+     * ReadIndex round in a cluster). Serializable reads skip it.
+     */
+    default CompletableFuture<Void> readBarrier() {
+        return CompletableFuture.completedFuture(null);
+    }
 }

@@ -3,7 +3,6 @@ package io.concordkv.server.service;
 import io.concordkv.api.Bytes;
 import io.concordkv.server.apply.CommandLog;
 import io.concordkv.server.apply.KvStateMachine;
-import io.concordkv.server.apply.LocalCommandLog;
 import io.concordkv.server.apply.WriteCommand;
 import io.concordkv.server.lease.Lease;
 import io.concordkv.server.lease.LeaseTable;
@@ -48,12 +47,21 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     private final LeaseTable leases;
     private final WatchHub watches;
     private final CommandLog log;
+    private final Replication replication;
     private final RangeReader ranges;
     private final ScheduledExecutorService expiry;
     private final java.util.concurrent.ExecutorService blocking;
 
     public StandaloneKvService(MvccStore store, Identity identity, InstantSource clock, int watchQueue,
                                Duration leaseCheckInterval) {
+        this(store, identity, clock, watchQueue, leaseCheckInterval, Replication.standalone(
+            new Replication.MemberView(identity.memberId(), identity.name(), List.of(), List.of(), false)));
+    }
+
+    /** A node whose writes go through {@code replication} (a consensus group, or the node alone). */
+    public StandaloneKvService(MvccStore store, Identity identity, InstantSource clock, int watchQueue,
+                               Duration leaseCheckInterval, Replication replication) {
+        this.replication = replication;
         this.store = store;
         this.identity = identity;
         this.leases = new LeaseTable(clock);
@@ -68,7 +76,7 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.log = new LocalCommandLog(new KvStateMachine(store, leases, writer, blocking));
+        this.log = replication.log(new KvStateMachine(store, leases, writer, blocking));
         this.ranges = new RangeReader(store);
         this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "concordkv-lease-expiry");
@@ -80,6 +88,9 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     }
 
     private void revokeExpired() {
+        if (!replication.decidesLeaseExpiry()) {
+            return;
+        }
         for (long id : leases.expired()) {
             try {
                 log.append(new WriteCommand.LeaseRevoke(id));
@@ -143,7 +154,11 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Optional<Long> keepAlive(long id) {
+        if (replication.logsKeepAlives()) {
+            return (Optional<Long>) log.append(new WriteCommand.LeaseKeepAlive(id));
+        }
         return leases.keepAlive(id);
     }
 
@@ -155,6 +170,15 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     @Override
     public List<Long> leases() {
         return leases.ids();
+    }
+
+    @Override
+    public CompletableFuture<Void> readBarrier() {
+        return replication.readBarrier();
+    }
+
+    public Replication replication() {
+        return replication;
     }
 
     @Override
@@ -170,8 +194,10 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     @Override
     public NodeStatus status() {
         StoreStats s = store.kvStore().stats();
+        Replication.RaftState raft = replication.raftState();
         return new NodeStatus(identity.memberId(), identity.clusterId(), identity.name(), store.currentRevision(),
-            store.compactedRevision(), log.appliedIndex(), s.dataBytes() + s.logBytes(), s.keys());
+            store.compactedRevision(), log.appliedIndex(), s.dataBytes() + s.logBytes(), s.keys(), raft.leader(),
+            raft.term(), raft.commitIndex());
     }
 
     @Override

@@ -1,0 +1,102 @@
+package io.concordkv.server.service;
+
+import io.concordkv.server.apply.CommandLog;
+import io.concordkv.server.apply.KvStateMachine;
+import io.concordkv.server.apply.LocalCommandLog;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How a node's writes are ordered and its reads made linearizable: alone ({@link #standalone()}:
+ * the store's own log orders commands, every read is already linearizable) or through a consensus
+ * group (the server's cluster package). Also what status and membership calls report.
+ */
+public interface Replication extends AutoCloseable {
+    /** The consensus state for status calls. */
+    record RaftState(long leader, long term, long commitIndex, long appliedIndex) { }
+
+    /** A member as MemberList reports it. */
+    record MemberView(long id, String name, List<String> peerUrls, List<String> clientUrls, boolean learner) { }
+
+    /** The command log that feeds {@code machine} (called once, by the service being built). */
+    CommandLog log(KvStateMachine machine);
+
+    /** Completes once this member may serve a linearizable read (it has applied what was committed). */
+    CompletableFuture<Void> readBarrier();
+
+    /** Whether this member decides lease expiry (the leader, or the only member). */
+    boolean decidesLeaseExpiry();
+
+    /** Whether lease keep-alives go through the log (so that every member, and a new leader, sees them). */
+    boolean logsKeepAlives();
+
+    RaftState raftState();
+
+    List<MemberView> members();
+
+    /** Adds a member (a learner when asked) with these peer URLs; completes once the change is applied here. */
+    default CompletableFuture<MemberView> addMember(List<String> peerUrls, boolean learner) {
+        return CompletableFuture.failedFuture(single());
+    }
+
+    default CompletableFuture<Void> removeMember(long id) {
+        return CompletableFuture.failedFuture(single());
+    }
+
+    default CompletableFuture<Void> promoteMember(long id) {
+        return CompletableFuture.failedFuture(single());
+    }
+
+    /** Hands leadership to member {@code id}; completes once it leads. */
+    default CompletableFuture<Void> moveLeader(long id) {
+        return CompletableFuture.failedFuture(single());
+    }
+
+    private static io.concordkv.api.KvException single() {
+        return new io.concordkv.api.KvException(io.concordkv.api.ErrorCode.UNSUPPORTED,
+            "this node runs alone (no --initial-cluster): membership cannot change");
+    }
+
+    /** A single node: commands applied at once by {@link LocalCommandLog}; member {@code self}. */
+    static Replication standalone(MemberView self) {
+        return new Replication() {
+            private LocalCommandLog log;
+
+            @Override
+            public CommandLog log(KvStateMachine machine) {
+                log = new LocalCommandLog(machine);
+                return log;
+            }
+
+            @Override
+            public CompletableFuture<Void> readBarrier() {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean decidesLeaseExpiry() {
+                return true;
+            }
+
+            @Override
+            public boolean logsKeepAlives() {
+                return false;
+            }
+
+            @Override
+            public RaftState raftState() {
+                long applied = log == null ? 0 : log.appliedIndex();
+                return new RaftState(self.id(), 1, applied, applied);
+            }
+
+            @Override
+            public List<MemberView> members() {
+                return List.of(self);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}
