@@ -3,7 +3,16 @@ package io.concordkv.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +69,52 @@ class HistoryRecorderTest {
         long handle = recorder.invoke(1, KvOp.put("k", "a"));
         time.set(9);
         assertThatThrownBy(() -> recorder.ok(handle, Output.ack())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void threadsRecordingAgainstALinearizableStoreGiveALinearizableHistory() throws Exception {
+        HistoryRecorder shared = new HistoryRecorder(System::nanoTime);
+        Map<String, String> store = new HashMap<>();
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long client = t;
+                done.add(pool.submit(() -> runClient(shared, store, client, 500)));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Operation> history = shared.history();
+        assertThat(history).hasSize(threads * 500).allMatch(op -> op.outcome() == Outcome.OK);
+        CheckResult result = new LinearizabilityChecker(Duration.ofSeconds(20)).check(history);
+        assertThat(result.status()).as(result.toString()).isEqualTo(CheckResult.Status.OK);
+    }
+
+    /** One client of a store made linearizable by a lock: each operation is atomic inside it. */
+    private static void runClient(HistoryRecorder recorder, Map<String, String> store, long client, int ops) {
+        Random random = new Random(client);
+        for (int i = 0; i < ops; i++) {
+            String key = "k" + random.nextInt(3);
+            String value = "c" + client + "-" + i;
+            if (random.nextBoolean()) {
+                long handle = recorder.invoke(client, KvOp.get(key));
+                Optional<String> read;
+                synchronized (store) {
+                    read = Optional.ofNullable(store.get(key));
+                }
+                recorder.ok(handle, Output.read(read));
+            } else {
+                long handle = recorder.invoke(client, KvOp.put(key, value));
+                synchronized (store) {
+                    store.put(key, value);
+                }
+                recorder.ok(handle, Output.ack());
+            }
+        }
     }
 }
