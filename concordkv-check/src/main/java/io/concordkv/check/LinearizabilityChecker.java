@@ -82,8 +82,8 @@ public final class LinearizabilityChecker {
             if (deadline.expired()) {
                 return timedOut(key.getKey(), checkedOps, ops.size());
             }
-            RegisterHistory register = RegisterHistory.of(
-                    key.getKey(), ops, key.getValue(), Optional.ofNullable(initial.get(key.getKey())));
+            RegisterHistory register = UnknownWrites.reduce(RegisterHistory.of(
+                    key.getKey(), ops, key.getValue(), Optional.ofNullable(initial.get(key.getKey()))));
             SearchResult result = new WglSearch(register, deadline, memoryBudget).run();
             switch (result.verdict()) {
                 case VIOLATION:
@@ -105,7 +105,7 @@ public final class LinearizabilityChecker {
             }
         }
         return CheckResult.ok("linearizable: " + ops.size() + " operations on " + byKey.size() + " keys ("
-                + dropped + " left out as irrelevant: FAILED, UNKNOWN GETs; " + states
+                + dropped + " left out as irrelevant: FAILED, UNKNOWN GETs, UNKNOWN writes that cannot matter; " + states
                 + " search states) in " + millis(deadline.elapsedNanos()) + " ms");
     }
 

@@ -25,6 +25,10 @@ final class LinearizedSet {
         hash ^= mix(op);
     }
 
+    boolean contains(int op) {
+        return (words[op >>> 6] & 1L << op) != 0;
+    }
+
     long hash() {
         return hash;
     }

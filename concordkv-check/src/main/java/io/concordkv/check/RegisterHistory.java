@@ -169,6 +169,11 @@ final class RegisterHistory {
         return !unknown[op] && (kind[op] == KvOp.Kind.GET || kind[op] == KvOp.Kind.CAS && !swapped[op]);
     }
 
+    /** Whether this is a CAS known not to have swapped. */
+    boolean isRefusedCas(int op) {
+        return kind[op] == KvOp.Kind.CAS && !unknown[op] && !swapped[op];
+    }
+
     /**
      * The canonical state after {@code op} runs in canonical {@code state}, or {@link #ILLEGAL}
      * if it cannot.
@@ -186,6 +191,16 @@ final class RegisterHistory {
                 yield matches == swapped[op] ? (matches ? canonical[value[op]] : state) : ILLEGAL;
             }
         };
+    }
+
+    /**
+     * What identifies an operation up to symmetry: two operations with the same key write the
+     * same canonical state under the same condition.
+     */
+    long symmetryKey(int op) {
+        return kind[op] == KvOp.Kind.CAS
+                ? 1L << 62 | (long) canonical[expected[op]] << 31 | canonical[value[op]]
+                : canonical[written(op)];
     }
 
     /** The value (not the canonical state) the register holds after the operations {@code ops}. */

@@ -12,10 +12,11 @@ import java.util.Arrays;
  * still linearizable before it has been tried: pop the latest choice, put it back and try the
  * next call after it. An empty stack at a return means no linearization exists.
  *
- * <p>One refinement. At each new configuration a read-only operation (an OK GET, or a CAS that
+ * <p>Two refinements. At each new configuration a read-only operation (an OK GET, or a CAS that
  * returned "not swapped") that the register allows now and real time allows next is linearized
  * without trying alternatives, and a backtrack passes straight through it ({@link
- * #forceReadOnly}): reads no longer multiply the states to explore.
+ * #forceReadOnly}): reads no longer multiply the states to explore. And an UNKNOWN operation
+ * waits for its twins invoked before it ({@link TwinOrder}).
  *
  * <p>The search succeeds once every operation with a known outcome is linearized: those left
  * over are UNKNOWN writes, always legal, which can all go at the end. It gives up when the
@@ -39,6 +40,7 @@ final class WglSearch {
     private final int[] stackOps;
     private final int[] stackStates;
     private final boolean[] stackForced;
+    private final int[] previousTwin;
     private int depth;
     private int state;
     /** Operations with a known outcome not yet linearized. */
@@ -57,6 +59,7 @@ final class WglSearch {
         stackOps = new int[n];
         stackStates = new int[n];
         stackForced = new boolean[n];
+        previousTwin = TwinOrder.previousTwins(history);
         state = history.initialState;
         bestState = state;
         for (int op = 0; op < n; op++) {
@@ -82,7 +85,9 @@ final class WglSearch {
             } else if (node == DEAD_END || !EventList.isCall(node) && depth == 0) {
                 return result(SearchResult.Verdict.VIOLATION);
             } else if (EventList.isCall(node)) {
-                node = tryLinearize(EventList.op(node), false) ? FRESH : events.next(node);
+                int op = EventList.op(node);
+                boolean twinFirst = previousTwin[op] >= 0 && !linearized.contains(previousTwin[op]);
+                node = !twinFirst && tryLinearize(op, false) ? FRESH : events.next(node);
             } else {
                 node = backtrack();
             }
