@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A node's writes through a Raft group: commands are proposed to the {@link RaftRuntime} (on a
@@ -176,15 +177,16 @@ public final class RaftReplication implements Replication {
     private void publishAttributes() {
         Thread t = new Thread(() -> {
             while (runtime != null && !closed) {
-                boolean published = runtime.status().members().stream().anyMatch(m -> m.id() == self.id()
-                    && m.name().equals(self.name()) && m.clientUrls().equals(self.clientUrls()));
-                if (published) {
+                java.util.Optional<Member> mine = runtime.status().members().stream()
+                    .filter(m -> m.id() == self.id()).findFirst();
+                if (mine.isPresent() && mine.get().name().equals(self.name())
+                    && mine.get().clientUrls().equals(self.clientUrls())) {
                     return;
                 }
-                boolean learner = runtime.status().members().stream().anyMatch(m -> m.id() == self.id() && m.learner());
-                if (runtime.status().leader() != 0) {
+                // only once our own entry is applied do we know our role, which publishing must keep
+                if (mine.isPresent() && runtime.status().leader() != 0) {
                     try {
-                        runtime.addMember(self.withLearner(learner)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                        runtime.addMember(self.withLearner(mine.get().learner())).get(5, TimeUnit.SECONDS);
                     } catch (Exception e) {
                         // retried below: no leader yet, or another membership change was pending
                     }
