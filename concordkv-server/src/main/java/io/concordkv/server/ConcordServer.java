@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import io.concordkv.server.cluster.ClusterLayout;
-import io.concordkv.server.cluster.RaftReplication;
 import io.concordkv.server.service.Replication;
 import io.concordkv.storage.FsyncPolicy;
 import java.nio.file.Path;
@@ -69,17 +68,15 @@ public final class ConcordServer implements AutoCloseable {
             MvccStore store = MvccStore.open(storeDir, MvccOptions.defaults(replicated
                 ? storeOptions.withFsync(FsyncPolicy.NEVER) : storeOptions).withRetainRevisions(config.retainRevisions()));
             parts.add(store);
-            Replication replication = replicated ? ClusterLayout.replication(config, List.of(clientUrl))
-                : null;
-            long memberId = replicated ? ((RaftReplication) replication).self().id()
+            long memberId = replicated ? ClusterLayout.selfId(config)
                 : id(config.name() + "@" + config.dataDir().toAbsolutePath());
+            Replication replication = replicated ? ClusterLayout.replication(config, List.of(clientUrl))
+                : Replication.standalone(new Replication.MemberView(memberId, config.name(), List.of(),
+                    List.of(clientUrl), false));
             StandaloneKvService.Identity identity = new StandaloneKvService.Identity(memberId,
                 replicated ? ClusterLayout.clusterId(config) : id("cluster:" + config.name()), config.name());
-            StandaloneKvService service = replicated
-                ? new StandaloneKvService(store, identity, Clock.systemUTC(), config.watchQueue(), Duration.ofMillis(100),
-                    replication)
-                : new StandaloneKvService(store, identity, Clock.systemUTC(), config.watchQueue(),
-                    Duration.ofMillis(100));
+            StandaloneKvService service = new StandaloneKvService(store, identity, Clock.systemUTC(),
+                config.watchQueue(), Duration.ofMillis(100), replication);
             parts.add(service.replication());
             parts.add(service);
             TxnSessions sessions = new TxnSessions(service, Clock.systemUTC(), Duration.ofMillis(200));

@@ -47,11 +47,20 @@ public final class ClusterLayout {
         return c.getValue() | 1;
     }
 
-    public static RaftReplication replication(ServerConfig config, List<String> clientUrls) {
-        List<Member> initial = InitialCluster.parse(config.cluster().initialCluster());
-        Member self = initial.stream().filter(m -> m.name().equals(config.name())).findFirst()
+    /** This member's id: from its address in {@code --initial-cluster}. */
+    public static long selfId(ServerConfig config) {
+        return self(config, InitialCluster.parse(config.cluster().initialCluster())).id();
+    }
+
+    private static Member self(ServerConfig config, List<Member> initial) {
+        return initial.stream().filter(m -> m.name().equals(config.name())).findFirst()
             .orElseThrow(() -> new KvException(ErrorCode.INVALID_ARGUMENT, "--name " + config.name()
                 + " is not one of the members in --initial-cluster " + config.cluster().initialCluster()));
+    }
+
+    public static RaftReplication replication(ServerConfig config, List<String> clientUrls) {
+        List<Member> initial = InitialCluster.parse(config.cluster().initialCluster());
+        Member self = self(config, initial);
         // the address in --initial-cluster is the one peers dial (advertised); --listen-peer is where we listen
         RaftNodeOptions options = RaftNodeOptions.defaults(config.dataDir().resolve("raft")).withSnapshotEntries(0)
             .withLeaseReads(config.cluster().leaseReads()).withListen(config.cluster().listenPeer());
