@@ -14,12 +14,13 @@ import java.util.List;
  *
  * <p>Direction: api &lt;- storage &lt;- txn &lt;- raft &lt;- cluster &lt;- server. The client sees only
  * api; the CLI may use anything below it but never another module's {@code internal} package;
- * bench measures storage, txn and the client. Layers that do not exist yet are optional.
+ * bench measures storage, txn and the client; check (the history checkers) is for tests only, used by
+ * no module's production code. Layers that do not exist yet are optional.
  */
 final class LayerRules {
     /** Every module's top package, by the module's name without {@code concordkv-}. */
     static final List<String> MODULES =
-        List.of("api", "storage", "txn", "raft", "cluster", "server", "client", "cli", "bench");
+        List.of("api", "storage", "txn", "raft", "cluster", "server", "client", "cli", "bench", "check");
 
     private LayerRules() {
     }
@@ -36,7 +37,10 @@ final class LayerRules {
             .layer("client").definedBy(root + ".client..")
             .layer("bench").definedBy(root + ".bench..")
             .layer("cli").definedBy(root + ".cli..")
+            .layer("check").definedBy(root + ".check..")
             .whereLayer("api").mayNotAccessAnyLayer()
+            .whereLayer("check").mayNotAccessAnyLayer()
+            .whereLayer("check").mayNotBeAccessedByAnyLayer()
             .whereLayer("storage").mayOnlyAccessLayers("api")
             .whereLayer("txn").mayOnlyAccessLayers("api", "storage")
             .whereLayer("raft").mayOnlyAccessLayers("api", "storage", "txn")
