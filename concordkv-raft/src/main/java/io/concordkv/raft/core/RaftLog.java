@@ -196,6 +196,10 @@ final class RaftLog {
         return out;
     }
 
+    boolean hasUnstableEntries() {
+        return !unstable.isEmpty();
+    }
+
     List<Entry> unstableEntries() {
         return List.copyOf(unstable);
     }

@@ -119,7 +119,7 @@ public final class RaftNode {
     }
 
     public boolean hasReady() {
-        return !raft.outbox.isEmpty() || !raft.readStates.isEmpty() || !raft.log.unstableEntries().isEmpty()
+        return !raft.outbox.isEmpty() || !raft.readStates.isEmpty() || raft.log.hasUnstableEntries()
             || !raft.log.unstableSnapshot().isEmpty() || raft.log.hasNextCommitted()
             || !raft.hardState().equals(lastHardState);
     }

@@ -15,13 +15,21 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class MemberTable {
     private final Map<Long, Member> members = new ConcurrentSkipListMap<>();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     void put(Member m) {
         members.put(m.id(), m);
+        version.incrementAndGet();
     }
 
     void remove(long id) {
         members.remove(id);
+        version.incrementAndGet();
+    }
+
+    /** Changes with every put or remove (for callers that cache {@link #all()}). */
+    long version() {
+        return version.get();
     }
 
     Optional<Member> get(long id) {
@@ -43,6 +51,7 @@ final class MemberTable {
     /** Replaces the table with the one {@code in} holds. */
     List<Member> read(DataInputStream in) throws IOException {
         members.clear();
+        version.incrementAndGet();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             put(Member.read(in));

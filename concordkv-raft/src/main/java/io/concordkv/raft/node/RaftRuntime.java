@@ -64,6 +64,7 @@ public final class RaftRuntime implements AutoCloseable {
     private volatile RuntimeStatus status;
     private volatile boolean running = true;
     private HardState savedHardState;
+    private long membersVersion = -1;
 
     private RaftRuntime(Member self, List<Member> initial, boolean bootstrap, long clusterId, StateMachine machine,
                         RaftNodeOptions options, TransportConfig transportConfig) {
@@ -387,8 +388,11 @@ public final class RaftRuntime implements AutoCloseable {
     private void refreshStatus() {
         Status s = node.status();
         RuntimeStatus old = status;
+        long version = members.version(); // read before the list: a change in between is seen next time
+        List<Member> all = old != null && version == membersVersion ? old.members() : members.all();
+        membersVersion = version;
         status = new RuntimeStatus(self.id(), s.role(), s.term(), s.leader(), s.commit(), applier.applied(),
-            s.lastIndex(), members.all());
+            s.lastIndex(), all);
         if (old != null && old.leader() != s.leader()) {
             LOG.info("member {}: leader is now {} (term {}, role {})", self.name(),
                 members.get(s.leader()).map(Member::name).orElse(Long.toHexString(s.leader())), s.term(), s.role());
