@@ -10,6 +10,6 @@ import picocli.CommandLine.Command;
     description = {"A local cluster: members as separate server processes on 127.0.0.1, recorded in DIR/cluster.json.",
         "start, then status, kill/restart-member for fault tests, and stop."},
     subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, MemberCommands.RestartMember.class,
-        MemberCommands.Kill.class})
+        MemberCommands.Kill.class, ClusterBenchCommands.Failover.class, ClusterBenchCommands.Catchup.class})
 public final class ClusterCommand {
 }
