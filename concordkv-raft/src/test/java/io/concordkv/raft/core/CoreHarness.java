@@ -1,0 +1,246 @@
+package io.concordkv.raft.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A deterministic in-memory cluster of {@link RaftNode}s for unit tests of the core. Members
+ * 1..n start as voters of one configuration with empty logs. {@link #stabilize} carries out every
+ * member's Ready and delivers the messages they produce, round by round in a fixed order, until
+ * nothing is left to do; messages on cut links, to or from isolated members, or matching a drop
+ * rule are lost. Time passes only through {@link #tick}/{@link #tickAll}. Election timeouts come
+ * from per-member Randoms derived from one seed, printed so a failure can be replayed.
+ * Test code; one thread.
+ */
+final class CoreHarness {
+    private static final int MAX_ROUNDS = 10_000;
+
+    final long seed;
+    private final UnaryOperator<RaftConfig> tune;
+    private final TreeMap<Long, CoreMember> members = new TreeMap<>();
+    private final Map<Long, Long> committedTerms = new HashMap<>();
+    private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
+    private final Set<Long> isolated = new HashSet<>();
+    private final Set<List<Long>> cutLinks = new HashSet<>();
+    private final List<Predicate<Message>> dropRules = new ArrayList<>();
+    /** Every message a member sent, and every message that reached its destination, in order. */
+    final List<Message> sent = new ArrayList<>();
+    final List<Message> delivered = new ArrayList<>();
+    private int restarts;
+
+    CoreHarness(int n, long seed) {
+        this(n, seed, UnaryOperator.identity());
+    }
+
+    /** {@code tune} adjusts each member's {@link RaftConfig#defaults} (ticks, lease reads, limits). */
+    CoreHarness(int n, long seed, UnaryOperator<RaftConfig> tune) {
+        this.seed = seed;
+        this.tune = tune;
+        System.out.println("CoreHarness seed " + seed);
+        Set<Long> voters = new TreeSet<>();
+        for (long id = 1; id <= n; id++) {
+            voters.add(id);
+        }
+        for (long id : voters) {
+            MemoryStorage storage = new MemoryStorage();
+            storage.setConfState(ConfState.ofVoters(voters));
+            members.put(id, new CoreMember(id, storage, config(id), committedTerms));
+        }
+    }
+
+    RaftConfig config(long id) {
+        return tune.apply(RaftConfig.defaults(id, new Random(seed * 1_000_003L + id * 7919L + restarts)));
+    }
+
+    CoreMember member(long id) {
+        CoreMember m = members.get(id);
+        if (m == null) {
+            throw new IllegalArgumentException("no member " + id);
+        }
+        return m;
+    }
+
+    RaftNode node(long id) {
+        return member(id).node;
+    }
+
+    Status status(long id) {
+        return member(id).status();
+    }
+
+    Set<Long> ids() {
+        return members.keySet();
+    }
+
+    /** Starts a new member with an empty log and the given configuration (it then joins by a conf change). */
+    CoreMember addMember(long id, ConfState conf) {
+        MemoryStorage storage = new MemoryStorage();
+        storage.setConfState(conf);
+        CoreMember m = new CoreMember(id, storage, config(id), committedTerms);
+        members.put(id, m);
+        return m;
+    }
+
+    /** Rebuilds member {@code id}'s core from its storage (a crash and restart). */
+    void restart(long id) {
+        restarts++;
+        member(id).restart(config(id));
+    }
+
+    // ---- the network ----
+
+    void isolate(long id) {
+        isolated.add(id);
+    }
+
+    void heal(long id) {
+        isolated.remove(id);
+    }
+
+    /** Cuts the link between {@code a} and {@code b} both ways. */
+    void cut(long a, long b) {
+        cutLinks.add(List.of(a, b));
+        cutLinks.add(List.of(b, a));
+    }
+
+    void drop(Predicate<Message> rule) {
+        dropRules.add(rule);
+    }
+
+    /** Restores every link and removes every drop rule. */
+    void healAll() {
+        isolated.clear();
+        cutLinks.clear();
+        dropRules.clear();
+    }
+
+    boolean lost(Message m) {
+        return !members.containsKey(m.to()) || isolated.contains(m.from()) || isolated.contains(m.to())
+            || cutLinks.contains(List.of(m.from(), m.to())) || dropRules.stream().anyMatch(r -> r.test(m));
+    }
+
+    /** Puts messages on the network, as if a member had sent them. */
+    void send(List<Message> messages) {
+        sent.addAll(messages);
+        inFlight.addAll(messages);
+    }
+
+    long countSent(Predicate<Message> p) {
+        return sent.stream().filter(p).count();
+    }
+
+    long countDelivered(Predicate<Message> p) {
+        return delivered.stream().filter(p).count();
+    }
+
+    // ---- driving ----
+
+    /** Carries out Readies and delivers messages until no member has anything to do. */
+    void stabilize() {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            boolean busy = false;
+            List<Message> out = new ArrayList<>();
+            for (CoreMember m : members.values()) {
+                busy |= m.handleReadies(out);
+            }
+            send(out);
+            if (!busy && inFlight.isEmpty()) {
+                return;
+            }
+            List<Message> batch = new ArrayList<>(inFlight);
+            inFlight.clear();
+            batch.forEach(this::deliver);
+        }
+        throw new AssertionError("no quiescence after " + MAX_ROUNDS + " rounds (seed " + seed + ")");
+    }
+
+    private void deliver(Message m) {
+        if (lost(m)) {
+            return;
+        }
+        delivered.add(m);
+        member(m.to()).node.step(m);
+        if (m.type() == MessageType.SNAP && members.containsKey(m.from())) {
+            node(m.from()).reportSnapshot(m.to(), true); // the transport reports a snapshot it delivered
+        }
+    }
+
+    /** Ticks member {@code id} {@code n} times, stabilizing after each tick. */
+    void tick(long id, int n) {
+        for (int i = 0; i < n; i++) {
+            node(id).tick();
+            stabilize();
+        }
+    }
+
+    /** Ticks every member {@code n} times, stabilizing after each round of ticks. */
+    void tickAll(int n) {
+        for (int i = 0; i < n; i++) {
+            members.values().forEach(m -> m.node.tick());
+            stabilize();
+        }
+    }
+
+    /** Makes {@code id} campaign and settles the election. */
+    void elect(long id) {
+        node(id).campaign();
+        stabilize();
+        if (status(id).role() != Role.LEADER) {
+            throw new AssertionError("member " + id + " did not win: " + status(id));
+        }
+    }
+
+    /** The leader of the highest term any member knows, or 0. */
+    long leader() {
+        long leader = 0;
+        long term = -1;
+        for (CoreMember m : members.values()) {
+            Status s = m.status();
+            if (s.role() == Role.LEADER && s.term() > term) {
+                leader = s.id();
+                term = s.term();
+            }
+        }
+        return leader;
+    }
+
+    /** Members that believe they lead, whatever their term. */
+    List<Long> leaders() {
+        return members.values().stream().filter(m -> m.status().role() == Role.LEADER).map(m -> m.id).toList();
+    }
+
+    /** Proposes the payloads on member {@code id} (one batch) and stabilizes. */
+    void propose(long id, String... payloads) {
+        List<byte[]> data = new ArrayList<>();
+        for (String p : payloads) {
+            data.add(p.getBytes(StandardCharsets.UTF_8));
+        }
+        node(id).propose(data);
+        stabilize();
+    }
+
+    /** Issues a read with this context on member {@code id} (not stabilized). */
+    void readIndex(long id, String context) {
+        node(id).readIndex(context.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Entries {@code [from, to]} of {@code term} with payloads naming their term and index. */
+    static List<Entry> entries(long from, long to, long term) {
+        List<Entry> out = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            out.add(Entry.normal(term, i, ("t" + term + "i" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+}
