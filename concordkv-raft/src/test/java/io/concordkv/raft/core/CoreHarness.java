@@ -34,6 +34,8 @@ final class CoreHarness {
     private final Set<Long> isolated = new HashSet<>();
     private final Set<List<Long>> cutLinks = new HashSet<>();
     private final List<Predicate<Message>> dropRules = new ArrayList<>();
+    /** Members whose Readies {@link #stabilize} leaves alone (the test carries them out by hand). */
+    private final Set<Long> held = new HashSet<>();
     /** Every message a member sent, and every message that reached its destination, in order. */
     final List<Message> sent = new ArrayList<>();
     final List<Message> delivered = new ArrayList<>();
@@ -57,6 +59,12 @@ final class CoreHarness {
             storage.setConfState(ConfState.ofVoters(voters));
             members.put(id, new CoreMember(id, storage, config(id), committedTerms));
         }
+    }
+
+    /** {@code tune} for a different message limit or in-flight bound (RaftConfig has no wither for them). */
+    static UnaryOperator<RaftConfig> limits(int maxInflight, long maxMessageBytes) {
+        return c -> new RaftConfig(c.id(), c.electionTicks(), c.heartbeatTicks(), c.preVote(), c.checkQuorum(),
+            maxInflight, maxMessageBytes, c.leaseReads(), c.leaseDriftTicks(), c.random());
     }
 
     RaftConfig config(long id) {
@@ -146,13 +154,22 @@ final class CoreHarness {
 
     // ---- driving ----
 
+    /** From now on {@link #stabilize} does not carry out {@code id}'s Readies (messages still reach it). */
+    void hold(long id) {
+        held.add(id);
+    }
+
+    void release(long id) {
+        held.remove(id);
+    }
+
     /** Carries out Readies and delivers messages until no member has anything to do. */
     void stabilize() {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             boolean busy = false;
             List<Message> out = new ArrayList<>();
             for (CoreMember m : members.values()) {
-                busy |= m.handleReadies(out);
+                busy |= !held.contains(m.id) && m.handleReadies(out);
             }
             send(out);
             if (!busy && inFlight.isEmpty()) {
