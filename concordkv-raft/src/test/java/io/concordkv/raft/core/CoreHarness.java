@@ -122,6 +122,12 @@ final class CoreHarness {
         cutLinks.add(List.of(b, a));
     }
 
+    /** Restores the link between {@code a} and {@code b} both ways. */
+    void reconnect(long a, long b) {
+        cutLinks.remove(List.of(a, b));
+        cutLinks.remove(List.of(b, a));
+    }
+
     void drop(Predicate<Message> rule) {
         dropRules.add(rule);
     }
