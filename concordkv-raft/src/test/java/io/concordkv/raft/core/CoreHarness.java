@@ -40,6 +40,7 @@ final class CoreHarness {
     final List<Message> sent = new ArrayList<>();
     final List<Message> delivered = new ArrayList<>();
     private int restarts;
+    private final ConfState bootstrap;
 
     CoreHarness(int n, long seed) {
         this(n, seed, UnaryOperator.identity());
@@ -54,9 +55,10 @@ final class CoreHarness {
         for (long id = 1; id <= n; id++) {
             voters.add(id);
         }
+        bootstrap = ConfState.ofVoters(voters);
         for (long id : voters) {
             MemoryStorage storage = new MemoryStorage();
-            storage.setConfState(ConfState.ofVoters(voters));
+            storage.setConfState(bootstrap);
             members.put(id, new CoreMember(id, storage, config(id), committedTerms));
         }
     }
@@ -91,10 +93,15 @@ final class CoreHarness {
         return members.keySet();
     }
 
-    /** Starts a new member with an empty log and the given configuration (it then joins by a conf change). */
-    CoreMember addMember(long id, ConfState conf) {
+    /**
+     * Starts a new member with an empty log, to join by a conf change. Its storage reports the
+     * configuration the log starts from (the bootstrap one): the core replays the log's conf changes
+     * on top of it, and a member started with an empty configuration would end up believing it is
+     * the only voter once promoted.
+     */
+    CoreMember addMember(long id) {
         MemoryStorage storage = new MemoryStorage();
-        storage.setConfState(conf);
+        storage.setConfState(bootstrap);
         CoreMember m = new CoreMember(id, storage, config(id), committedTerms);
         members.put(id, m);
         return m;
