@@ -100,8 +100,13 @@ final class CoreHarness {
      * the only voter once promoted.
      */
     CoreMember addMember(long id) {
+        return addMember(id, bootstrap);
+    }
+
+    /** Starts a new member with an empty log whose storage reports configuration {@code conf}. */
+    CoreMember addMember(long id, ConfState conf) {
         MemoryStorage storage = new MemoryStorage();
-        storage.setConfState(bootstrap);
+        storage.setConfState(conf);
         CoreMember m = new CoreMember(id, storage, config(id), committedTerms);
         members.put(id, m);
         return m;
