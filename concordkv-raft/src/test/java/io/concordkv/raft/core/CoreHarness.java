@@ -1,7 +1,6 @@
 package io.concordkv.raft.core;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,8 +17,8 @@ import java.util.function.UnaryOperator;
  * A deterministic in-memory cluster of {@link RaftNode}s for unit tests of the core. Members
  * 1..n start as voters of one configuration with empty logs. {@link #stabilize} carries out every
  * member's Ready and delivers the messages they produce, round by round in a fixed order, until
- * nothing is left to do; messages on cut links, to or from isolated members, or matching a drop
- * rule are lost. Time passes only through {@link #tick}/{@link #tickAll}. Election timeouts come
+ * nothing is left to do; the {@link CoreNetwork} loses, and with chaos on reorders and duplicates,
+ * messages. Time passes only through {@link #tick}/{@link #tickAll}. Election timeouts come
  * from per-member Randoms derived from one seed, printed so a failure can be replayed.
  * Test code; one thread.
  */
@@ -30,15 +29,12 @@ final class CoreHarness {
     private final UnaryOperator<RaftConfig> tune;
     private final TreeMap<Long, CoreMember> members = new TreeMap<>();
     private final Map<Long, Long> committedTerms = new HashMap<>();
-    private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
-    private final Set<Long> isolated = new HashSet<>();
-    private final Set<List<Long>> cutLinks = new HashSet<>();
-    private final List<Predicate<Message>> dropRules = new ArrayList<>();
+    final CoreNetwork network = new CoreNetwork();
     /** Members whose Readies {@link #stabilize} leaves alone (the test carries them out by hand). */
     private final Set<Long> held = new HashSet<>();
     /** Every message a member sent, and every message that reached its destination, in order. */
-    final List<Message> sent = new ArrayList<>();
-    final List<Message> delivered = new ArrayList<>();
+    final List<Message> sent = network.sent;
+    final List<Message> delivered = network.delivered;
     private int restarts;
     private final ConfState bootstrap;
 
@@ -121,53 +117,43 @@ final class CoreHarness {
     // ---- the network ----
 
     void isolate(long id) {
-        isolated.add(id);
+        network.isolate(id);
     }
 
     void heal(long id) {
-        isolated.remove(id);
+        network.heal(id);
     }
 
     /** Cuts the link between {@code a} and {@code b} both ways. */
     void cut(long a, long b) {
-        cutLinks.add(List.of(a, b));
-        cutLinks.add(List.of(b, a));
+        network.cut(a, b);
     }
 
     /** Restores the link between {@code a} and {@code b} both ways. */
     void reconnect(long a, long b) {
-        cutLinks.remove(List.of(a, b));
-        cutLinks.remove(List.of(b, a));
+        network.reconnect(a, b);
     }
 
     void drop(Predicate<Message> rule) {
-        dropRules.add(rule);
+        network.drop(rule);
     }
 
-    /** Restores every link and removes every drop rule. */
+    /** Restores every link and removes every drop rule (and the chaos, if any). */
     void healAll() {
-        isolated.clear();
-        cutLinks.clear();
-        dropRules.clear();
-    }
-
-    boolean lost(Message m) {
-        return !members.containsKey(m.to()) || isolated.contains(m.from()) || isolated.contains(m.to())
-            || cutLinks.contains(List.of(m.from(), m.to())) || dropRules.stream().anyMatch(r -> r.test(m));
+        network.healAll();
     }
 
     /** Puts messages on the network, as if a member had sent them. */
     void send(List<Message> messages) {
-        sent.addAll(messages);
-        inFlight.addAll(messages);
+        network.send(messages);
     }
 
     long countSent(Predicate<Message> p) {
-        return sent.stream().filter(p).count();
+        return network.countSent(p);
     }
 
     long countDelivered(Predicate<Message> p) {
-        return delivered.stream().filter(p).count();
+        return network.countDelivered(p);
     }
 
     // ---- driving ----
@@ -190,21 +176,18 @@ final class CoreHarness {
                 busy |= !held.contains(m.id) && m.handleReadies(out);
             }
             send(out);
-            if (!busy && inFlight.isEmpty()) {
+            if (!busy && network.idle()) {
                 return;
             }
-            List<Message> batch = new ArrayList<>(inFlight);
-            inFlight.clear();
-            batch.forEach(this::deliver);
+            network.nextRound().forEach(this::deliver);
         }
         throw new AssertionError("no quiescence after " + MAX_ROUNDS + " rounds (seed " + seed + ")");
     }
 
     private void deliver(Message m) {
-        if (lost(m)) {
+        if (!members.containsKey(m.to()) || !network.arrives(m)) {
             return;
         }
-        delivered.add(m);
         member(m.to()).node.step(m);
         if (m.type() == MessageType.SNAP && members.containsKey(m.from())) {
             node(m.from()).reportSnapshot(m.to(), true); // the transport reports a snapshot it delivered
