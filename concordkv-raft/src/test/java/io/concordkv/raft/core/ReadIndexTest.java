@@ -150,4 +150,40 @@ class ReadIndexTest {
         h.tick(1, 2 * ELECTION);
         assertThat(h.member(1).readState("lapsed")).hasValueSatisfying(rs -> assertThat(rs.dropped()).isTrue());
     }
+
+    /**
+     * Member 2 acknowledges the leader's heartbeat and restarts at once; member 3, cut off from the
+     * leader, campaigns. Had the restarted member forgotten that it just heard from a leader, it
+     * would vote for 3, which would commit a write while member 1 still answered lease reads
+     * without it: a stale read.
+     */
+    @Test
+    void restartedMemberDoesNotVoteWithinTheLeaseItMayHaveGranted() {
+        CoreHarness h = new CoreHarness(3, 315, c -> c.withLeaseReads(true));
+        h.elect(1);
+        h.cut(1, 3);
+        h.tick(1, HEARTBEAT); // member 2 acknowledges: member 1's lease runs from here
+        h.cut(1, 2);
+        h.restart(2);
+        h.stabilize();
+
+        h.node(3).campaign(); // its timer fires
+        h.stabilize();
+        if (h.leader() == 3) {
+            h.propose(3, "w");
+        }
+        long committed = h.ids().stream().mapToLong(id -> h.status(id).commit()).max().orElseThrow();
+        h.readIndex(1, "during-lease");
+        h.stabilize();
+
+        assertThat(h.member(1).readState("during-lease")).hasValueSatisfying(
+            rs -> assertThat(rs.index()).as("index of a read issued after %d committed", committed)
+                .isGreaterThanOrEqualTo(committed));
+        assertThat(h.leaders()).containsExactly(1L);
+        assertThat(h.status(2).vote()).isEqualTo(1);
+
+        h.tickAll(3 * ELECTION); // once that lease is over, members 2 and 3 elect a leader
+        assertThat(h.leader()).isIn(2L, 3L);
+        assertThat(h.status(1).role()).isNotEqualTo(Role.LEADER);
+    }
 }
