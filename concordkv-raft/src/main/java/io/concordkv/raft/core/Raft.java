@@ -396,6 +396,8 @@ final class Raft {
         conf = conf.apply(cc);
         if (role == Role.LEADER) {
             leadership.onConfChange(cc);
+        } else if (!promotable() && (role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)) {
+            becomeFollower(term, 0); // no longer a voter: a campaign begun under the old configuration is void
         }
     }
 }

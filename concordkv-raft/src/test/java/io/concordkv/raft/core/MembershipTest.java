@@ -158,4 +158,30 @@ class MembershipTest {
         assertThat(h.member(1).applied).containsExactly("a");
         assertThat(h.countSent(m -> voteRequest(m) && m.from() == 1)).isEqualTo(campaignsOf1);
     }
+
+    /**
+     * Regression: member 4 learned that its removal committed and, in the same batch, got the
+     * TIMEOUT_NOW of a transfer to it; it campaigned with the old configuration, applied its removal
+     * while a candidate, then won: a leader outside its own configuration, which refused every
+     * proposal while its heartbeats kept the others from electing anyone else.
+     */
+    @Test
+    void memberRemovedWhileCampaigningDoesNotBecomeLeader() {
+        CoreHarness h = new CoreHarness(4, 513);
+        h.elect(1);
+        h.node(1).proposeConfChange(change(ConfChange.Type.REMOVE, 4));
+        h.node(1).transferLeadership(4);
+        h.stabilize();
+
+        assertThat(h.countDelivered(m -> m.type() == MessageType.TIMEOUT_NOW && m.to() == 4)).isEqualTo(1);
+        assertThat(h.status(4).conf()).isEqualTo(ConfState.ofVoters(Set.of(1L, 2L, 3L)));
+        assertThat(h.status(4).role()).isNotEqualTo(Role.LEADER);
+
+        long leader = awaitNewLeader(h, 4);
+        assertThat(leader).isIn(1L, 2L, 3L);
+        h.propose(leader, "after");
+        for (long id = 1; id <= 3; id++) {
+            assertThat(h.member(id).applied).as("applied on %d", id).containsExactly("after");
+        }
+    }
 }
