@@ -52,7 +52,8 @@ class ConfStateTest {
 
     @Test
     void memberCannotBeBothVoterAndLearner() {
-        assertThatThrownBy(() -> new ConfState(Set.of(1L, 2L), Set.of(2L))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConfState(Set.of(1L, 2L), Set.of(2L)))
+            .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
