@@ -1,18 +1,22 @@
 package io.concordkv.raft.core;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * A cluster configuration: the voters (who elect leaders and make up the majority) and the
- * learners (who receive the log but do not vote). Member ids are positive. Immutable.
+ * learners (who receive the log but do not vote). Member ids are positive. Immutable; both sets
+ * iterate in ascending id order.
  */
 public record ConfState(Set<Long> voters, Set<Long> learners) {
     public static final ConfState EMPTY = new ConfState(Set.of(), Set.of());
 
     public ConfState {
-        voters = Set.copyOf(new TreeSet<>(voters));
-        learners = Set.copyOf(new TreeSet<>(learners));
+        // sorted, not Set.copyOf: its iteration order is salted per JVM, and the core sends vote
+        // requests in this order, which a seeded simulation must be able to replay
+        voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
+        learners = Collections.unmodifiableSortedSet(new TreeSet<>(learners));
         for (Long v : voters) {
             if (learners.contains(v)) {
                 throw new IllegalArgumentException("member " + v + " is both voter and learner");

@@ -33,6 +33,8 @@ final class Raft {
     long ticks;
     long leadTransferee;
     long pendingConfIndex;
+    /** Started from a persisted term: it may have acknowledged a leader just before it stopped. */
+    private final boolean restarted;
     private final Map<Long, Boolean> votes = new HashMap<>();
     final List<Message> outbox = new ArrayList<>();
     final List<ReadState> readStates = new ArrayList<>();
@@ -47,6 +49,7 @@ final class Raft {
         this.leadership = new Leadership(this);
         this.term = hs.term();
         this.vote = hs.vote();
+        this.restarted = hs.term() > 0;
         if (hs.commit() > 0) {
             log.commitTo(Math.max(Math.min(hs.commit(), log.lastIndex()), log.committed()));
         }
@@ -210,7 +213,8 @@ final class Raft {
     private boolean stepHigherTerm(Message m) {
         if (m.type() == MessageType.VOTE || m.type() == MessageType.PRE_VOTE) {
             boolean force = Arrays.equals(m.context(), CAMPAIGN_TRANSFER);
-            boolean inLease = config.checkQuorum() && lead != 0 && electionElapsed < config.electionTicks();
+            boolean inLease = config.checkQuorum() && (lead != 0 || mayHaveGrantedLease())
+                && electionElapsed < config.electionTicks();
             if (!force && inLease) {
                 return false; // we hear from a leader: a disrupting candidate is ignored
             }
@@ -225,6 +229,15 @@ final class Raft {
             || m.type() == MessageType.SNAP;
         becomeFollower(m.term(), fromLeader ? m.from() : 0);
         return true;
+    }
+
+    /**
+     * With lease reads, a member that acknowledged a leader's heartbeat and restarted at once no
+     * longer knows it granted that leader a lease: it honours one for an election timeout after
+     * starting, as if it had just heard from a leader, so no other leader is elected meanwhile.
+     */
+    private boolean mayHaveGrantedLease() {
+        return config.leaseReads() && restarted && ticks < config.electionTicks();
     }
 
     private void stepLowerTerm(Message m) {
@@ -383,6 +396,8 @@ final class Raft {
         conf = conf.apply(cc);
         if (role == Role.LEADER) {
             leadership.onConfChange(cc);
+        } else if (!promotable() && (role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)) {
+            becomeFollower(term, 0); // no longer a voter: a campaign begun under the old configuration is void
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.Random;
  * @param maxInflight appends in flight to one follower before the leader waits for responses
  * @param maxMessageBytes a soft limit on the entry bytes of one append
  * @param leaseReads whether a leader answers linearizable reads from its lease instead of a
- *     heartbeat round (requires checkQuorum; see {@link #leaseDriftTicks})
+ *     heartbeat round (requires checkQuorum; see {@link #leaseDriftTicks}); a member restarted with
+ *     lease reads on ignores vote requests for an election timeout, as it may have granted a lease
  * @param leaseDriftTicks the clock-drift bound a lease read allows for: a leader serves lease reads
  *     only until {@code electionTicks - leaseDriftTicks} ticks after the last heartbeat round a
  *     majority acknowledged
