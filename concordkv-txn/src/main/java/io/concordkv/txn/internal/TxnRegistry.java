@@ -51,6 +51,10 @@ public final class TxnRegistry {
      * holds off new ones.
      */
     public void abortAll(io.concordkv.api.KvException reason) {
+        // every lock wait fails first, so that no transaction is granted a lock another one releases
+        for (InteractiveTxn txn : active.values()) {
+            txn.barFromLocks(reason);
+        }
         for (InteractiveTxn txn : active.values()) {
             txn.terminate(reason);
         }
