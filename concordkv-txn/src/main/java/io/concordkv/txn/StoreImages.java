@@ -16,7 +16,8 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * Images of an {@link MvccStore}'s whole state: written while commits go on, restored with
- * everything else held off. Locks, in the order compaction takes them too: the compaction lock
+ * everything else held off (the image received and checked first, with nothing held off but
+ * other restores). Locks, in the order compaction takes them too: the compaction lock
  * (an image being written needs the history of its revision; a restore replaces it), the pin lock
  * (no transaction begins during a restore), the commit lock (no commit during a restore), the
  * read gate (no read while the data is replaced). Owned by its store. Thread-safe.
@@ -30,6 +31,8 @@ final class StoreImages {
     private final Object compactionLock;
     private final StampedLock pins;
     private final AtomicLong restores = new AtomicLong();
+    /** One restore at a time: they share the copy's file name. Taken before every other lock. */
+    private final Object restoring = new Object();
 
     StoreImages(KvStore store, CommitSequencer sequencer, ReadGate gate, TxnRegistry registry,
                 MvccMaintenance maintenance, Object compactionLock, StampedLock pins) {
@@ -56,20 +59,22 @@ final class StoreImages {
 
     /** See {@link MvccStore#restoreImage}. */
     void restore(InputStream in) {
-        ImageRestore restore = ImageRestore.receive(store, in);
-        try {
-            synchronized (compactionLock) {
-                long pinned = pins.writeLock();
-                try {
-                    registry.abortAll(new KvException(ErrorCode.UNAVAILABLE,
-                        "the store's state was replaced by a restored image; retry the transaction"));
-                    sequencer.quiesced(() -> replace(restore));
-                } finally {
-                    pins.unlockWrite(pinned);
+        synchronized (restoring) {
+            ImageRestore restore = ImageRestore.receive(store, in);
+            try {
+                synchronized (compactionLock) {
+                    long pinned = pins.writeLock();
+                    try {
+                        registry.abortAll(new KvException(ErrorCode.UNAVAILABLE,
+                            "the store's state was replaced by a restored image; retry the transaction"));
+                        sequencer.quiesced(() -> replace(restore));
+                    } finally {
+                        pins.unlockWrite(pinned);
+                    }
                 }
+            } finally {
+                restore.discard();
             }
-        } finally {
-            restore.discard();
         }
     }
 
