@@ -295,6 +295,19 @@ public final class KvStore implements AutoCloseable {
     }
 
     /**
+     * Makes every write applied so far durable, whatever the fsync policy (under {@code batch} and
+     * {@code never} a write returns before it is synced): a barrier for callers that must know a
+     * sequence of writes survives a crash before they go on.
+     *
+     * @throws KvException {@code IO_ERROR} when the sync fails (the store turns read-only),
+     *     {@code CLOSED} after close
+     */
+    public void sync() {
+        ensureOpen();
+        writePath.sync();
+    }
+
+    /**
      * Compacts the log now: seals the active segment (a brief pause for writers) and rewrites the
      * sealed segments keeping each key's last operation. Returns what it saved.
      */

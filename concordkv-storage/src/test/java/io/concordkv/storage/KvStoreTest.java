@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KvStoreTest {
@@ -182,6 +183,20 @@ class KvStoreTest {
             for (int i = 0; i < left.size(); i++) {
                 assertThat(left.get(i).key()).isEqualTo(b(String.format("k%04d", i)));
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FsyncPolicy.class, names = {"BATCH", "NEVER"})
+    void syncMakesEveryAppliedWriteSurviveACrashWhateverThePolicy(FsyncPolicy policy) throws IOException {
+        KvStore store = KvStore.open(dir, options("rbtree", policy));
+        for (int i = 0; i < 30; i++) {
+            store.put(b(String.format("k%04d", i)), b("v"));
+        }
+        store.sync();
+        disk.crash();
+        try (KvStore reopened = KvStore.open(dir, options("rbtree", policy))) {
+            assertThat(reopened.scan(ScanRange.all())).hasSize(30);
         }
     }
 

@@ -20,4 +20,9 @@ public final class LocalTimestampSource implements TimestampSource {
     public void advancePast(long timestamp) {
         last.accumulateAndGet(timestamp, Math::max);
     }
+
+    @Override
+    public void reset(long timestamp) {
+        last.set(timestamp);
+    }
 }

@@ -79,6 +79,15 @@ final class MvccMaintenance implements AutoCloseable {
         return target;
     }
 
+    /** Forgets the revision-by-time samples: the store's revisions were replaced by an image's. */
+    void reset() {
+        try {
+            executor.execute(samples::clear);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed: nothing to forget
+        }
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();

@@ -5,12 +5,13 @@ import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.KvStore;
 import io.concordkv.storage.ScanRange;
-import io.concordkv.storage.WriteBatch;
 import io.concordkv.txn.internal.CommitSequencer;
 import io.concordkv.txn.internal.ConditionalTxnRunner;
 import io.concordkv.txn.internal.HistoryCompactor;
 import io.concordkv.txn.internal.InteractiveTxn;
 import io.concordkv.txn.internal.MvccKeys;
+import io.concordkv.txn.internal.ReadGate;
+import io.concordkv.txn.internal.StoreOpening;
 import io.concordkv.txn.internal.TxnContext;
 import io.concordkv.txn.internal.TxnCounters;
 import io.concordkv.txn.internal.TxnRegistry;
@@ -33,8 +34,6 @@ import java.util.concurrent.locks.StampedLock;
  * {@code io.concordkv.txn.internal.MvccKeys}. Thread-safe.
  */
 public final class MvccStore implements AutoCloseable {
-    private static final int FORMAT = 1;
-
     private final KvStore store;
     private final MvccOptions options;
     private final CommitSequencer sequencer;
@@ -51,14 +50,21 @@ public final class MvccStore implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Held shared by {@link #begin}, exclusively while a compaction picks and moves its point. */
     private final StampedLock pins = new StampedLock();
+    /**
+     * Held by a compaction while it picks its point and drops what it lets go, by an image being
+     * written (which needs the history of its revision), and by a restore.
+     */
     private final Object compactionLock = new Object();
+    /** Readers pass it; a restore closes it while it replaces the data. */
+    private final ReadGate gate = new ReadGate();
+    private final StoreImages images;
 
     private MvccStore(KvStore store, MvccOptions options) {
         this.store = store;
         this.options = options;
         TimestampSource timestamps = options.timestamps().get();
-        timestamps.advancePast(lastRevision(store));
-        this.sequencer = new CommitSequencer(store, timestamps, readMeta(MvccKeys.META_COMPACTED));
+        timestamps.advancePast(StoreOpening.lastRevision(store));
+        this.sequencer = new CommitSequencer(store, timestamps, StoreOpening.readMeta(store, MvccKeys.META_COMPACTED));
         this.reader = new VersionReader(store, sequencer);
         this.conditional = new ConditionalTxnRunner(sequencer, store.options().limits());
         this.compactor = new HistoryCompactor(store, sequencer);
@@ -66,72 +72,25 @@ public final class MvccStore implements AutoCloseable {
         this.txnContext = new TxnContext(sequencer, reader, locks, store.options().limits(),
             registry::remove, counters);
         this.maintenance = new MvccMaintenance(this, options, registry);
+        this.images = new StoreImages(store, sequencer, gate, registry, maintenance, compactionLock, pins);
     }
 
     /**
      * Opens (or creates) the store in {@code dir}.
      *
      * @throws KvException as {@link KvStore#open}; {@code INVALID_ARGUMENT} when the directory
-     *     holds a plain (non-MVCC) store
+     *     holds a plain (non-MVCC) store; {@code CORRUPTION} when a restore a crash interrupted
+     *     cannot be finished (see {@link #restoreImage})
      */
     public static MvccStore open(Path dir, MvccOptions options) {
         KvStore store = KvStore.open(dir, options.store());
         try {
-            checkFormat(store);
+            StoreOpening.prepare(store);
             return new MvccStore(store, options);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-    }
-
-    private static void checkFormat(KvStore store) {
-        Optional<Bytes> format = store.get(MvccKeys.META_FORMAT);
-        if (format.isEmpty()) {
-            if (!store.scan(ScanRange.all().withLimit(1)).isEmpty()) {
-                throw new KvException(ErrorCode.INVALID_ARGUMENT, store.directory()
-                    + " holds a plain store, not an MVCC store");
-            }
-            store.write(WriteBatch.builder().put(MvccKeys.META_FORMAT, Bytes.wrap(new byte[] {FORMAT})).build());
-        } else if (format.get().byteAt(0) != FORMAT) {
-            throw new KvException(ErrorCode.UNSUPPORTED, "MVCC layout version " + format.get().byteAt(0)
-                + " is not supported (this build reads " + FORMAT + ")");
-        }
-    }
-
-    /**
-     * The last revision committed: the newest mod revision among the latest versions (a delete
-     * leaves a tombstone with its revision until compaction), or the compaction point if
-     * compaction has dropped everything newer. Stores written before commits stopped recording
-     * it keep an {@code 'm' "rev"} record, which still counts.
-     */
-    private static long lastRevision(KvStore store) {
-        long last = Math.max(readMeta(store, MvccKeys.META_REVISION), readMeta(store, MvccKeys.META_COMPACTED));
-        // in pages, so that a store larger than memory (the lsm engine) is never held in memory whole
-        ScanRange page = MvccKeys.latestRange(ScanRange.all()).withLimit(OPEN_SCAN_PAGE);
-        while (true) {
-            List<io.concordkv.storage.KeyValue> batch = store.scan(page);
-            for (io.concordkv.storage.KeyValue kv : batch) {
-                last = Math.max(last, io.concordkv.txn.internal.VersionRecord.decode(kv.value()).modRevision());
-            }
-            if (batch.size() < OPEN_SCAN_PAGE) {
-                return last;
-            }
-            Bytes lastKey = batch.get(batch.size() - 1).key();
-            Bytes after = Bytes.wrap(java.util.Arrays.copyOf(lastKey.unsafeArray(), lastKey.length() + 1));
-            page = ScanRange.between(after, page.end().orElseThrow()).withLimit(OPEN_SCAN_PAGE);
-        }
-    }
-
-    /** Records read at a time by the scans at open. */
-    private static final int OPEN_SCAN_PAGE = 10_000;
-
-    private static long readMeta(KvStore store, Bytes key) {
-        return store.get(key).map(MvccKeys::decodeLong).orElse(0L);
-    }
-
-    private long readMeta(Bytes key) {
-        return store.get(key).map(MvccKeys::decodeLong).orElse(0L);
     }
 
     /** The newest revision: every write up to it is visible. */
@@ -145,7 +104,7 @@ public final class MvccStore implements AutoCloseable {
     }
 
     public Optional<KeyVersion> get(Bytes key) {
-        return reader.get(key, sequencer.published());
+        return gate.read(() -> reader.get(key, sequencer.published()));
     }
 
     /**
@@ -155,16 +114,16 @@ public final class MvccStore implements AutoCloseable {
      *     above the current one
      */
     public Optional<KeyVersion> get(Bytes key, long revision) {
-        return reader.get(key, revision);
+        return gate.read(() -> reader.get(key, revision));
     }
 
     public RangeResult range(ScanRange range) {
-        return reader.range(range, sequencer.published());
+        return gate.read(() -> reader.range(range, sequencer.published()));
     }
 
     /** The live keys of {@code range} at {@code revision}: one consistent snapshot across keys. */
     public RangeResult range(ScanRange range, long revision) {
-        return reader.range(range, revision);
+        return gate.read(() -> reader.range(range, revision));
     }
 
     public WriteResult put(Bytes key, Bytes value) {
@@ -318,10 +277,12 @@ public final class MvccStore implements AutoCloseable {
      */
     public List<ChangeEvent> changes(ScanRange keys, long from, long to) {
         ensureOpen();
-        checkChangesReadable(from, to);
-        List<ChangeEvent> out = io.concordkv.txn.internal.ChangeEvents.read(store, keys, Math.max(1, from), to);
-        checkChangesReadable(from, to);
-        return out;
+        return gate.read(() -> {
+            checkChangesReadable(from, to);
+            List<ChangeEvent> out = io.concordkv.txn.internal.ChangeEvents.read(store, keys, Math.max(1, from), to);
+            checkChangesReadable(from, to);
+            return out;
+        });
     }
 
     private void checkChangesReadable(long from, long to) {
@@ -340,22 +301,78 @@ public final class MvccStore implements AutoCloseable {
      */
     public void putSystem(Bytes name, Bytes value) {
         ensureOpen();
-        store.put(MvccKeys.system(name), value);
+        gate.shared(() -> {
+            store.put(MvccKeys.system(name), value);
+            return null;
+        });
     }
 
     public void deleteSystem(Bytes name) {
         ensureOpen();
-        store.delete(MvccKeys.system(name));
+        gate.shared(() -> {
+            store.delete(MvccKeys.system(name));
+            return null;
+        });
     }
 
     /** The system records whose names start with {@code prefix}, in name order, names without the namespace. */
     public List<io.concordkv.storage.KeyValue> scanSystem(Bytes prefix) {
         ensureOpen();
-        List<io.concordkv.storage.KeyValue> out = new java.util.ArrayList<>();
-        for (io.concordkv.storage.KeyValue kv : store.scan(ScanRange.prefix(MvccKeys.system(prefix)))) {
-            out.add(new io.concordkv.storage.KeyValue(MvccKeys.nameOfSystem(kv.key()), kv.value()));
-        }
-        return out;
+        return gate.read(() -> {
+            List<io.concordkv.storage.KeyValue> out = new java.util.ArrayList<>();
+            for (io.concordkv.storage.KeyValue kv : store.scan(ScanRange.prefix(MvccKeys.system(prefix)))) {
+                out.add(new io.concordkv.storage.KeyValue(MvccKeys.nameOfSystem(kv.key()), kv.value()));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Writes an image of the store's whole state to {@code out} (flushed, not closed): every
+     * retained version of every key with its create and mod revisions and version, the tombstones,
+     * the current and compacted revisions, and the system records; the format is in this
+     * package's documentation. The image is of the current revision when the call starts (the
+     * last commit numbered, waited for until applied); commits go on meanwhile and are not in it.
+     * System records are as they are when the image reaches them: a caller whose system records
+     * must match the revision (a state machine's lease records) holds its own writes off. History
+     * compaction and restores wait until the image is written.
+     *
+     * @throws KvException {@code IO_ERROR} when {@code out} fails
+     */
+    public void writeImage(java.io.OutputStream out) {
+        ensureOpen();
+        images.write(out);
+    }
+
+    /**
+     * Replaces the store's whole state with the image in {@code in} (read to its end), as
+     * {@link #writeImage} wrote it, here or on another store: afterwards every read, revision,
+     * compaction point and system record is the image's, exactly as if the store had been opened
+     * on the data the image was taken from, and the next commit gets the image's revision plus one.
+     *
+     * <p>The image is first copied beside the store ({@code DIR/restore-image}) and checked whole;
+     * a damaged one changes nothing. Then, with commits, transaction begins, compactions and
+     * readers held off, open transactions are aborted ({@code UNAVAILABLE}, retry), every commit
+     * in flight completes and is told to the change listeners, the data is replaced and made
+     * durable, and the listeners are told {@link ChangeListener#onReset}. A reader sees the old
+     * state or the new one, never a mix. A crash during the replacement is finished by the next
+     * open.
+     *
+     * @throws KvException {@code CORRUPTION} for a damaged, truncated or inconsistent image,
+     *     {@code UNSUPPORTED} for an image format this build does not read,
+     *     {@code KEY_TOO_LARGE}, {@code VALUE_TOO_LARGE} or {@code REQUEST_TOO_LARGE} for a record
+     *     over this store's limits (the store unchanged in all these cases); {@code IO_ERROR} when
+     *     the copy or the store fails (if during the replacement, the store refuses everything
+     *     until it is reopened, which finishes the restore)
+     */
+    public void restoreImage(java.io.InputStream in) {
+        ensureOpen();
+        images.restore(in);
+    }
+
+    /** How many times {@link #restoreImage} has replaced the store's state since it was opened. */
+    public long restores() {
+        return images.restores();
     }
 
     public MvccStats stats() {
@@ -374,6 +391,7 @@ public final class MvccStore implements AutoCloseable {
         if (closed.get()) {
             throw new KvException(ErrorCode.CLOSED, "store is closed");
         }
+        gate.checkUsable();
     }
 
     /** Rolls back open transactions, stops background work and closes the store. */

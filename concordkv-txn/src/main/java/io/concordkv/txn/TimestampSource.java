@@ -14,4 +14,11 @@ public interface TimestampSource {
 
     /** Makes every later {@link #next} greater than {@code timestamp}; used by recovery. */
     void advancePast(long timestamp);
+
+    /**
+     * Makes {@link #last} return {@code timestamp}, which may be lower than it was: the store's
+     * state was replaced by an image taken at {@code timestamp} ({@link MvccStore#restoreImage}),
+     * and its next commit must be {@code timestamp + 1} on every member that holds the image.
+     */
+    void reset(long timestamp);
 }

@@ -12,16 +12,29 @@ import io.concordkv.txn.TxnOp;
 import io.concordkv.txn.TxnRequest;
 import io.concordkv.txn.TxnResponse;
 import io.concordkv.txn.WriteResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Applies write commands to the node's MVCC store and lease table. Results: {@link WriteResult}
  * for puts and deletes, {@link TxnResponse}, {@link io.concordkv.txn.CompactionReport}, the
- * lease id (a {@code Long}) for a grant, the revision (a {@code Long}) for a revoke. Thread-safe.
+ * lease id (a {@code Long}) for a grant, the revision (a {@code Long}) for a revoke.
+ *
+ * <p>Snapshots, for a replicated log: {@link #snapshot} is an image of the store (format in
+ * {@code io.concordkv.txn}), lease records included, as of the last command applied;
+ * {@link #restore} replaces the store's state with one, reloads the leases from its records (each
+ * expiry timer restarted from now with its TTL) and attaches their keys; the watch hub, told by
+ * the store, cancels every watcher as compacted. Both run with no command being applied: commands
+ * hold the apply lock shared while they apply (an asynchronous one while it numbers its commit),
+ * snapshots and restores hold it exclusively. Thread-safe.
  */
 public final class KvStateMachine {
     /** How often a put that keeps the value or lease retries when the key changes under it. */
@@ -31,6 +44,8 @@ public final class KvStateMachine {
     private final LeaseTable leases;
     private final LeaseWriter leaseWriter;
     private final java.util.concurrent.Executor blocking;
+    /** Shared by commands being applied, exclusive for snapshots and restores. */
+    private final ReentrantReadWriteLock applying = new ReentrantReadWriteLock();
 
     /** @param blocking runs, for {@link #applyAsync}, the commands that block (waits for fsyncs, retries) */
     public KvStateMachine(MvccStore store, LeaseTable leases, LeaseWriter leaseWriter,
@@ -47,6 +62,7 @@ public final class KvStateMachine {
      * commands run on the blocking executor.
      */
     public CompletableFuture<Object> applyAsync(WriteCommand command) {
+        applying.readLock().lock();
         try {
             if (command instanceof WriteCommand.Put p && !p.ignoreValue() && !p.ignoreLease()) {
                 return leases.attaching(List.of(Map.entry(p.key(), p.lease())),
@@ -59,10 +75,21 @@ public final class KvStateMachine {
             return CompletableFuture.supplyAsync(() -> apply(command), blocking);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        } finally {
+            applying.readLock().unlock();
         }
     }
 
     public Object apply(WriteCommand command) {
+        applying.readLock().lock();
+        try {
+            return applyLocked(command);
+        } finally {
+            applying.readLock().unlock();
+        }
+    }
+
+    private Object applyLocked(WriteCommand command) {
         if (command instanceof WriteCommand.Put p) {
             return put(p);
         } else if (command instanceof WriteCommand.DeleteRange d) {
@@ -79,6 +106,49 @@ public final class KvStateMachine {
             return leases.keepAlive(k.id());
         }
         throw new KvException(ErrorCode.INTERNAL, "unknown command " + command);
+    }
+
+    /**
+     * An image of the state as of the last command applied (commands numbered but still waiting
+     * for their fsync included); commands wait while it is written.
+     */
+    public byte[] snapshot() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        snapshot(out);
+        return out.toByteArray();
+    }
+
+    /** As {@link #snapshot()}, written to {@code out} (flushed, not closed). */
+    public void snapshot(OutputStream out) {
+        applying.writeLock().lock();
+        try {
+            store.writeImage(out);
+        } finally {
+            applying.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the whole state with {@code image} (from {@link #snapshot}, on any member): the
+     * store's data and revisions, the leases (expiry restarted from now with each TTL) and the
+     * keys they hold; watchers are cancelled as compacted. Commands wait until it is done.
+     *
+     * @throws KvException as {@link MvccStore#restoreImage}; a damaged image changes nothing
+     */
+    public void restore(byte[] image) {
+        restore(new ByteArrayInputStream(image));
+    }
+
+    /** As {@link #restore(byte[])}, reading the image from {@code image} to its end. */
+    public void restore(InputStream image) {
+        applying.writeLock().lock();
+        try {
+            store.restoreImage(image);
+            leases.reset(store.scanSystem(LeaseTable.PREFIX));
+            leaseWriter.attachExisting(store.currentRevision());
+        } finally {
+            applying.writeLock().unlock();
+        }
     }
 
     private TxnResponse txn(TxnRequest request) {

@@ -73,13 +73,40 @@ public final class LeaseTable {
         return Bytes.wrap(ByteBuffer.allocate(8).putLong(ttlSeconds).array());
     }
 
-    /** Loads persisted lease records (from {@code MvccStore#scanSystem(PREFIX)}), each with its whole TTL. */
+    /**
+     * Loads persisted lease records (from {@code MvccStore#scanSystem(PREFIX)}) at start-up, each
+     * with its whole TTL plus the restart grace.
+     */
     public void load(List<KeyValue> records) {
         for (KeyValue r : records) {
-            long id = ByteBuffer.wrap(r.key().unsafeArray(), PREFIX.length(), 8).getLong();
-            long ttl = ByteBuffer.wrap(r.value().unsafeArray()).getLong();
-            add(id, ttl, RESTART_GRACE_MILLIS);
+            add(idOf(r), ttlOf(r), RESTART_GRACE_MILLIS);
         }
+    }
+
+    /**
+     * Replaces every lease with those of {@code records} (the store's state was replaced by an
+     * image): each lease's expiry timer starts again from now with its whole TTL (the process did
+     * not restart, so there is no grace), and no key is attached until the caller attaches the
+     * keys of the new state. The caller holds writes that attach keys off.
+     */
+    public void reset(List<KeyValue> records) {
+        gate.writeLock().lock();
+        try {
+            leases.clear();
+            for (KeyValue r : records) {
+                add(idOf(r), ttlOf(r), 0);
+            }
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    private static long idOf(KeyValue record) {
+        return ByteBuffer.wrap(record.key().unsafeArray(), PREFIX.length(), 8).getLong();
+    }
+
+    private static long ttlOf(KeyValue record) {
+        return ByteBuffer.wrap(record.value().unsafeArray()).getLong();
     }
 
     void add(long id, long ttlSeconds) {

@@ -22,7 +22,14 @@ import org.slf4j.LoggerFactory;
  * the past, or whose bounded queue was full, is unsynced and a catch-up thread feeds it from the
  * stored history, a bounded number of revisions at a time, until it reaches the feed and joins
  * the synced ones. A watcher whose next revision has been compacted is cancelled with the
- * compaction revision, as etcd does. Thread-safe; owns the catch-up thread.
+ * compaction revision, as etcd does.
+ *
+ * <p>When the store's whole state is replaced by an image ({@link ChangeListener#onReset}) every
+ * watcher is cancelled the same way, with the new state's compacted revision (at least 1), so
+ * that its client re-reads and watches again: the events it was given belong to a history that
+ * the new state need not continue (an image may come from anywhere), so neither its position nor
+ * its filters can be carried over. A watcher belongs to the state it was created in (its
+ * generation), and catch-up never feeds it from another. Thread-safe; owns the catch-up thread.
  */
 public final class WatchHub implements ChangeListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchHub.class);
@@ -38,12 +45,15 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Thread catchUp;
     private volatile long lastRevision;
+    /** The store's reset count as of the last reset told; watchers created now belong to it. */
+    private volatile long generation;
     private volatile boolean closed;
 
     /** Starts following {@code store}'s change feed; {@code queueCapacity} events per watcher before it falls behind. */
     public WatchHub(MvccStore store, int queueCapacity) {
         this.store = store;
         this.queueCapacity = queueCapacity;
+        this.generation = store.restores();
         this.lastRevision = store.addChangeListener(this);
         this.catchUp = new Thread(this::catchUpLoop, "concordkv-watch-catch-up");
         catchUp.setDaemon(true);
@@ -68,7 +78,7 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
         lock.lock();
         try {
             long start = spec.startRevision() == 0 ? lastRevision + 1 : spec.startRevision();
-            Watcher w = new Watcher(ids.incrementAndGet(), spec, wake, queueCapacity, start);
+            Watcher w = new Watcher(ids.incrementAndGet(), spec, wake, queueCapacity, start, generation);
             if (start > lastRevision) {
                 w.markSynced(true);
                 synced.add(w);
@@ -116,6 +126,29 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
         }
     }
 
+    /** The store's state was replaced: every watcher is cancelled as if compacted (see the class comment). */
+    @Override
+    public void onReset(long revision) {
+        lock.lock();
+        try {
+            lastRevision = revision;
+            generation = store.restores();
+            long compacted = Math.max(1, store.compactedRevision());
+            for (Watcher w : List.copyOf(synced)) {
+                w.cancelCompacted(compacted);
+            }
+            for (Watcher w : List.copyOf(unsynced)) {
+                w.cancelCompacted(compacted);
+            }
+            synced.clear();
+            unsynced.clear();
+            LOG.info("store state replaced at revision {}: watchers cancelled with compacted revision {}", revision,
+                compacted);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void catchUpLoop() {
         while (!closed) {
             boolean progressed = false;
@@ -156,7 +189,8 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
             return true;
         }
         int room = w.room();
-        if (room <= 0) {
+        if (room <= 0 || w.generation() != store.restores()) {
+            // full; or created before a reset whose cancellation is on its way
             return false;
         }
         long to = Math.min(lastRevision, from + Math.min(CATCH_UP_REVISIONS, Math.max(room, 64)) - 1);
@@ -171,6 +205,10 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
                 unsynced.remove(w);
                 w.cancelCompacted(store.compactedRevision());
                 return true;
+            }
+            if (w.generation() != store.restores()) {
+                // the state was replaced while the events were read: they may be the new state's
+                return false;
             }
             offerFitting(w, events.stream().filter(w::wants).toList(), to);
         }

@@ -18,18 +18,21 @@ public final class Watcher {
     private final WatchSpec spec;
     private final Runnable wake;
     private final int capacity;
+    /** How many store resets preceded the watcher's creation: it belongs to that state of the store. */
+    private final long generation;
     private final ArrayDeque<ChangeEvent> queue = new ArrayDeque<>();
     private long nextRevision;
     private boolean synced;
     private long compactedAt;
     private boolean cancelled;
 
-    Watcher(long id, WatchSpec spec, Runnable wake, int capacity, long nextRevision) {
+    Watcher(long id, WatchSpec spec, Runnable wake, int capacity, long nextRevision, long generation) {
         this.id = id;
         this.spec = spec;
         this.wake = wake;
         this.capacity = capacity;
         this.nextRevision = nextRevision;
+        this.generation = generation;
     }
 
     public long id() {
@@ -38,6 +41,10 @@ public final class Watcher {
 
     public WatchSpec spec() {
         return spec;
+    }
+
+    long generation() {
+        return generation;
     }
 
     synchronized long nextRevision() {

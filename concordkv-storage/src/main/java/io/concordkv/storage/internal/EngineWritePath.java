@@ -96,6 +96,23 @@ public final class EngineWritePath implements WritePath {
     }
 
     @Override
+    public void sync() {
+        synchronized (syncLock) {
+            KvException f = failure;
+            if (f != null) {
+                throw new KvException(f.code(), f.getMessage(), f);
+            }
+            try {
+                engine.sync();
+                unsyncedOps = 0;
+            } catch (KvException e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+
+    @Override
     public void shutdown() {
         synchronized (syncLock) {
             if (failure == null) {

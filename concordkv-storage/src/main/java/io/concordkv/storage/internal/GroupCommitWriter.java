@@ -281,6 +281,19 @@ public final class GroupCommitWriter implements WritePath {
         }
     }
 
+    @Override
+    public void sync() {
+        ioLock.lock();
+        try {
+            checkWritable();
+            syncLocked(0);
+        } catch (IOException e) {
+            throw fail(e);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
     private void syncLocked(int extraOps) throws IOException {
         long started = System.nanoTime();
         log.sync();

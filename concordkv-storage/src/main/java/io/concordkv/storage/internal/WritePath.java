@@ -27,6 +27,12 @@ public interface WritePath {
     /** Syncs when the batch policy's interval has passed; a timer calls it. */
     void syncIfDue();
 
+    /**
+     * Makes every write applied so far durable, whatever the fsync policy: a barrier for callers
+     * that must know a sequence of writes survives a crash before they go on.
+     */
+    void sync();
+
     /** Syncs what was written and refuses further writes. */
     void shutdown() throws IOException;
 

@@ -68,6 +68,36 @@ final class ChangeFeed {
         }
     }
 
+    /**
+     * Delivers every queued commit, waiting for a delivery under way to finish. The caller holds
+     * the commit lock and every queued commit is visible (so nothing is queued meanwhile).
+     */
+    void drain() {
+        delivering.lock();
+        try {
+            Pending p;
+            while ((p = queue.poll()) != null) {
+                for (ChangeListener l : listeners) {
+                    l.committed(p.revision(), p.changes());
+                }
+            }
+        } finally {
+            delivering.unlock();
+        }
+    }
+
+    /** Tells every listener the store's state was replaced; the caller holds the commit lock, the feed drained. */
+    void reset(long revision) {
+        delivering.lock();
+        try {
+            for (ChangeListener l : listeners) {
+                l.onReset(revision);
+            }
+        } finally {
+            delivering.unlock();
+        }
+    }
+
     private boolean deliverable() {
         Pending head = queue.peek();
         return head != null && head.revision() <= published.getAsLong();

@@ -27,7 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * batch and every earlier one are applied, so readers at the published revision see whole
  * commits only.
  *
- * <p>Thread-safe.
+ * <p>When an image replaces the store's data ({@code MvccStore#restoreImage}) the sequencer is
+ * {@link #quiesced} (no commit in flight, every change told) and {@link #resetTo} the image's
+ * revisions. Thread-safe.
  */
 public final class CommitSequencer {
     /** One key's change: a put of {@code value}, or a delete when {@code value} is null. */
@@ -331,6 +333,56 @@ public final class CommitSequencer {
             state.endCommit();
             commitLock.unlock();
         }
+    }
+
+    /**
+     * The last revision numbered, once it and every earlier one is published: the revision an
+     * image taken now shows (commits numbered later are not in it).
+     */
+    public long awaitNumbered() {
+        long last;
+        commitLock.lock();
+        try {
+            last = timestamps.last();
+        } finally {
+            commitLock.unlock();
+        }
+        join(whenPublished(last));
+        return last;
+    }
+
+    /**
+     * Runs {@code task} under the commit lock once every commit numbered so far is published and
+     * told to the listeners: no commit is in flight while it runs, and none starts.
+     *
+     * @throws KvException {@code IO_ERROR} if a commit in flight fails instead
+     */
+    public void quiesced(Runnable task) {
+        commitLock.lock();
+        try {
+            join(whenPublished(timestamps.last()));
+            feed.drain();
+            task.run();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /**
+     * Takes the state a fresh open of the store's data would: the store's data was replaced by an
+     * image at {@code revision}, compacted to {@code compactedRevision}. Called from a
+     * {@link #quiesced} task, with history compaction and readers held off.
+     */
+    public void resetTo(long revision, long compactedRevision) {
+        timestamps.reset(revision);
+        published.set(revision);
+        compacted = compactedRevision;
+        history.replaceWith(HistoryQueue.rebuild(store));
+    }
+
+    /** Tells every listener the state was reset ({@link io.concordkv.txn.ChangeListener#onReset}); from a {@link #quiesced} task. */
+    public void announceReset(long revision) {
+        feed.reset(revision);
     }
 
     /** What a compaction to {@code revision} may drop, taken off the queue. */

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * What history compaction will have to drop, in the order it becomes droppable: every old
  * version (by the revision that replaced it) and every tombstone (by its revision). Commits
  * append under the commit lock, so the queue is in revision order and compaction takes a prefix
- * of it instead of scanning the store. Rebuilt when the store opens from the history it holds.
- * Thread-safe.
+ * of it instead of scanning the store. Rebuilt from the history the store holds when it opens
+ * and when an image replaces its data. Thread-safe.
  */
 final class HistoryQueue {
     /** An old version under {@code storeKey}, or (for a tombstone) the user key whose latest version is one. */
@@ -39,6 +39,15 @@ final class HistoryQueue {
 
     int size() {
         return queue.size();
+    }
+
+    /**
+     * Takes {@code other}'s entries in place of its own: the store's data was replaced. The caller
+     * holds the commit lock with history compaction held off.
+     */
+    void replaceWith(HistoryQueue other) {
+        queue.clear();
+        queue.addAll(other.queue);
     }
 
     /** The queue of what {@code store} holds: each old version, and each tombstone that replaced one. */

@@ -268,6 +268,32 @@ public final class InteractiveTxn implements Transaction {
         }
     }
 
+    /** Fails a lock wait under way, and every later lock request, with {@code reason}. */
+    void barFromLocks(KvException reason) {
+        if (ctx.locks() != null) {
+            ctx.locks().abort(owner, reason);
+        }
+    }
+
+    /**
+     * Aborts the transaction with {@code reason} whatever it is doing: wakes it from a lock wait,
+     * waits for an operation under way to end, then aborts it unless it ended meanwhile.
+     */
+    public void terminate(KvException reason) {
+        if (state != TxnState.ACTIVE) {
+            return;
+        }
+        barFromLocks(reason);
+        opLock.lock();
+        try {
+            if (state == TxnState.ACTIVE) {
+                abort(reason);
+            }
+        } finally {
+            opLock.unlock();
+        }
+    }
+
     private <T> T run(Supplier<T> op) {
         opLock.lock();
         try {

@@ -45,6 +45,21 @@ public final class TxnRegistry {
         }
     }
 
+    /**
+     * Aborts every open transaction with {@code reason}, waking those waiting for a lock and
+     * waiting for those running an operation: the store's state is being replaced. The caller
+     * holds off new ones.
+     */
+    public void abortAll(io.concordkv.api.KvException reason) {
+        // every lock wait fails first, so that no transaction is granted a lock another one releases
+        for (InteractiveTxn txn : active.values()) {
+            txn.barFromLocks(reason);
+        }
+        for (InteractiveTxn txn : active.values()) {
+            txn.terminate(reason);
+        }
+    }
+
     /** Rolls back every open transaction (store closing). */
     public void rollbackAll() {
         for (InteractiveTxn txn : active.values()) {

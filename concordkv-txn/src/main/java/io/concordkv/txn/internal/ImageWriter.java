@@ -1,0 +1,141 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.storage.KeyValue;
+import io.concordkv.storage.KvStore;
+import io.concordkv.storage.ScanRange;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * Writes the image of an MVCC store as it was at one revision R, while commits go on: the store
+ * is read in pages, and what commits after R changed is taken back out of what is read. A commit
+ * after R only ever adds a history record (superseded after R: left out) and replaces a key's
+ * latest version (the version current at R is then found by following the key's history back,
+ * and written as the latest one again, with no superseded-at revision). The caller holds history
+ * compaction off, so nothing the image needs is dropped meanwhile, and has waited until every
+ * commit up to R is applied. System records are copied as they are when their pages are read.
+ * Records come out in key order. Used by one thread.
+ */
+public final class ImageWriter {
+    /** Records read at a time. */
+    private static final int PAGE = 1_000;
+
+    private final KvStore store;
+    private final long revision;
+    private final DataOutputStream body;
+    private final CRC32C crc = new CRC32C();
+    private long records;
+
+    private ImageWriter(KvStore store, long revision, OutputStream out) {
+        this.store = store;
+        this.revision = revision;
+        this.body = new DataOutputStream(new CheckedOutputStream(out, crc));
+    }
+
+    /**
+     * Writes the image of {@code store} at {@code revision} (the current one; {@code compacted} its
+     * compacted revision) to {@code out}, which is flushed but not closed.
+     */
+    public static void write(KvStore store, long revision, long compacted, OutputStream out) throws IOException {
+        BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+        buffered.write(ImageFormat.encodeHeader(new ImageFormat.Header(revision, compacted)));
+        ImageWriter w = new ImageWriter(store, revision, buffered);
+        w.history();
+        w.latest();
+        w.system();
+        w.body.writeByte(ImageFormat.END);
+        w.body.writeLong(w.records);
+        w.body.flush();
+        new DataOutputStream(buffered).writeInt((int) w.crc.getValue());
+        buffered.flush();
+    }
+
+    /** History versions already superseded at R; later ones did not exist then. */
+    private void history() throws IOException {
+        for (Page p = new Page(namespace(MvccKeys.HISTORY)); p.next(); ) {
+            for (KeyValue kv : p.batch) {
+                if (VersionRecord.decode(kv.value()).supersededAt() <= revision) {
+                    record(kv.key(), kv.value());
+                }
+            }
+        }
+    }
+
+    /** Latest versions as they were at R: replaced ones are found again in the key's history. */
+    private void latest() throws IOException {
+        for (Page p = new Page(namespace(MvccKeys.LATEST)); p.next(); ) {
+            for (KeyValue kv : p.batch) {
+                if (VersionRecord.modRevisionOf(kv.value()) <= revision) {
+                    record(kv.key(), kv.value());
+                    continue;
+                }
+                VersionRecord then = versionAtImage(MvccKeys.userKeyOfLatest(kv.key()), VersionRecord.decode(kv.value()));
+                if (then != null) {
+                    record(kv.key(), then.supersededBy(0).encode());
+                }
+            }
+        }
+    }
+
+    /** The key's version current at R (a tombstone included), or null if it had none then. */
+    private VersionRecord versionAtImage(Bytes key, VersionRecord latest) {
+        VersionRecord v = latest;
+        while (v != null && v.modRevision() > revision) {
+            long prev = v.prevRevision();
+            v = prev == 0 ? null : store.get(MvccKeys.history(prev, key)).map(VersionRecord::decode).orElse(null);
+        }
+        return v;
+    }
+
+    private void system() throws IOException {
+        for (Page p = new Page(namespace(MvccKeys.SYSTEM)); p.next(); ) {
+            for (KeyValue kv : p.batch) {
+                record(kv.key(), kv.value());
+            }
+        }
+    }
+
+    private void record(Bytes key, Bytes value) throws IOException {
+        body.writeByte(ImageFormat.RECORD);
+        body.writeInt(key.length());
+        body.write(key.unsafeArray(), 0, key.length());
+        body.writeInt(value.length());
+        body.write(value.unsafeArray(), 0, value.length());
+        records++;
+    }
+
+    static ScanRange namespace(byte tag) {
+        return ScanRange.prefix(Bytes.wrap(new byte[] {tag}));
+    }
+
+    /** The records of a range, read a page at a time in key order. */
+    private final class Page {
+        private ScanRange next;
+        private List<KeyValue> batch = List.of();
+
+        Page(ScanRange range) {
+            this.next = range.withLimit(PAGE);
+        }
+
+        boolean next() {
+            if (next == null) {
+                return false;
+            }
+            batch = store.scan(next);
+            if (batch.size() < PAGE) {
+                next = null;
+            } else {
+                Bytes last = batch.get(batch.size() - 1).key();
+                Bytes after = Bytes.wrap(java.util.Arrays.copyOf(last.unsafeArray(), last.length() + 1));
+                next = ScanRange.between(after, next.end().orElseThrow()).withLimit(PAGE);
+            }
+            return !batch.isEmpty();
+        }
+    }
+}
