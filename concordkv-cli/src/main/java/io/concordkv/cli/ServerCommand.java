@@ -90,6 +90,10 @@ final class ServerCommand implements Callable<Integer> {
         + "existing (join a running cluster that added this member)")
     String clusterState;
 
+    @Option(names = "--snapshot-count", description = "applied entries between snapshots of a cluster member's store "
+        + "(the Raft log is purged behind them; default 100000)")
+    String snapshotCount;
+
     Map<String, String> flags() {
         Map<String, String> f = new LinkedHashMap<>();
         put(f, "data-dir", dataDir);
@@ -113,6 +117,7 @@ final class ServerCommand implements Callable<Integer> {
         put(f, "initial-cluster-token", clusterToken);
         put(f, "lease-reads", leaseReads);
         put(f, "initial-cluster-state", clusterState);
+        put(f, "snapshot-count", snapshotCount);
         return f;
     }
 

@@ -38,7 +38,8 @@ import java.util.Properties;
  *     (default) for a single node without Raft), {@code listen-peer} (default 127.0.0.1:2380),
  *     {@code initial-cluster-token} (default {@code concordkv}), {@code lease-reads} (default false), {@code initial-cluster-state} ({@code new}
  *     (default): bootstrap the listed members; {@code existing}: join a running cluster that added
- *     this member with MemberAdd)
+ *     this member with MemberAdd), {@code snapshot-count} (applied entries between
+ *     snapshots of the store, after which the Raft log is purged; default 100,000 as etcd)
  */
 public record ServerConfig(Path dataDir, String name, InetSocketAddress listenClient, InetSocketAddress listenHttp,
                            String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
@@ -46,7 +47,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
                            int logMaxFiles, Cluster cluster) {
     /** Replication settings; {@link #replicated()} is false without an initial cluster. */
     public record Cluster(String initialCluster, InetSocketAddress listenPeer, String token, boolean leaseReads,
-                          boolean joinExisting) {
+                          boolean joinExisting, long snapshotCount) {
         public boolean replicated() {
             return !initialCluster.isBlank();
         }
@@ -78,6 +79,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("initial-cluster-token", "concordkv");
         d.put("lease-reads", "false");
         d.put("initial-cluster-state", "new");
+        d.put("snapshot-count", "100000");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -126,7 +128,8 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
             Long.parseLong(number(v, "retain-revisions")), integer(v, "watch-progress-ms"), logFormat(v.get("log-format")), v.get("log-file"),
             Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"),
             new Cluster(v.get("initial-cluster"), address(v, "listen-peer"), v.get("initial-cluster-token"),
-                bool(v, "lease-reads"), clusterState(v.get("initial-cluster-state"))));
+                bool(v, "lease-reads"), clusterState(v.get("initial-cluster-state")),
+                integer(v, "snapshot-count")));
     }
 
     private static boolean clusterState(String s) {
@@ -209,6 +212,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("initial-cluster-token", cluster.token());
         d.put("lease-reads", Boolean.toString(cluster.leaseReads()));
         d.put("initial-cluster-state", cluster.joinExisting() ? "existing" : "new");
+        d.put("snapshot-count", Long.toString(cluster.snapshotCount()));
         return d;
     }
 }

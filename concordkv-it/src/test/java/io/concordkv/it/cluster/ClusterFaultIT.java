@@ -70,7 +70,7 @@ class ClusterFaultIT {
         }
         for (int i = 0; i < 3; i++) {
             members.add(new ClusterMember("n" + (i + 1), dir, ClusterMember.freePort(), listen.get(i),
-                List.of("--initial-cluster", spec.toString())));
+                List.of("--initial-cluster", spec.toString(), "--snapshot-count", "300")));
         }
         for (ClusterMember m : members) {
             m.start();

@@ -9,6 +9,9 @@ package io.concordkv.raft.core;
 final class Progress {
     enum State { PROBE, REPLICATE, SNAPSHOT }
 
+    /** A lost probe is retried after 1, 2, then 4 heartbeat responses at most (etcd: every one). */
+    private static final int MAX_PROBE_BACKOFF = 4;
+
     long match;
     long next;
     State state = State.PROBE;
@@ -107,7 +110,7 @@ final class Progress {
         } else if (state == State.PROBE) {
             probeSent = true;
             probeWait = probeBackoff;
-            probeBackoff = Math.min(probeBackoff * 2, 16);
+            probeBackoff = Math.min(probeBackoff * 2, MAX_PROBE_BACKOFF);
         }
     }
 

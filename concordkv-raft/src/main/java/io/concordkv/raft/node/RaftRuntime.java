@@ -103,7 +103,12 @@ public final class RaftRuntime implements AutoCloseable {
 
             @Override
             public void snapshotTaken(Snapshot snapshot) {
-                inbox.add((Runnable) () -> wal.compactTo(snapshot));
+                inbox.add((Runnable) () -> {
+                    if (wal.compactTo(snapshot)) {
+                        LOG.info("member {}: snapshot at index {} ({} bytes); log purged behind it", self.name(),
+                            snapshot.meta().index(), snapshot.data().length);
+                    }
+                });
             }
         }, options.snapshotEntries(), storage.snapshot(), node.status().conf());
         this.loopThread = new Thread(this::loop, "concordkv-raft-loop-" + self.name());
@@ -369,6 +374,8 @@ public final class RaftRuntime implements AutoCloseable {
             }
             if (!rd.snapshot().isEmpty()) {
                 wal.installSnapshot(rd.snapshot());
+                LOG.info("member {}: installing the leader's snapshot at index {} ({} bytes)", self.name(),
+                    rd.snapshot().meta().index(), rd.snapshot().data().length);
             }
             HardState hs = rd.hardState().orElse(savedHardState);
             if (rd.mustSync() || !rd.entries().isEmpty()) {

@@ -62,7 +62,7 @@ public final class ClusterLayout {
         List<Member> initial = InitialCluster.parse(config.cluster().initialCluster());
         Member self = self(config, initial);
         // the address in --initial-cluster is the one peers dial (advertised); --listen-peer is where we listen
-        RaftNodeOptions options = RaftNodeOptions.defaults(config.dataDir().resolve("raft")).withSnapshotEntries(0)
+        RaftNodeOptions options = RaftNodeOptions.defaults(config.dataDir().resolve("raft")).withSnapshotEntries(config.cluster().snapshotCount())
             .withLeaseReads(config.cluster().leaseReads()).withListen(config.cluster().listenPeer());
         return new RaftReplication(self.withClientUrls(String.join(",", clientUrls)),
             initial, !config.cluster().joinExisting(), clusterId(config), options, clientUrls);

@@ -1,16 +1,14 @@
 package io.concordkv.server.cluster;
 
-import io.concordkv.api.ErrorCode;
-import io.concordkv.api.KvException;
 import io.concordkv.raft.node.StateMachine;
 import io.concordkv.server.apply.CommandCodec;
 import io.concordkv.server.apply.KvStateMachine;
 
 /**
  * The node's {@link KvStateMachine} behind Raft's {@link StateMachine}: each committed entry is a
- * {@link CommandCodec encoded} write command, applied synchronously in log order. Snapshots of the
- * store are not produced yet: a cluster member keeps its whole log (followers always catch up
- * from it, and a restart replays it), see docs/cluster.md.
+ * {@link CommandCodec encoded} write command, applied synchronously in log order. Snapshots are the
+ * store's images ({@link KvStateMachine#snapshot()}): taken every {@code snapshot-count} entries so
+ * the log can be purged behind them, sent to followers too far behind, restored at start.
  */
 final class KvRaftStateMachine implements StateMachine {
     private final KvStateMachine machine;
@@ -26,11 +24,11 @@ final class KvRaftStateMachine implements StateMachine {
 
     @Override
     public byte[] snapshot() {
-        throw new KvException(ErrorCode.UNSUPPORTED, "store snapshots for Raft are not implemented yet");
+        return machine.snapshot();
     }
 
     @Override
     public void restore(byte[] image) {
-        throw new KvException(ErrorCode.UNSUPPORTED, "installing a store snapshot is not implemented yet");
+        machine.restore(image);
     }
 }

@@ -50,8 +50,9 @@ class ReplicatedServerTest {
     }
 
     private ConcordServer start(int i, int peerPort) {
+        // snapshots every 20 entries: a member that was down catches up from one, and restarts from one
         return ConcordServer.start(TestServers.config(dir.resolve("n" + i), Map.of("name", "n" + i,
-            "initial-cluster", initialCluster, "listen-peer", "127.0.0.1:" + peerPort)));
+            "initial-cluster", initialCluster, "listen-peer", "127.0.0.1:" + peerPort, "snapshot-count", "20")));
     }
 
     private List<Integer> startCluster() throws IOException {
@@ -112,9 +113,15 @@ class ReplicatedServerTest {
         servers[old].close();
         servers[old] = null;
         await().atMost(Duration.ofSeconds(10)).until(() -> leader() >= 0);
-        ConcordServer survivor = servers[leader()];
+        ConcordServer survivor = servers[(old + 1) % 3];
         for (int i = 0; i < 100; i++) {
-            survivor.service().put(Bytes.utf8("after" + i), Bytes.utf8("v" + i), 0, false, false);
+            int n = i;
+            // as etcd clients do, retry while an election settles (UNAVAILABLE is retryable)
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).atMost(Duration.ofSeconds(10))
+                .ignoreExceptions().until(() -> {
+                survivor.service().put(Bytes.utf8("after" + n), Bytes.utf8("v" + n), 0, false, false);
+                return true;
+            });
         }
         servers[old] = start(old, peers.get(old));
         // until it hears from the leader, the restarted member refuses linearizable reads (retryable)
@@ -122,5 +129,12 @@ class ReplicatedServerTest {
         assertThat(get(servers[old], "before")).isEqualTo("1");
         long rev = survivor.service().status().revision();
         await().atMost(Duration.ofSeconds(5)).until(() -> servers[old].service().status().revision() == rev);
+        // the others purged their logs behind snapshots: the restarted member was sent one
+        assertThat(servers[old].service().replication().raftState().appliedIndex()).isGreaterThan(100);
+        servers[old].close();
+        servers[old] = start(old, peers.get(old));
+        // restored from its own snapshot and the log after it
+        await().atMost(Duration.ofSeconds(10)).until(() -> servers[old].service().status().revision() == rev);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "v0".equals(get(servers[old], "after0")));
     }
 }
