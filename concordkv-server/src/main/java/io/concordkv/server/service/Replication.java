@@ -32,6 +32,14 @@ public interface Replication extends AutoCloseable {
 
     RaftState raftState();
 
+    /**
+     * Whether interactive transactions may commit straight into this member's store (true alone;
+     * in a cluster they would bypass the log, so they are refused until they are replicated).
+     */
+    default boolean localTransactions() {
+        return false;
+    }
+
     List<MemberView> members();
 
     /** Adds a member (a learner when asked) with these peer URLs; completes once the change is applied here. */
@@ -81,6 +89,11 @@ public interface Replication extends AutoCloseable {
             @Override
             public boolean logsKeepAlives() {
                 return false;
+            }
+
+            @Override
+            public boolean localTransactions() {
+                return true;
             }
 
             @Override

@@ -188,6 +188,10 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
 
     @Override
     public Transaction begin(TxnOptions options) {
+        if (!replication.localTransactions()) {
+            throw new io.concordkv.api.KvException(io.concordkv.api.ErrorCode.UNSUPPORTED,
+                "interactive transactions are not replicated yet: in a cluster use etcd's Txn (conditional transactions)");
+        }
         return store.begin(options);
     }
 

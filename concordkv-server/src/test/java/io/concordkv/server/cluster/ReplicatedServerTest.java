@@ -1,6 +1,7 @@
 package io.concordkv.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.concordkv.api.Bytes;
@@ -103,6 +104,10 @@ class ReplicatedServerTest {
         }
         assertThat(revisions).as("every member is at the same revision").hasSize(1);
         assertThat(servers[0].service().replication().members()).hasSize(3);
+        // interactive transactions would commit around the log: refused with a clear error
+        assertThatThrownBy(() -> servers[0].service().begin(io.concordkv.txn.TxnOptions.of(
+            io.concordkv.txn.Isolation.REPEATABLE_READ, io.concordkv.txn.ConcurrencyMode.OPTIMISTIC)))
+            .isInstanceOf(io.concordkv.api.KvException.class).hasMessageContaining("not replicated");
     }
 
     @Test
