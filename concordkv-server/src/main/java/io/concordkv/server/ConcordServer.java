@@ -66,7 +66,7 @@ public final class ConcordServer implements AutoCloseable {
             boolean replicated = config.cluster().replicated();
             Path storeDir = replicated ? ClusterLayout.prepareStateDir(config.dataDir()) : config.dataDir();
             MvccStore store = MvccStore.open(storeDir, MvccOptions.defaults(replicated
-                ? storeOptions.withFsync(FsyncPolicy.NEVER) : storeOptions).withRetainRevisions(config.retainRevisions()));
+                ? storeOptions.withFsync(FsyncPolicy.OFF) : storeOptions).withRetainRevisions(config.retainRevisions()));
             parts.add(store);
             long memberId = replicated ? ClusterLayout.selfId(config)
                 : id(config.name() + "@" + config.dataDir().toAbsolutePath());

@@ -156,6 +156,10 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
     }
 
     private static FsyncPolicy fsync(String s) {
+        if (s.equalsIgnoreCase("off")) {
+            // OFF (no log at all) is only for a cluster member's store, whose log is the Raft log
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "fsync must be always, batch or never, got '" + s + "'");
+        }
         try {
             return FsyncPolicy.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -20,5 +20,11 @@ public enum FsyncPolicy {
      * accumulate or half a second passes. A process crash loses at most that buffer; a machine
      * crash can lose whatever the OS had not written back.
      */
-    NEVER
+    NEVER,
+    /**
+     * No write-ahead log at all: writes go to the engine only, and an in-memory engine's data is
+     * gone when the process ends. For a store whose durability is someone else's (a Raft member's
+     * store is rebuilt from the Raft log at every start); the lsm engine keeps its own log, unsynced.
+     */
+    OFF
 }

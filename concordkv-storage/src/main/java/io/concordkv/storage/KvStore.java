@@ -138,7 +138,7 @@ public final class KvStore implements AutoCloseable {
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;
             Set<Bytes> changedSinceSnapshot = Set.of();
-            if (!engine.isPersistent()) {
+            if (!engine.isPersistent() && options.fsync() != FsyncPolicy.OFF) {
                 long start = System.nanoTime();
                 snapshots = new SnapshotCatalog(io, dir.resolve("snapshots"), options.salvage());
                 loadSnapshots(snapshots, engine);

@@ -94,17 +94,21 @@ final class ClusterBenchCommands {
     }
 
     private static void restart(Path dir, String name, PrintWriter out, PrintWriter err) {
-        int rc = new CommandLine(new MemberCommands.RestartMember()).setOut(out).setErr(err)
-            .execute("--dir", dir.toString(), "--name", name);
+        int rc = io.concordkv.cli.Main.run(out, err, "cluster", "restart-member", "--dir", dir.toString(), "--name", name);
         if (rc != 0) {
             throw new IllegalStateException("restarting " + name + " failed");
         }
     }
 
-    private static void kill(MemberState m, MemberProcesses.Signal signal) {
+    /** Signals the member; returns its process, which may not have exited yet. */
+    private static ProcessHandle signal(MemberState m, MemberProcesses.Signal signal) {
         ProcessHandle p = MemberProcesses.running(m).orElseThrow(() -> new IllegalStateException(m.name() + " is down"));
         MemberProcesses.signal(p, signal);
-        MemberProcesses.awaitExit(p, Duration.ofSeconds(30));
+        return p;
+    }
+
+    private static void kill(MemberState m, MemberProcesses.Signal signal) {
+        MemberProcesses.awaitExit(signal(m, signal), Duration.ofSeconds(30));
     }
 
     /** {@code concordkv cluster bench-failover}. */
@@ -129,8 +133,10 @@ final class ClusterBenchCommands {
                 try (Channels ch = new Channels(state)) {
                     int leader = ch.leader(Duration.ofSeconds(10));
                     long start = System.nanoTime();
-                    kill(state.members().get(leader), MemberProcesses.Signal.KILL);
+                    // write at once: waiting for the exit of a process that is not our child polls slowly
+                    ProcessHandle killed = signal(state.members().get(leader), MemberProcesses.Signal.KILL);
                     long end = firstWrite(ch, leader, start, t);
+                    MemberProcesses.awaitExit(killed, Duration.ofSeconds(30));
                     millis.add((end - start) / 1_000_000);
                     out.printf("trial %d: killed %s, first write after %d ms%n", t + 1,
                         state.members().get(leader).name(), millis.get(t));
