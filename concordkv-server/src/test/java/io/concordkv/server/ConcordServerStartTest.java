@@ -56,6 +56,9 @@ class ConcordServerStartTest {
         assertThat(c.fsync().name()).isEqualTo("ALWAYS");
         assertThatThrownBy(() -> ServerConfig.resolve(Optional.empty(), Map.of(), Map.of("nmae", "x")))
             .hasMessageContaining("unknown setting 'nmae'");
+        // no log at all is for a cluster member's store only, never a flag a user can lose data with
+        assertThatThrownBy(() -> ServerConfig.resolve(Optional.empty(), Map.of(), Map.of("fsync", "off")))
+            .hasMessageContaining("fsync must be always, batch or never");
         assertThatThrownBy(() -> ServerConfig.resolve(Optional.empty(), Map.of(), Map.of("listen-client", "nowhere")))
             .hasMessageContaining("listen-client must be host:port");
         assertThatThrownBy(() -> ServerConfig.resolve(Optional.empty(), Map.of(), Map.of("fsync", "sometimes")))

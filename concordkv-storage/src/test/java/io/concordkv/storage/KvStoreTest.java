@@ -326,4 +326,16 @@ class KvStoreTest {
             assertThat(store.get(b("key3"))).isEmpty();
         }
     }
+
+    @Test
+    void withFsyncOffAnInMemoryEngineKeepsNoLogAndItsDataDiesWithTheStore() {
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.OFF))) {
+            store.put(b("k"), b("v"));
+            assertThat(store.get(b("k"))).contains(b("v"));
+            assertThat(java.nio.file.Files.exists(dir.resolve("wal"))).as("no write-ahead log").isFalse();
+        }
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.OFF))) {
+            assertThat(store.get(b("k"))).as("nothing survives: the store's owner (Raft) rebuilds it").isEmpty();
+        }
+    }
 }
