@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The cluster benchmark behind docs/BENCHMARKS.md (issue 6): a 3-member ConcordKV cluster against a
+# 3-member etcd 3.4 cluster (Debian package etcd-server), all six processes on this machine, the same
+# load generator (bin/concordkv bench kv, one Java client over the etcd API, connections spread over
+# the three members). Every commit is fsync-ed on a majority in both (ConcordKV's Raft log syncs each
+# batch; etcd always does). Cells alternate between the two clusters; each gets the same warm-up.
+# JSON lines go to bench-results/cluster-<timestamp>.jsonl; about 10 minutes.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+command -v etcd >/dev/null || { echo "etcd is not installed: apt-get install etcd-server" >&2; exit 1; }
+bin/concordkv --version >/dev/null
+out="bench-results/cluster-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+mkdir -p bench-results
+work="$(mktemp -d /var/tmp/concordkv-cluster-bench.XXXXXX)"
+pids=()
+cleanup() {
+  bin/concordkv cluster stop --dir "$work/ckv" >/dev/null 2>&1 || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+base=${CKV_BASE_PORT:-33790}
+bin/concordkv cluster start --nodes 3 --dir "$work/ckv" --base-port "$base" >/dev/null
+ckv="127.0.0.1:$base,127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20))"
+
+cluster="" ; clients=()
+for i in 1 2 3; do
+  c=$(free_port); p=$(free_port); clients+=("127.0.0.1:$c"); peers[$i]=$p
+  cluster+="${cluster:+,}e$i=http://127.0.0.1:$p"
+done
+for i in 1 2 3; do
+  c=${clients[$((i - 1))]}
+  etcd --name "e$i" --data-dir "$work/etcd$i" --listen-client-urls "http://$c" --advertise-client-urls "http://$c" \
+    --listen-peer-urls "http://127.0.0.1:${peers[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${peers[$i]}" \
+    --initial-cluster "$cluster" --initial-cluster-state new >"$work/etcd$i.log" 2>&1 &
+  pids+=($!)
+done
+etcd_eps="$(IFS=,; echo "${clients[*]}")"
+for _ in $(seq 100); do ETCDCTL_API=3 etcdctl --endpoints="$etcd_eps" endpoint health >/dev/null 2>&1 && break; sleep 0.3; done
+
+kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
+both() {
+  kv --target concordkv --endpoints "$ckv" "$@" | tee -a "$out"
+  kv --target etcd --endpoints "$etcd_eps" "$@" | tee -a "$out"
+}
+kv --target concordkv --endpoints "$ckv" --clients 200 --conns 20 --total 40000 >/dev/null
+kv --target etcd --endpoints "$etcd_eps" --clients 200 --conns 20 --total 40000 >/dev/null
+
+both --op put --clients 1 --conns 1 --total 2000
+both --op put --clients 1000 --conns 100 --total 100000
+for consistency in l s; do
+  both --op range --consistency "$consistency" --clients 1 --conns 1 --total 5000
+  both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
+done
+echo "results in $out"
