@@ -160,6 +160,15 @@ class RestKvTest {
     }
 
     @Test
+    void anOversizedBodyIsAnsweredWith413EveryTimeNotWithAResetConnection() {
+        // the server drains what is still coming before answering; it used to close at once, and a
+        // client still sending then lost the answer now and then
+        for (int i = 0; i < 30; i++) {
+            assertThat(rest.putRaw("/v1/kv/k", new byte[2 * RestFixture.MAX_REQUEST_BYTES]).status()).isEqualTo(413);
+        }
+    }
+
+    @Test
     void rejectedWritesChangeNothing() {
         long before = rest.store.currentRevision();
         assertThat(rest.putJson("/v1/kv/k", "{\"value\": ").status()).isEqualTo(400);
