@@ -2,16 +2,10 @@ package io.concordkv.server.etcd;
 
 import com.google.protobuf.CodedOutputStream;
 import io.concordkv.server.grpc.GrpcErrors;
-import io.concordkv.server.grpc.RawBytes;
 import io.concordkv.server.service.KvService;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -29,34 +23,14 @@ final class LeaseLeasesMethod {
     record Answer(byte[] header, List<Long> ids) {
     }
 
-    private static final MethodDescriptor.Marshaller<Answer> RESPONSE = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(Answer a) {
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-                out.writeByteArray(1, a.header());
-                for (long id : a.ids()) {
-                    out.writeTag(2, 2);
-                    out.writeUInt32NoTag(CodedOutputStream.computeInt64Size(1, id));
-                    out.writeInt64(1, id);
-                }
-                out.flush();
-                return new ByteArrayInputStream(bytes.toByteArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    static final MethodDescriptor<byte[], Answer> METHOD = HandWrittenResponses.unary(FULL_NAME, (a, out) -> {
+        out.writeByteArray(1, a.header());
+        for (long id : a.ids()) {
+            out.writeTag(2, 2);
+            out.writeUInt32NoTag(CodedOutputStream.computeInt64Size(1, id));
+            out.writeInt64(1, id);
         }
-
-        @Override
-        public Answer parse(InputStream stream) {
-            throw new UnsupportedOperationException("server side only");
-        }
-    };
-
-    static final MethodDescriptor<byte[], Answer> METHOD = MethodDescriptor.<byte[], Answer>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(FULL_NAME)
-        .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RESPONSE).build();
+    });
 
     /** The Lease service's definition with LeaseLeases added. */
     static ServerServiceDefinition addTo(ServerServiceDefinition lease, KvService service, Headers headers) {

@@ -1,17 +1,11 @@
 package io.concordkv.server.etcd;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import io.concordkv.server.grpc.GrpcErrors;
-import io.concordkv.server.grpc.RawBytes;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -29,32 +23,12 @@ final class MemberPromoteMethod {
     record Answer(byte[] header, List<byte[]> members) {
     }
 
-    private static final MethodDescriptor.Marshaller<Answer> RESPONSE = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(Answer a) {
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-                out.writeByteArray(1, a.header());
-                for (byte[] m : a.members()) {
-                    out.writeByteArray(2, m);
-                }
-                out.flush();
-                return new ByteArrayInputStream(bytes.toByteArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    static final MethodDescriptor<byte[], Answer> METHOD = HandWrittenResponses.unary(FULL_NAME, (a, out) -> {
+        out.writeByteArray(1, a.header());
+        for (byte[] m : a.members()) {
+            out.writeByteArray(2, m);
         }
-
-        @Override
-        public Answer parse(InputStream stream) {
-            throw new UnsupportedOperationException("server side only");
-        }
-    };
-
-    static final MethodDescriptor<byte[], Answer> METHOD = MethodDescriptor.<byte[], Answer>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(FULL_NAME)
-        .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RESPONSE).build();
+    });
 
     static long memberId(byte[] request) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(request);
