@@ -177,11 +177,16 @@ final class Raft {
         }
     }
 
+    /** Records {@code from}'s first answer in this campaign; returns how many voters answered {@code granted}. */
     private int recordVote(long from, boolean granted) {
         votes.putIfAbsent(from, granted);
+        return tally(granted);
+    }
+
+    private int tally(boolean answer) {
         int n = 0;
         for (Map.Entry<Long, Boolean> e : votes.entrySet()) {
-            if (e.getValue() == granted && conf.voters().contains(e.getKey())) {
+            if (e.getValue() == answer && conf.voters().contains(e.getKey())) {
                 n++;
             }
         }
@@ -291,15 +296,14 @@ final class Raft {
     }
 
     private void countVote(Message m) {
-        int granted = recordVote(m.from(), !m.reject());
-        int rejected = recordVote(m.from(), false);
-        if (!m.reject() && granted >= quorum()) {
+        recordVote(m.from(), !m.reject());
+        if (!m.reject() && tally(true) >= quorum()) {
             if (role == Role.PRE_CANDIDATE) {
                 campaign(false, false);
             } else {
                 becomeLeader();
             }
-        } else if (m.reject() && rejected >= quorum()) {
+        } else if (m.reject() && tally(false) >= quorum()) {
             becomeFollower(term, 0);
         }
     }

@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  * empty), and whether it is a learner.
  */
 public record Member(long id, String name, InetSocketAddress peer, String clientUrls, boolean learner) {
-    /** The member id of a name: stable, positive, the same on every member. */
+    /** A member id derived from {@code key} (the server uses the peer address): stable, positive, the same everywhere. */
     public static long idOf(String name) {
         CRC32C a = new CRC32C();
         byte[] bytes = ("member:" + name).getBytes(StandardCharsets.UTF_8);

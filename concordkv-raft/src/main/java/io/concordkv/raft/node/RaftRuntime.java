@@ -50,6 +50,9 @@ public final class RaftRuntime implements AutoCloseable {
 
     private record Proposal(long seq, byte[] envelope) { }
 
+    /** A leadership transfer waiting for {@code transferee} to lead (checked by the loop). */
+    private record Transfer(long transferee, CompletableFuture<Void> done) { }
+
     private final Member self;
     private final RaftNodeOptions options;
     private final SegmentedRaftLog wal;
@@ -59,6 +62,7 @@ public final class RaftRuntime implements AutoCloseable {
     private final RaftNode node;
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final java.util.Queue<Transfer> transfers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread loopThread;
     private final Thread applyThread;
     private volatile RuntimeStatus status;
@@ -236,18 +240,7 @@ public final class RaftRuntime implements AutoCloseable {
                 f.completeExceptionally(dropped(e));
             }
         });
-        Thread waiter = new Thread(() -> {
-            long deadline = System.nanoTime() + options.requestTimeout().toNanos();
-            while (!f.isDone() && System.nanoTime() < deadline) {
-                if (status.leader() == transferee) {
-                    f.complete(null);
-                    return;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(options.tick().toNanos());
-            }
-        }, "concordkv-raft-transfer-wait");
-        waiter.setDaemon(true);
-        waiter.start();
+        transfers.add(new Transfer(transferee, f));
         return withTimeout(f, () -> { }, "leadership transfer");
     }
 
@@ -400,6 +393,9 @@ public final class RaftRuntime implements AutoCloseable {
         membersVersion = version;
         status = new RuntimeStatus(self.id(), s.role(), s.term(), s.leader(), s.commit(), applier.applied(),
             s.lastIndex(), all);
+        if (!transfers.isEmpty()) {
+            transfers.removeIf(t -> t.done().isDone() || (t.transferee() == s.leader() && t.done().complete(null)));
+        }
         if (old != null && old.leader() != s.leader()) {
             LOG.info("member {}: leader is now {} (term {}, role {})", self.name(),
                 members.get(s.leader()).map(Member::name).orElse(Long.toHexString(s.leader())), s.term(), s.role());
