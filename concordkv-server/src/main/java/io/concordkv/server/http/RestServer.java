@@ -111,6 +111,10 @@ public final class RestServer implements AutoCloseable {
             if (!serving.get()) {
                 throw new KvException(ErrorCode.UNAVAILABLE, "not serving");
             }
+            if (service.status().leader() == 0) {
+                throw new KvException(ErrorCode.UNAVAILABLE,
+                    "no Raft leader known: this member cannot serve writes or linearizable reads");
+            }
             json(ctx, Map.of("ready", true));
         });
         r.exception(KvException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage()));

@@ -87,6 +87,28 @@ class ReplicatedServerTest {
         return kvs.isEmpty() ? null : kvs.get(0).value().toUtf8();
     }
 
+    private int ready(int i) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + servers[i].httpPort()
+                + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.statusCode();
+    }
+
+    @Test
+    void aMemberIsReadyOnlyOnceItKnowsALeader() throws IOException, InterruptedException {
+        List<Integer> peers = new ArrayList<>();
+        StringBuilder spec = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            peers.add(freePort());
+            spec.append(i == 0 ? "" : ",").append("n").append(i).append("=127.0.0.1:").append(peers.get(i));
+        }
+        initialCluster = spec.toString();
+        servers[0] = start(0, peers.get(0));
+        assertThat(ready(0)).as("alone, without a majority, no leader").isEqualTo(503);
+        servers[1] = start(1, peers.get(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ready(0) == 200);
+    }
+
     @Test
     void writesThroughAnyMemberAreReadLinearizablyEverywhere() throws IOException {
         startCluster();
