@@ -136,7 +136,7 @@ public final class RaftNode {
         raft.readStates.clear();
         return new Ready(raft.lead, raft.role, raft.term, changed, raft.log.unstableEntries(),
             raft.log.unstableSnapshot(), raft.log.nextCommitted(MAX_APPLY_BYTES), messages, reads,
-            raft.role == Role.LEADER && !termOrVoteChanged);
+            raft.role == Role.LEADER && !termOrVoteChanged, termOrVoteChanged);
     }
 
     /** The runtime carried out {@code rd}: persisted, sent, installed and applied what it asked. */

@@ -15,11 +15,18 @@ import java.util.Optional;
  * @param leader the leader this member knows (0 for none)
  * @param role this member's role
  * @param term this member's term
+ * @param termOrVoteChanged whether the hard state's term or vote changed (not just its commit index)
  */
 public record Ready(long leader, Role role, long term, Optional<HardState> hardState, List<Entry> entries,
                     Snapshot snapshot, List<Entry> committedEntries, List<Message> messages,
-                    List<ReadState> readStates, boolean sendBeforePersist) {
+                    List<ReadState> readStates, boolean sendBeforePersist, boolean termOrVoteChanged) {
+    /**
+     * Whether persisting this Ready needs an fsync: new entries, a snapshot, or a new term or vote
+     * (what later messages depend on). A hard state whose only change is the commit index is written
+     * without one, as etcd does: a commit index recovered lower after a crash is learnt again from
+     * the leader, and no acknowledgement depends on it.
+     */
     public boolean mustSync() {
-        return !entries.isEmpty() || hardState.isPresent() || !snapshot.isEmpty();
+        return !entries.isEmpty() || termOrVoteChanged || !snapshot.isEmpty();
     }
 }

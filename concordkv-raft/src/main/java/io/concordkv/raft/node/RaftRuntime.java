@@ -371,7 +371,7 @@ public final class RaftRuntime implements AutoCloseable {
                     rd.snapshot().meta().index(), rd.snapshot().data().length);
             }
             HardState hs = rd.hardState().orElse(savedHardState);
-            if (rd.mustSync() || !rd.entries().isEmpty()) {
+            if (rd.hardState().isPresent() || !rd.entries().isEmpty()) {
                 wal.save(hs, rd.entries(), rd.mustSync());
                 savedHardState = hs;
             }

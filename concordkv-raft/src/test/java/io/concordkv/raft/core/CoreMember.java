@@ -84,7 +84,7 @@ final class CoreMember {
 
     static Ready withoutEntries(Ready rd) {
         return new Ready(rd.leader(), rd.role(), rd.term(), rd.hardState(), List.of(), rd.snapshot(),
-            rd.committedEntries(), rd.messages(), rd.readStates(), rd.sendBeforePersist());
+            rd.committedEntries(), rd.messages(), rd.readStates(), rd.sendBeforePersist(), rd.termOrVoteChanged());
     }
 
     private void apply(Entry e) {
