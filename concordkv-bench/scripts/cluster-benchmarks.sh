@@ -4,7 +4,8 @@
 # load generator (bin/concordkv bench kv, one Java client over the etcd API, connections spread over
 # the three members). Every commit is fsync-ed on a majority in both (ConcordKV's Raft log syncs each
 # batch; etcd always does). Cells alternate between the two clusters; each gets the same warm-up.
-# JSON lines go to bench-results/cluster-<timestamp>.jsonl; about 10 minutes.
+# JSON lines go to bench-results/cluster-<timestamp>.jsonl, the members' logs beside them in
+# cluster-<timestamp>-logs/; about 8 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -16,7 +17,11 @@ work="$(mktemp -d /var/tmp/concordkv-cluster-bench.XXXXXX)"
 pids=()
 cleanup() {
   bin/concordkv cluster stop --dir "$work/ckv" >/dev/null 2>&1 || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  # keep the members' logs beside the results (leader changes, errors), then drop the data
+  mkdir -p "${out%.jsonl}-logs"
+  cp "$work"/ckv/*.log "$work"/etcd*.log "${out%.jsonl}-logs/" 2>/dev/null || true
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
