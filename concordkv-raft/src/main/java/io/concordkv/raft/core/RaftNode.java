@@ -167,6 +167,28 @@ public final class RaftNode {
         }
     }
 
+    public Role role() {
+        return raft.role;
+    }
+
+    public long term() {
+        return raft.term;
+    }
+
+    /** The leader this member knows; 0 for none. */
+    public long leader() {
+        return raft.lead;
+    }
+
+    public long commitIndex() {
+        return raft.log.committed();
+    }
+
+    public long lastIndex() {
+        return raft.log.lastIndex();
+    }
+
+    /** Everything at once, with each member's match index copied (for status pages, not a hot loop). */
     public Status status() {
         Map<Long, Long> match = new HashMap<>();
         raft.progress.forEach((member, pr) -> match.put(member, pr.match));

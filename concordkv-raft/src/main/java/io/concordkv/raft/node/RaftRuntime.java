@@ -13,7 +13,6 @@ import io.concordkv.raft.core.RaftStorage;
 import io.concordkv.raft.core.Ready;
 import io.concordkv.raft.core.Role;
 import io.concordkv.raft.core.Snapshot;
-import io.concordkv.raft.core.Status;
 import io.concordkv.raft.transport.NettyPeerTransport;
 import io.concordkv.raft.transport.PeerTransport;
 import io.concordkv.raft.transport.TransportConfig;
@@ -386,19 +385,20 @@ public final class RaftRuntime implements AutoCloseable {
     }
 
     private void refreshStatus() {
-        Status s = node.status();
+        // every loop pass: the core's cheap accessors, not status(), which copies its progress map
+        long leader = node.leader();
         RuntimeStatus old = status;
         long version = members.version(); // read before the list: a change in between is seen next time
         List<Member> all = old != null && version == membersVersion ? old.members() : members.all();
         membersVersion = version;
-        status = new RuntimeStatus(self.id(), s.role(), s.term(), s.leader(), s.commit(), applier.applied(),
-            s.lastIndex(), all);
+        status = new RuntimeStatus(self.id(), node.role(), node.term(), leader, node.commitIndex(), applier.applied(),
+            node.lastIndex(), all);
         if (!transfers.isEmpty()) {
-            transfers.removeIf(t -> t.done().isDone() || (t.transferee() == s.leader() && t.done().complete(null)));
+            transfers.removeIf(t -> t.done().isDone() || (t.transferee() == leader && t.done().complete(null)));
         }
-        if (old != null && old.leader() != s.leader()) {
+        if (old != null && old.leader() != leader) {
             LOG.info("member {}: leader is now {} (term {}, role {})", self.name(),
-                members.get(s.leader()).map(Member::name).orElse(Long.toHexString(s.leader())), s.term(), s.role());
+                members.get(leader).map(Member::name).orElse(Long.toHexString(leader)), node.term(), node.role());
         }
     }
 
