@@ -9,49 +9,45 @@ import io.concordkv.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * The {@code hash} engine: one hash table guarded by a power-of-two number of lock stripes. A key
- * belongs to the stripe given by the top bits of its mixed hash; a write takes its stripe's write
- * lock, so writes to different stripes never contend.
+ * The {@code hash} engine: a power-of-two number of stripes, each its own chained hash table
+ * guarded by its own {@link StampedLock}. A key belongs to the stripe given by the top bits of
+ * its mixed hash and to the bucket given by the low bits; a write takes its stripe's write lock
+ * (one lock acquisition per write, nothing shared between stripes), so writes to different stripes
+ * never contend.
  *
- * <p>A point read is optimistic: it reads the table without locking and keeps the result only if
- * its stripe's lock was neither held nor taken meanwhile, else it retries under the read lock. So
- * a read never observes a batch in progress (a batch write-locks all its stripes, in ascending
- * order, before its first change and releases them after its last), and an uncontended read
- * writes no shared memory. The table is a {@link ConcurrentHashMap} because optimistic readers run
- * beside writers and must not fail or loop while it changes; its own bin locks are uncontended,
- * since writers of one key already hold the key's stripe.
+ * <p>A point read is optimistic: it walks its stripe's table without locking and keeps the result
+ * only if the stripe's lock was neither held nor taken meanwhile, else it retries under the read
+ * lock. So a read never observes a batch in progress (a batch write-locks all its stripes, in
+ * ascending order, before its first change and releases them after its last), and an uncontended
+ * read writes no shared memory. An optimistic reader may run beside a writer of its stripe, so the
+ * tables are built for it: a chain only ever gains nodes at its head and loses them by linking a
+ * predecessor past them, so it never forms a cycle and a walk always ends; a resize copies the
+ * nodes into a new array instead of relinking the old ones; keys are final. Whatever such a
+ * reader sees, it throws away unless the validation proves no writer was there.
  *
  * <p>Unordered: {@link #scan(ScanRange)} read-locks every stripe (in ascending order, as batches
  * do, so neither can deadlock), copies the entries inside the range, and sorts them: O(n + m log m)
  * for n keys and m matches. Correct and atomic, but meant for occasional use. Thread-safe.
  */
 public final class StripedHashEngine implements StorageEngine {
-    private final ConcurrentHashMap<Bytes, Bytes> table = new ConcurrentHashMap<>();
-    private final StampedLock[] stripes;
-    /**
-     * Per stripe, at index {@code stripe * PAD}: bytes of keys and values, guarded by the stripe's
-     * write lock. Padded so that writers of different stripes do not share a cache line.
-     */
-    private final long[] stripeBytes;
-    private static final int PAD = 8;
+    private final Stripe[] stripes;
     private final int shift;
+    private final int mask;
 
     public StripedHashEngine(int stripeCount) {
         if (Integer.bitCount(stripeCount) != 1) {
             throw new IllegalArgumentException("stripe count must be a power of two: " + stripeCount);
         }
-        stripes = new StampedLock[stripeCount];
+        stripes = new Stripe[stripeCount];
         for (int i = 0; i < stripeCount; i++) {
-            stripes[i] = new StampedLock();
+            stripes[i] = new Stripe();
         }
-        stripeBytes = new long[stripeCount * PAD];
         shift = 32 - Integer.numberOfTrailingZeros(stripeCount);
+        mask = stripeCount - 1;
     }
 
     @Override
@@ -66,49 +62,55 @@ public final class StripedHashEngine implements StorageEngine {
 
     @Override
     public Optional<Bytes> get(Bytes key) {
-        StampedLock lock = stripes[stripeOf(key)];
-        long stamp = lock.tryOptimisticRead();
+        int h = mix(key);
+        Stripe s = stripes[(h >>> shift) & mask];
+        long stamp = s.tryOptimisticRead();
         if (stamp != 0) {
-            Bytes value = table.get(key);
-            if (lock.validate(stamp)) {
+            Bytes value = s.find(h, key);
+            if (s.validate(stamp)) {
                 return Optional.ofNullable(value);
             }
         }
-        stamp = lock.readLock();
+        stamp = s.readLock();
         try {
-            return Optional.ofNullable(table.get(key));
+            return Optional.ofNullable(s.find(h, key));
         } finally {
-            lock.unlockRead(stamp);
+            s.unlockRead(stamp);
         }
     }
 
     @Override
     public void put(Bytes key, Bytes value) {
-        int stripe = stripeOf(key);
-        long stamp = stripes[stripe].writeLock();
+        int h = mix(key);
+        Stripe s = stripes[(h >>> shift) & mask];
+        long stamp = s.writeLock();
         try {
-            putLocked(stripe, key, value);
+            s.put(h, key, value);
         } finally {
-            stripes[stripe].unlockWrite(stamp);
+            s.unlockWrite(stamp);
         }
     }
 
     @Override
     public void delete(Bytes key) {
-        int stripe = stripeOf(key);
-        long stamp = stripes[stripe].writeLock();
+        int h = mix(key);
+        Stripe s = stripes[(h >>> shift) & mask];
+        long stamp = s.writeLock();
         try {
-            deleteLocked(stripe, key);
+            s.remove(h, key);
         } finally {
-            stripes[stripe].unlockWrite(stamp);
+            s.unlockWrite(stamp);
         }
     }
 
     @Override
     public void write(WriteBatch batch) {
+        List<WriteBatch.Op> ops = batch.ops();
+        int[] hashes = new int[ops.size()];
         boolean[] touched = new boolean[stripes.length];
-        for (WriteBatch.Op op : batch.ops()) {
-            touched[stripeOf(op.key())] = true;
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = mix(ops.get(i).key());
+            touched[(hashes[i] >>> shift) & mask] = true;
         }
         long[] stamps = new long[stripes.length];
         for (int i = 0; i < stripes.length; i++) {
@@ -117,12 +119,13 @@ public final class StripedHashEngine implements StorageEngine {
             }
         }
         try {
-            for (WriteBatch.Op op : batch.ops()) {
-                int stripe = stripeOf(op.key());
-                if (op instanceof WriteBatch.Put put) {
-                    putLocked(stripe, put.key(), put.value());
+            for (int i = 0; i < hashes.length; i++) {
+                int h = hashes[i];
+                Stripe s = stripes[(h >>> shift) & mask];
+                if (ops.get(i) instanceof WriteBatch.Put put) {
+                    s.put(h, put.key(), put.value());
                 } else {
-                    deleteLocked(stripe, op.key());
+                    s.remove(h, ops.get(i).key());
                 }
             }
         } finally {
@@ -139,9 +142,13 @@ public final class StripedHashEngine implements StorageEngine {
         List<KeyValue> matches = new ArrayList<>();
         long[] stamps = lockAllForRead();
         try {
-            for (Map.Entry<Bytes, Bytes> e : table.entrySet()) {
-                if (range.contains(e.getKey())) {
-                    matches.add(new KeyValue(e.getKey(), e.getValue()));
+            for (Stripe s : stripes) {
+                for (Node head : s.buckets) {
+                    for (Node n = head; n != null; n = n.next) {
+                        if (range.contains(n.key)) {
+                            matches.add(new KeyValue(n.key, n.value));
+                        }
+                    }
                 }
             }
         } finally {
@@ -159,11 +166,13 @@ public final class StripedHashEngine implements StorageEngine {
     public EngineStats stats() {
         long[] stamps = lockAllForRead();
         try {
+            long count = 0;
             long bytes = 0;
-            for (long b : stripeBytes) {
-                bytes += b;
+            for (Stripe s : stripes) {
+                count += s.size;
+                bytes += s.bytes;
             }
-            return new EngineStats(table.size(), bytes);
+            return new EngineStats(count, bytes);
         } finally {
             unlockAllRead(stamps);
         }
@@ -175,8 +184,9 @@ public final class StripedHashEngine implements StorageEngine {
         for (int i = 0; i < stripes.length; i++) {
             stamps[i] = stripes[i].writeLock();
         }
-        table.clear();
-        java.util.Arrays.fill(stripeBytes, 0);
+        for (Stripe s : stripes) {
+            s.clear();
+        }
         for (int i = stripes.length - 1; i >= 0; i--) {
             stripes[i].unlockWrite(stamps[i]);
         }
@@ -196,24 +206,103 @@ public final class StripedHashEngine implements StorageEngine {
         }
     }
 
-    /** Caller holds the stripe's write lock. */
-    private void putLocked(int stripe, Bytes key, Bytes value) {
-        Bytes old = table.put(key, value);
-        stripeBytes[stripe * PAD] += old == null ? key.length() + value.length() : value.length() - old.length();
+    /** The key's hash spread over all 32 bits: the top bits pick the stripe, the low bits the bucket. */
+    private static int mix(Bytes key) {
+        return key.hashCode() * 0x9E3779B9;
     }
 
-    /** Caller holds the stripe's write lock. */
-    private void deleteLocked(int stripe, Bytes key) {
-        Bytes old = table.remove(key);
-        if (old != null) {
-            stripeBytes[stripe * PAD] -= key.length() + old.length();
+    /** One chain link. Only {@code value} and {@code next} change, under the stripe's write lock. */
+    private static final class Node {
+        final int hash;
+        final Bytes key;
+        Bytes value;
+        Node next;
+
+        Node(int hash, Bytes key, Bytes value, Node next) {
+            this.hash = hash;
+            this.key = key;
+            this.value = value;
+            this.next = next;
         }
     }
 
-    private int stripeOf(Bytes key) {
-        if (shift == 32) {
-            return 0;
+    /**
+     * A stripe is its lock (by extension, so a read reaches the lock word and the table through one
+     * reference) and a chained hash table whose fields change only under the write lock.
+     */
+    @SuppressWarnings("serial")
+    private static final class Stripe extends StampedLock {
+        private static final int INITIAL_BUCKETS = 16;
+
+        Node[] buckets = new Node[INITIAL_BUCKETS];
+        int size;
+        long bytes;
+
+        Bytes find(int h, Bytes key) {
+            Node[] tab = buckets;
+            for (Node n = tab[h & (tab.length - 1)]; n != null; n = n.next) {
+                if (n.hash == h && n.key.equals(key)) {
+                    return n.value;
+                }
+            }
+            return null;
         }
-        return (key.hashCode() * 0x9E3779B9) >>> shift;
+
+        /** Caller holds the write lock. */
+        void put(int h, Bytes key, Bytes value) {
+            Node[] tab = buckets;
+            int i = h & (tab.length - 1);
+            for (Node n = tab[i]; n != null; n = n.next) {
+                if (n.hash == h && n.key.equals(key)) {
+                    bytes += value.length() - n.value.length();
+                    n.value = value;
+                    return;
+                }
+            }
+            tab[i] = new Node(h, key, value, tab[i]);
+            size++;
+            bytes += key.length() + value.length();
+            if (size > tab.length - (tab.length >>> 2)) {
+                grow();
+            }
+        }
+
+        /** Caller holds the write lock. */
+        void remove(int h, Bytes key) {
+            Node[] tab = buckets;
+            int i = h & (tab.length - 1);
+            Node prev = null;
+            for (Node n = tab[i]; n != null; prev = n, n = n.next) {
+                if (n.hash == h && n.key.equals(key)) {
+                    if (prev == null) {
+                        tab[i] = n.next;
+                    } else {
+                        prev.next = n.next;
+                    }
+                    size--;
+                    bytes -= key.length() + n.value.length();
+                    return;
+                }
+            }
+        }
+
+        /** Doubles the table, copying every node so that chains a reader may be walking stay intact. */
+        private void grow() {
+            Node[] old = buckets;
+            Node[] tab = new Node[old.length * 2];
+            for (Node head : old) {
+                for (Node n = head; n != null; n = n.next) {
+                    int i = n.hash & (tab.length - 1);
+                    tab[i] = new Node(n.hash, n.key, n.value, tab[i]);
+                }
+            }
+            buckets = tab;
+        }
+
+        void clear() {
+            buckets = new Node[INITIAL_BUCKETS];
+            size = 0;
+            bytes = 0;
+        }
     }
 }

@@ -9,7 +9,7 @@
  *   <li>{@code LockedSortedEngine} ({@code array} over {@code SortedArray}, {@code rbtree} over
  *       {@code RedBlackTree}): one {@code StampedLock}; optimistic point reads, scans in read
  *       mode, writes and batches exclusive.</li>
- *   <li>{@code StripedHashEngine}: one table and a {@code StampedLock} per stripe, optimistic point
+ *   <li>{@code StripedHashEngine}: a chained hash table and a {@code StampedLock} per stripe, optimistic point
  *       reads; a batch write-locks the stripes it touches in ascending order, a scan read-locks all
  *       stripes in ascending order, so the two cannot deadlock and a scan never sees half a
  *       batch.</li>
