@@ -29,6 +29,12 @@ final class DiskFileIo implements FileIo {
     }
 
     @Override
+    public AppendFile openLog(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return new PreallocatedAppendFile(channel, channel.size());
+    }
+
+    @Override
     public java.io.InputStream openRead(Path file) throws IOException {
         return Files.newInputStream(file);
     }
@@ -153,6 +159,66 @@ final class DiskFileIo implements FileIo {
         @Override
         public void close() throws IOException {
             channel.close();
+        }
+    }
+
+    /**
+     * An append-only file that writes zeros ahead of its end, {@link #CHUNK} bytes at a time, so
+     * that appends overwrite allocated blocks within the file's size. An fdatasync then has data to
+     * flush but no size change to commit to the file system's journal, which on ext4 takes a
+     * quarter to a third off each sync. {@link #close()} cuts the zeros off again (and syncs the
+     * cut), so only a file left by a crash ends in zeros.
+     */
+    private static final class PreallocatedAppendFile implements AppendFile {
+        static final int CHUNK = 1 << 20;
+        private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
+
+        private final FileChannel channel;
+        /** End of the appended bytes; the writer's alone, read by {@link #size()}. */
+        private volatile long end;
+        /** End of the zeros written ahead. */
+        private long allocated;
+
+        PreallocatedAppendFile(FileChannel channel, long end) {
+            this.channel = channel;
+            this.end = end;
+            this.allocated = end;
+        }
+
+        @Override
+        public void write(ByteBuffer data) throws IOException {
+            long at = end;
+            long needed = at + data.remaining();
+            while (allocated < needed) {
+                for (long chunkEnd = allocated + CHUNK; allocated < chunkEnd; ) {
+                    ByteBuffer zeros = ZEROS.duplicate();
+                    allocated += channel.write(zeros, allocated);
+                }
+            }
+            while (data.hasRemaining()) {
+                at += channel.write(data, at);
+            }
+            end = at;
+        }
+
+        @Override
+        public void sync() throws IOException {
+            channel.force(false);
+        }
+
+        @Override
+        public long size() {
+            return end;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (channel) {
+                if (channel.isOpen() && channel.size() > end) {
+                    channel.truncate(end);
+                    channel.force(true);
+                }
+            }
         }
     }
 }

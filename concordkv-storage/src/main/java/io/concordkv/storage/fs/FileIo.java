@@ -18,6 +18,18 @@ public interface FileIo {
     /** Opens {@code file} for appending, creating it if absent; writes go after its current end. */
     AppendFile openAppend(Path file) throws IOException;
 
+    /**
+     * Opens {@code file} for appending log records, creating it if absent; writes go after its
+     * current end. The file system may allocate space ahead of the end (the disk implementation
+     * fills it with zeros, so that a sync flushes data only, not the file's growing size); such
+     * space is cut off again by {@link AppendFile#close()}, and after a crash readers must take a
+     * run of zeros at the end of a log file for unused space. By default the same as
+     * {@link #openAppend(Path)}.
+     */
+    default AppendFile openLog(Path file) throws IOException {
+        return openAppend(file);
+    }
+
     /** A stream over {@code file}'s bytes from the start. */
     java.io.InputStream openRead(Path file) throws IOException;
 

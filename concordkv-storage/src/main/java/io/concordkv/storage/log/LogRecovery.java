@@ -63,7 +63,9 @@ final class LogRecovery {
             });
             records += r.records();
             if (!r.clean()) {
-                if (i == names.size() - 1 && r.tornTail()) {
+                if (i == names.size() - 1 && r.unusedTail()) {
+                    io.truncate(file, r.validBytes());
+                } else if (i == names.size() - 1 && r.tornTail()) {
                     truncate(file, r, "torn write");
                 } else {
                     dropped = failOrSalvage(file, r.problemOffset(), r.problem(), names, i);
@@ -130,7 +132,7 @@ final class LogRecovery {
     private Outcome fresh(long firstIndex) throws IOException {
         String name = LogFormat.segmentName(firstIndex, 0);
         Path file = dir.resolve(name);
-        SegmentedLog.createSegment(io, dir, file, firstIndex, 0).close();
+        SegmentedLog.createSegment(io, dir, file, firstIndex, 0, false).close();
         WalManifest.write(io, dir, List.of(name));
         Segment active = new Segment(file, firstIndex, firstIndex - 1, 0, LogFormat.HEADER_BYTES);
         return new Outcome(List.of(), active, firstIndex, new RecoveryReport(records, truncatedBytes, events));

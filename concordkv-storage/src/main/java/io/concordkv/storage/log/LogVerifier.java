@@ -51,7 +51,9 @@ public final class LogVerifier {
             previous = r.lastIndex();
             if (!r.clean()) {
                 String where = file + " at offset " + r.problemOffset() + ": " + r.problem();
-                if (i == names.size() - 1 && r.tornTail()) {
+                if (i == names.size() - 1 && r.unusedTail()) {
+                    notes.add("unused space left by a crash (opening cuts it off): " + where);
+                } else if (i == names.size() - 1 && r.tornTail()) {
                     notes.add("torn tail (opening truncates it): " + where);
                 } else {
                     problems.add(where);

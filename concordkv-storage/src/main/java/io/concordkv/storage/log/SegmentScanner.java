@@ -28,9 +28,12 @@ final class SegmentScanner {
      * @param fileBytes size of the file
      * @param problem why scanning stopped early, or {@code null} when the whole file is valid
      * @param tornTail whether the problem looks like a write cut short at the end of the file
+     * @param unusedTail whether the "problem" is only zeros from the end of the last valid record to
+     *     the end of the file: space a log writer allocated ahead (see {@link FileIo#openLog}) and
+     *     a crash left in place; also a {@code tornTail}
      */
     record Result(long firstIndex, int generation, long lastIndex, long records, long validBytes,
-                  long fileBytes, String problem, boolean tornTail) {
+                  long fileBytes, String problem, boolean tornTail, boolean unusedTail) {
         boolean clean() {
             return problem == null;
         }
@@ -50,14 +53,19 @@ final class SegmentScanner {
         byte[] bytes = io.readAll(file);
         ByteBuffer b = ByteBuffer.wrap(bytes);
         if (bytes.length < LogFormat.HEADER_BYTES || !headerValid(bytes)) {
-            return new Result(0, 0, previousIndex, 0, 0, bytes.length, "bad segment header", false);
+            return new Result(0, 0, previousIndex, 0, 0, bytes.length, "bad segment header", false, false);
         }
         long firstIndex = b.getLong(8);
         int generation = b.getInt(16);
         long last = Math.max(previousIndex, firstIndex - 1);
         long count = 0;
         int pos = LogFormat.HEADER_BYTES;
+        int zerosFrom = zeroRunStart(bytes);
         while (pos < bytes.length) {
+            if (pos >= zerosFrom) {
+                return new Result(firstIndex, generation, last, count, pos, bytes.length,
+                    "unused space (" + (bytes.length - pos) + " zero bytes)", true, true);
+            }
             String problem = null;
             int remaining = bytes.length - pos;
             long declaredEnd = Long.MAX_VALUE;
@@ -88,10 +96,11 @@ final class SegmentScanner {
                     }
                 }
             }
-            boolean torn = declaredEnd >= bytes.length || allZero(bytes, pos);
-            return new Result(firstIndex, generation, last, count, pos, bytes.length, problem, torn);
+            // cut short by the end of the file, or by the zeros after it (a crash amid preallocated space)
+            boolean torn = declaredEnd >= zerosFrom;
+            return new Result(firstIndex, generation, last, count, pos, bytes.length, problem, torn, false);
         }
-        return new Result(firstIndex, generation, last, count, pos, bytes.length, null, false);
+        return new Result(firstIndex, generation, last, count, pos, bytes.length, null, false, false);
     }
 
     private static boolean headerValid(byte[] bytes) {
@@ -103,12 +112,12 @@ final class SegmentScanner {
         return ByteBuffer.wrap(bytes).getInt(20) == (int) crc.getValue();
     }
 
-    private static boolean allZero(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
+    /** Where the run of zero bytes that ends the array starts ({@code bytes.length} if it ends otherwise). */
+    private static int zeroRunStart(byte[] bytes) {
+        int i = bytes.length;
+        while (i > 0 && bytes[i - 1] == 0) {
+            i--;
         }
-        return true;
+        return i;
     }
 }

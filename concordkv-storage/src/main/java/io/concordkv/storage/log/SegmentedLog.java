@@ -62,7 +62,7 @@ public final class SegmentedLog implements AutoCloseable {
         this.activeLastIndex = last.lastIndex();
         this.activeRecords = last.records();
         this.activeBytes = last.bytes();
-        this.active = io.openAppend(last.file());
+        this.active = io.openLog(last.file());
         this.nextIndex = recovered.nextIndex();
         this.pendingLastIndex = nextIndex - 1;
     }
@@ -253,7 +253,7 @@ public final class SegmentedLog implements AutoCloseable {
         long first = victims.get(0).firstIndex();
         Path target = dir.resolve(LogFormat.segmentName(first, generation));
         long[] kept = new long[2];
-        try (AppendFile out = createSegment(target, first, generation)) {
+        try (AppendFile out = createSegment(io, dir, target, first, generation, false)) {
             ByteBuffer buffer = ByteBuffer.allocate(1024 * 1024);
             try {
                 for (Segment s : victims) {
@@ -329,14 +329,18 @@ public final class SegmentedLog implements AutoCloseable {
     }
 
     private AppendFile createSegment(Path file, long firstIndex, int generation) throws IOException {
-        return createSegment(io, dir, file, firstIndex, generation);
+        return createSegment(io, dir, file, firstIndex, generation, true);
     }
 
-    /** Creates {@code file} holding only a synced segment header, and syncs the directory; open for appending. */
-    static AppendFile createSegment(FileIo io, Path dir, Path file, long firstIndex, int generation)
+    /**
+     * Creates {@code file} holding only a synced segment header, and syncs the directory; open for
+     * appending, with space written ahead ({@link FileIo#openLog}) when {@code active} says it will
+     * take appends and syncs, not one sequential rewrite.
+     */
+    static AppendFile createSegment(FileIo io, Path dir, Path file, long firstIndex, int generation, boolean active)
             throws IOException {
         io.delete(file);
-        AppendFile out = io.openAppend(file);
+        AppendFile out = active ? io.openLog(file) : io.openAppend(file);
         out.write(LogFormat.header(firstIndex, generation));
         out.sync();
         io.syncDirectory(dir);

@@ -25,6 +25,13 @@
  * and the {@code length} bytes after the CRC. Indexes strictly increase within and across
  * segments; they are consecutive except across records dropped by compaction.
  *
+ * <p>The active segment is written ahead of its end with zeros, 1 MiB at a time (see
+ * {@link io.concordkv.storage.fs.FileIo#openLog}), so that appends overwrite allocated space and
+ * an fdatasync flushes data without a change of file size to journal. Sealing a segment (rotation,
+ * close) cuts the zeros off and syncs the cut before the manifest moves on, so only the last
+ * segment of a log left by a crash ends in zeros: a run of zeros from a record boundary to the end
+ * of that segment is unused space, cut off quietly when the log opens.
+ *
  * <h2>Manifest format</h2>
  * UTF-8 text, one segment file name per line after the line {@code concordkv-wal-manifest 1}, and a
  * last line {@code crc32c <8 hex digits>} over every byte before it. Replaced atomically: written
@@ -32,7 +39,8 @@
  *
  * <h2>Recovery</h2>
  * Opening reads every live segment and checks every record. A bad record (short, wrong length or
- * wrong checksum) that reaches the end of the last segment is a torn write: the segment is
+ * wrong checksum) that reaches the end of the last segment, or the run of zeros that ends it, is a
+ * torn write: the segment is
  * truncated before it and the report says so (a record that was synced and then rotted in
  * place at the very end is indistinguishable from a torn write). A bad record anywhere else is
  * corruption: opening fails with {@code CORRUPTION}, the file and the offset, unless salvage is

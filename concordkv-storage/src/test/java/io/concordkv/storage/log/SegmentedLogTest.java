@@ -111,13 +111,90 @@ class SegmentedLogTest {
     }
 
     @Test
-    void zeroFilledTailIsATornWrite() throws IOException {
+    void zerosAfterTheLastRecordAreUnusedSpaceCutOffQuietly() throws IOException {
         writeRecords(options(), 5);
+        long size = Files.size(onlySegment());
         Files.write(onlySegment(), new byte[40], java.nio.file.StandardOpenOption.APPEND);
         try (SegmentedLog log = SegmentedLog.open(dir, options(), 0, r -> { })) {
-            assertThat(log.recoveryReport().truncatedBytes()).isEqualTo(40);
+            assertThat(log.recoveryReport().truncatedBytes()).isZero();
+            assertThat(log.recoveryReport().events()).isEmpty();
             assertThat(log.nextIndex()).isEqualTo(6);
+            assertThat(Files.size(onlySegment())).isEqualTo(size);
         }
+    }
+
+    @Test
+    void theActiveSegmentIsWrittenAheadWithZerosAndTrimmedWhenSealed() throws IOException {
+        SegmentedLog log = SegmentedLog.open(dir, LogOptions.defaults(), 0, r -> { });
+        for (int i = 0; i < 10; i++) {
+            log.append((byte) 1, payload(i + 1));
+        }
+        log.sync();
+        long logical = log.segments().get(0).bytes();
+        assertThat(Files.size(onlySegment())).isGreaterThanOrEqualTo(1 << 20);
+        log.rotate();
+        assertThat(Files.size(segmentsInOrder().get(0))).isEqualTo(logical);
+        log.close();
+        assertThat(Files.size(segmentsInOrder().get(1))).isEqualTo(LogFormat.HEADER_BYTES);
+        assertThat(reopen(LogOptions.defaults())).extracting(LogRecord::index).containsExactlyElementsOf(range(1, 10));
+    }
+
+    @Test
+    void aLogLeftByACrashEndsInZerosThatOpeningCutsOff(@TempDir Path crashed) throws IOException {
+        SegmentedLog log = SegmentedLog.open(dir, LogOptions.defaults(), 0, r -> { });
+        for (int i = 0; i < 10; i++) {
+            log.append((byte) 1, payload(i + 1));
+        }
+        log.sync();
+        long logical = log.segments().get(0).bytes();
+        copyDirectory(dir, crashed);
+        closeQuietly(log);
+        List<LogRecord> seen = new ArrayList<>();
+        try (SegmentedLog reopened = SegmentedLog.open(crashed, LogOptions.defaults(), 0, seen::add)) {
+            assertThat(seen).extracting(LogRecord::index).containsExactlyElementsOf(range(1, 10));
+            assertThat(reopened.recoveryReport().events()).isEmpty();
+            assertThat(Files.size(crashed.resolve(onlySegment().getFileName()))).isEqualTo(logical);
+            reopened.append((byte) 1, payload(11));
+            reopened.sync();
+        }
+        seen.clear();
+        SegmentedLog.open(crashed, LogOptions.defaults(), 0, seen::add).close();
+        assertThat(seen).extracting(LogRecord::index).containsExactlyElementsOf(range(1, 11));
+    }
+
+    @Test
+    void aRecordCutShortByTheZerosIsATornWrite(@TempDir Path crashed) throws IOException {
+        SegmentedLog log = SegmentedLog.open(dir, LogOptions.defaults(), 0, r -> { });
+        for (int i = 0; i < 10; i++) {
+            log.append((byte) 1, payload(i + 1));
+        }
+        log.sync();
+        long logical = log.segments().get(0).bytes();
+        copyDirectory(dir, crashed);
+        closeQuietly(log);
+        Path segment = crashed.resolve(onlySegment().getFileName());
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.seek(logical - 4);
+            f.write(new byte[4]);
+        }
+        List<LogRecord> seen = new ArrayList<>();
+        try (SegmentedLog reopened = SegmentedLog.open(crashed, LogOptions.defaults(), 0, seen::add)) {
+            assertThat(seen).extracting(LogRecord::index).containsExactlyElementsOf(range(1, 9));
+            assertThat(reopened.recoveryReport().events()).singleElement().asString().contains("torn write");
+        }
+    }
+
+    @Test
+    void aSealedSegmentEndingInZerosIsCorruption() throws IOException {
+        try (SegmentedLog log = SegmentedLog.open(dir, options(), 0, r -> { })) {
+            log.append((byte) 1, payload(1));
+            log.rotate();
+            log.append((byte) 1, payload(2));
+            log.sync();
+        }
+        Files.write(segmentsInOrder().get(0), new byte[40], java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> reopen(options())).isInstanceOfSatisfying(KvException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPTION));
     }
 
     @Test
@@ -267,6 +344,14 @@ class SegmentedLogTest {
     private List<Path> segmentsInOrder() throws IOException {
         try (var files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".wal")).sorted().toList();
+        }
+    }
+
+    private static void copyDirectory(Path from, Path to) throws IOException {
+        try (var files = Files.list(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(p.getFileName()));
+            }
         }
     }
 
