@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * the engine and never wait for the log. Opening loads the newest snapshot chain, then replays
  * the log after it. The log is
  * compacted in the background once it passes {@link StoreOptions#compactionEntries()} records or
- * {@link StoreOptions#compactionBytes()} bytes (or twice its size after the previous compaction),
+ * {@link StoreOptions#compactionBytes()} bytes (or four times its size after the previous compaction),
  * keeping each key's last operation.
  *
  * <p>After a failed write or fsync the store turns read-only: writes fail with {@code IO_ERROR}
@@ -81,6 +81,8 @@ public final class KvStore implements AutoCloseable {
     private final Set<Bytes> changed = new HashSet<>();
     private volatile boolean trackChanges;
     private boolean nextSnapshotFull;
+    /** A compaction starts once the log has grown to this many times what the previous one left. */
+    static final int COMPACTION_GROWTH = 4;
     private volatile long recordsTrigger;
     private volatile long bytesTrigger;
     private volatile boolean closed;
@@ -359,8 +361,8 @@ public final class KvStore implements AutoCloseable {
     }
 
     private void resetTriggers() {
-        recordsTrigger = Math.max(options.compactionEntries(), 2 * logRecords.get());
-        bytesTrigger = Math.max(options.compactionBytes(), 2 * logBytes.get());
+        recordsTrigger = Math.max(options.compactionEntries(), COMPACTION_GROWTH * logRecords.get());
+        bytesTrigger = Math.max(options.compactionBytes(), COMPACTION_GROWTH * logBytes.get());
     }
 
     /**

@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param batchSyncInterval under {@code BATCH}, sync once the oldest unsynced write is this old (default 5 s)
  * @param segmentBytes log segment size before rotation (default 64 MiB)
  * @param compactionEntries compact the log once it holds this many records (default 1000), or
- *     twice as many as after the previous compaction, whichever is larger
- * @param compactionBytes ... or once the log is this large (default 64 MiB), likewise doubled
+ *     four times as many as after the previous compaction, whichever is larger
+ * @param compactionBytes ... or once the log is this large (default 64 MiB), or four times what it was
+ *     after the previous one
  * @param salvage on corruption, open with the valid prefix instead of failing
  * @param io the file system; a fault-injecting one in tests
  * @param clock time source for the batch interval
