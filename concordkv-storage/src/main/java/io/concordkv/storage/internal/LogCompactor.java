@@ -65,32 +65,41 @@ public final class LogCompactor implements RecordRewriter {
 
     /**
      * Key → last position, linear probing; -1 when absent. Keys are given as ranges of a record's
-     * payload and hashed in place; a key is copied only when first stored, and a probe looks at a
-     * stored key's bytes only when the stored hash matches. Single-threaded.
+     * payload and hashed in place. Each slot is three {@code long}s side by side — the key's hash
+     * and length, where its bytes are, its position — so a probe reads one cache line, plus the
+     * key's bytes when hash and length match; the bytes are copied, when a key is first stored,
+     * into large shared chunks rather than one array each. Single-threaded.
      */
     static final class KeyPositions {
-        private byte[][] keys = new byte[1024][];
-        private int[] hashes = new int[1024];
-        private long[] positions = new long[1024];
+        private static final int SLOT = 3;
+        private static final int CHUNK_BYTES = 1 << 20;
+        /** Per slot: hash (high 32 bits) and length + 1 (low 32; 0 means empty), key address, position. */
+        private long[] slots = new long[SLOT * 1024];
+        private int capacity = 1024;
         private int size;
+        private byte[][] chunks = new byte[4][];
+        private int chunkCount;
+        private int chunkUsed;
 
         void put(byte[] src, int off, int len, long position) {
-            if (size * 2 >= keys.length) {
+            if (size * 2 >= capacity) {
                 grow();
             }
             int h = hash(src, off, len);
-            int mask = keys.length - 1;
+            long tag = tag(h, len);
+            int mask = capacity - 1;
             for (int i = h & mask; ; i = (i + 1) & mask) {
-                byte[] k = keys[i];
-                if (k == null) {
-                    keys[i] = Arrays.copyOfRange(src, off, off + len);
-                    hashes[i] = h;
-                    positions[i] = position;
+                int s = SLOT * i;
+                long t = slots[s];
+                if (t == 0) {
+                    slots[s] = tag;
+                    slots[s + 1] = store(src, off, len);
+                    slots[s + 2] = position;
                     size++;
                     return;
                 }
-                if (hashes[i] == h && Arrays.equals(k, 0, k.length, src, off, off + len)) {
-                    positions[i] = position;
+                if (t == tag && sameKey(slots[s + 1], src, off, len)) {
+                    slots[s + 2] = position;
                     return;
                 }
             }
@@ -98,36 +107,59 @@ public final class LogCompactor implements RecordRewriter {
 
         long get(byte[] src, int off, int len) {
             int h = hash(src, off, len);
-            int mask = keys.length - 1;
+            long tag = tag(h, len);
+            int mask = capacity - 1;
             for (int i = h & mask; ; i = (i + 1) & mask) {
-                byte[] k = keys[i];
-                if (k == null) {
+                int s = SLOT * i;
+                long t = slots[s];
+                if (t == 0) {
                     return -1;
                 }
-                if (hashes[i] == h && Arrays.equals(k, 0, k.length, src, off, off + len)) {
-                    return positions[i];
+                if (t == tag && sameKey(slots[s + 1], src, off, len)) {
+                    return slots[s + 2];
                 }
             }
         }
 
+        private static long tag(int hash, int len) {
+            return (long) hash << 32 | (len + 1L);
+        }
+
+        /** Copies the key into the current chunk (a new one if it does not fit); returns chunk and offset. */
+        private long store(byte[] src, int off, int len) {
+            if (chunkCount == 0 || chunkUsed + len > chunks[chunkCount - 1].length) {
+                if (chunkCount == chunks.length) {
+                    chunks = Arrays.copyOf(chunks, chunkCount * 2);
+                }
+                chunks[chunkCount++] = new byte[Math.max(CHUNK_BYTES, len)];
+                chunkUsed = 0;
+            }
+            System.arraycopy(src, off, chunks[chunkCount - 1], chunkUsed, len);
+            long address = (long) (chunkCount - 1) << 32 | chunkUsed;
+            chunkUsed += len;
+            return address;
+        }
+
+        private boolean sameKey(long address, byte[] src, int off, int len) {
+            byte[] chunk = chunks[(int) (address >>> 32)];
+            int at = (int) address;
+            return Arrays.equals(chunk, at, at + len, src, off, off + len);
+        }
+
         private void grow() {
-            byte[][] oldKeys = keys;
-            int[] oldHashes = hashes;
-            long[] oldPositions = positions;
-            int capacity = oldKeys.length * 2;
-            keys = new byte[capacity][];
-            hashes = new int[capacity];
-            positions = new long[capacity];
+            long[] old = slots;
+            int oldCapacity = capacity;
+            capacity = oldCapacity * 2;
+            slots = new long[SLOT * capacity];
             int mask = capacity - 1;
-            for (int j = 0; j < oldKeys.length; j++) {
-                if (oldKeys[j] != null) {
-                    int i = oldHashes[j] & mask;
-                    while (keys[i] != null) {
+            for (int j = 0; j < oldCapacity; j++) {
+                long t = old[SLOT * j];
+                if (t != 0) {
+                    int i = (int) (t >>> 32) & mask;
+                    while (slots[SLOT * i] != 0) {
                         i = (i + 1) & mask;
                     }
-                    keys[i] = oldKeys[j];
-                    hashes[i] = oldHashes[j];
-                    positions[i] = oldPositions[j];
+                    System.arraycopy(old, SLOT * j, slots, SLOT * i, SLOT);
                 }
             }
         }
