@@ -40,6 +40,9 @@ both() {
 # warm-up (not recorded): the JIT of the ConcordKV server, the page cache of both
 kv --target concordkv --endpoints "127.0.0.1:$ckv" --clients 200 --conns 20 --total 40000 >/dev/null
 kv --target etcd --endpoints "127.0.0.1:$etcd_client" --clients 200 --conns 20 --total 40000 >/dev/null
+# and one client alone, so the one-client cells measure warm code (see cluster-benchmarks.sh)
+kv --target concordkv --endpoints "127.0.0.1:$ckv" --op put --clients 1 --conns 1 --total 3000 >/dev/null
+kv --target etcd --endpoints "127.0.0.1:$etcd_client" --op put --clients 1 --conns 1 --total 3000 >/dev/null
 
 both --op put --clients 1 --conns 1 --total 3000
 both --op put --clients 1000 --conns 100 --total 100000
