@@ -69,6 +69,7 @@ public final class CommitSequencer {
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Map<Bytes, VersionRecord> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
+    private final PublicationWaiters waiters = new PublicationWaiters(published);
     private final CurrentState state;
     private volatile long compacted;
     private final HistoryQueue history;
@@ -274,50 +275,22 @@ public final class CommitSequencer {
         return new Prepared(revision, ticket, written, previous);
     }
 
-    /** Futures waiting for a revision to be published, by revision. */
-    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.List<java.util.concurrent.CompletableFuture<Void>>>
-        publishedFutures = new java.util.concurrent.ConcurrentSkipListMap<>();
-
     /** Completes once {@code revision} is published (at once if it is). */
     private java.util.concurrent.CompletableFuture<Void> whenPublished(long revision) {
-        if (published.get() >= revision) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }
-        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
-        publishedFutures.computeIfAbsent(revision, r -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
-        if (published.get() >= revision) {
-            f.complete(null);
-        }
-        return f;
-    }
-
-    private void completePublishedFutures() {
-        long now = published.get();
-        while (!publishedFutures.isEmpty() && publishedFutures.firstKey() <= now) {
-            var first = publishedFutures.pollFirstEntry();
-            if (first != null) {
-                first.getValue().forEach(f -> f.complete(null));
-            }
-        }
+        return waiters.whenPublished(revision);
     }
 
     private void publish(long revision) {
         published.accumulateAndGet(revision, Math::max);
-        if (!publishedFutures.isEmpty()) {
-            completePublishedFutures();
+        if (!waiters.isEmpty()) {
+            waiters.completePublished();
         }
     }
 
     /** The store failed: revisions numbered but not published never will be, so their waiters fail. */
     private void failWaiters(KvException failure) {
-        KvException error = new KvException(ErrorCode.IO_ERROR, "store failed before the revision waited for was "
-            + "applied: " + failure.getMessage(), failure);
-        while (!publishedFutures.isEmpty()) {
-            var first = publishedFutures.pollFirstEntry();
-            if (first != null) {
-                first.getValue().forEach(f -> f.completeExceptionally(error));
-            }
-        }
+        waiters.failAll(new KvException(ErrorCode.IO_ERROR, "store failed before the revision waited for was "
+            + "applied: " + failure.getMessage(), failure));
     }
 
     /**
