@@ -108,7 +108,7 @@ public final class Bytes implements Comparable<Bytes> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Bytes other && length == other.length && Arrays.equals(data, other.data);
+        return o == this || o instanceof Bytes other && length == other.length && Arrays.equals(data, other.data);
     }
 
     @Override

@@ -85,7 +85,17 @@ final class RedBlackTree implements SortedTable {
             return key.compareTo(n.key);
         }
 
+        private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+        /** Bytes {@code from..from+7} of {@code b} as a big-endian word, zero-padded past its end. */
         private static long word(byte[] b, int from) {
+            if (from + 8 <= b.length) {
+                return (long) BIG_ENDIAN_LONG.get(b, from);
+            }
+            if (from >= b.length) {
+                return 0;
+            }
             long w = 0;
             for (int i = from; i < from + 8; i++) {
                 w = (w << 8) | (i < b.length ? b[i] & 0xFF : 0);

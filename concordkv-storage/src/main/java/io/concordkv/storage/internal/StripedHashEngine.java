@@ -206,7 +206,7 @@ public final class StripedHashEngine implements StorageEngine {
         }
     }
 
-    /** The key's hash spread over all 32 bits: the top bits pick the stripe, the low bits the bucket. */
+    /** The key's hash spread over all 32 bits: the top bits pick the stripe, all of them the bucket. */
     private static int mix(Bytes key) {
         return key.hashCode() * 0x9E3779B9;
     }
@@ -240,8 +240,8 @@ public final class StripedHashEngine implements StorageEngine {
 
         Bytes find(int h, Bytes key) {
             Node[] tab = buckets;
-            for (Node n = tab[h & (tab.length - 1)]; n != null; n = n.next) {
-                if (n.hash == h && n.key.equals(key)) {
+            for (Node n = tab[slot(h, tab.length)]; n != null; n = n.next) {
+                if (n.hash == h && (n.key == key || n.key.equals(key))) {
                     return n.value;
                 }
             }
@@ -251,9 +251,9 @@ public final class StripedHashEngine implements StorageEngine {
         /** Caller holds the write lock. */
         void put(int h, Bytes key, Bytes value) {
             Node[] tab = buckets;
-            int i = h & (tab.length - 1);
+            int i = slot(h, tab.length);
             for (Node n = tab[i]; n != null; n = n.next) {
-                if (n.hash == h && n.key.equals(key)) {
+                if (n.hash == h && (n.key == key || n.key.equals(key))) {
                     bytes += value.length() - n.value.length();
                     n.value = value;
                     return;
@@ -270,10 +270,10 @@ public final class StripedHashEngine implements StorageEngine {
         /** Caller holds the write lock. */
         void remove(int h, Bytes key) {
             Node[] tab = buckets;
-            int i = h & (tab.length - 1);
+            int i = slot(h, tab.length);
             Node prev = null;
             for (Node n = tab[i]; n != null; prev = n, n = n.next) {
-                if (n.hash == h && n.key.equals(key)) {
+                if (n.hash == h && (n.key == key || n.key.equals(key))) {
                     if (prev == null) {
                         tab[i] = n.next;
                     } else {
@@ -292,11 +292,20 @@ public final class StripedHashEngine implements StorageEngine {
             Node[] tab = new Node[old.length * 2];
             for (Node head : old) {
                 for (Node n = head; n != null; n = n.next) {
-                    int i = n.hash & (tab.length - 1);
+                    int i = slot(n.hash, tab.length);
                     tab[i] = new Node(n.hash, n.key, n.value, tab[i]);
                 }
             }
             buckets = tab;
+        }
+
+        /**
+         * The bucket of hash {@code h} in a table of {@code length} buckets: the low bits, with the
+         * well-mixed high bits of the multiplicative hash folded in (the low bits of a product
+         * depend only on the low bits of the key's own hash).
+         */
+        private static int slot(int h, int length) {
+            return (h ^ (h >>> 16)) & (length - 1);
         }
 
         void clear() {
