@@ -125,11 +125,7 @@ class SegmentedLogTest {
 
     @Test
     void theActiveSegmentIsWrittenAheadWithZerosAndTrimmedWhenSealed() throws IOException {
-        SegmentedLog log = SegmentedLog.open(dir, LogOptions.defaults(), 0, r -> { });
-        for (int i = 0; i < 10; i++) {
-            log.append((byte) 1, payload(i + 1));
-        }
-        log.sync();
+        SegmentedLog log = tenSyncedRecordsOnDisk();
         long logical = log.segments().get(0).bytes();
         assertThat(Files.size(onlySegment())).isGreaterThanOrEqualTo(1 << 20);
         log.rotate();
@@ -141,11 +137,7 @@ class SegmentedLogTest {
 
     @Test
     void aLogLeftByACrashEndsInZerosThatOpeningCutsOff(@TempDir Path crashed) throws IOException {
-        SegmentedLog log = SegmentedLog.open(dir, LogOptions.defaults(), 0, r -> { });
-        for (int i = 0; i < 10; i++) {
-            log.append((byte) 1, payload(i + 1));
-        }
-        log.sync();
+        SegmentedLog log = tenSyncedRecordsOnDisk();
         long logical = log.segments().get(0).bytes();
         copyDirectory(dir, crashed);
         closeQuietly(log);
@@ -164,11 +156,7 @@ class SegmentedLogTest {
 
     @Test
     void aRecordCutShortByTheZerosIsATornWrite(@TempDir Path crashed) throws IOException {
-        SegmentedLog log = SegmentedLog.open(dir, LogOptions.defaults(), 0, r -> { });
-        for (int i = 0; i < 10; i++) {
-            log.append((byte) 1, payload(i + 1));
-        }
-        log.sync();
+        SegmentedLog log = tenSyncedRecordsOnDisk();
         long logical = log.segments().get(0).bytes();
         copyDirectory(dir, crashed);
         closeQuietly(log);
@@ -345,6 +333,16 @@ class SegmentedLogTest {
         try (var files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".wal")).sorted().toList();
         }
+    }
+
+    /** A log on the real disk (so its active segment is written ahead) holding ten synced records. */
+    private SegmentedLog tenSyncedRecordsOnDisk() throws IOException {
+        SegmentedLog log = SegmentedLog.open(dir, LogOptions.defaults(), 0, r -> { });
+        for (int i = 0; i < 10; i++) {
+            log.append((byte) 1, payload(i + 1));
+        }
+        log.sync();
+        return log;
     }
 
     private static void copyDirectory(Path from, Path to) throws IOException {
