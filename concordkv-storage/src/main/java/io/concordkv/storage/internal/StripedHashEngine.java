@@ -63,7 +63,7 @@ public final class StripedHashEngine implements StorageEngine {
     @Override
     public Optional<Bytes> get(Bytes key) {
         int h = mix(key);
-        Stripe s = stripes[(h >>> shift) & mask];
+        Stripe s = stripes[stripeIndex(h)];
         long stamp = s.tryOptimisticRead();
         if (stamp != 0) {
             Bytes value = s.find(h, key);
@@ -82,7 +82,7 @@ public final class StripedHashEngine implements StorageEngine {
     @Override
     public void put(Bytes key, Bytes value) {
         int h = mix(key);
-        Stripe s = stripes[(h >>> shift) & mask];
+        Stripe s = stripes[stripeIndex(h)];
         long stamp = s.writeLock();
         try {
             s.put(h, key, value);
@@ -94,7 +94,7 @@ public final class StripedHashEngine implements StorageEngine {
     @Override
     public void delete(Bytes key) {
         int h = mix(key);
-        Stripe s = stripes[(h >>> shift) & mask];
+        Stripe s = stripes[stripeIndex(h)];
         long stamp = s.writeLock();
         try {
             s.remove(h, key);
@@ -110,7 +110,7 @@ public final class StripedHashEngine implements StorageEngine {
         boolean[] touched = new boolean[stripes.length];
         for (int i = 0; i < hashes.length; i++) {
             hashes[i] = mix(ops.get(i).key());
-            touched[(hashes[i] >>> shift) & mask] = true;
+            touched[stripeIndex(hashes[i])] = true;
         }
         long[] stamps = new long[stripes.length];
         for (int i = 0; i < stripes.length; i++) {
@@ -121,7 +121,7 @@ public final class StripedHashEngine implements StorageEngine {
         try {
             for (int i = 0; i < hashes.length; i++) {
                 int h = hashes[i];
-                Stripe s = stripes[(h >>> shift) & mask];
+                Stripe s = stripes[stripeIndex(h)];
                 if (ops.get(i) instanceof WriteBatch.Put put) {
                     s.put(h, put.key(), put.value());
                 } else {
@@ -204,6 +204,14 @@ public final class StripedHashEngine implements StorageEngine {
         for (int i = stripes.length - 1; i >= 0; i--) {
             stripes[i].unlockRead(stamps[i]);
         }
+    }
+
+    /**
+     * The stripe of mixed hash {@code h}: its top bits ({@code & mask} for the one-stripe case,
+     * where the shift is 32 and would keep every bit).
+     */
+    private int stripeIndex(int h) {
+        return (h >>> shift) & mask;
     }
 
     /** The key's hash spread over all 32 bits: the top bits pick the stripe, all of them the bucket. */
