@@ -46,22 +46,6 @@ done
 etcd_eps="$(IFS=,; echo "${clients[*]}")"
 for _ in $(seq 100); do ETCDCTL_API=3 etcdctl --endpoints="$etcd_eps" endpoint health >/dev/null 2>&1 && break; sleep 0.3; done
 
-kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
-both() {
-  kv --target concordkv --endpoints "$ckv" "$@" | tee -a "$out"
-  kv --target etcd --endpoints "$etcd_eps" "$@" | tee -a "$out"
-}
-kv --target concordkv --endpoints "$ckv" --clients 200 --conns 20 --total 40000 >/dev/null
-kv --target etcd --endpoints "$etcd_eps" --clients 200 --conns 20 --total 40000 >/dev/null
-# and one client alone, so the one-client cells measure warm code (a JVM compiles the one-at-a-time
-# paths only once they run; the first one-client run after the warm-up above was half as fast)
-kv --target concordkv --endpoints "$ckv" --op put --clients 1 --conns 1 --total 3000 >/dev/null
-kv --target etcd --endpoints "$etcd_eps" --op put --clients 1 --conns 1 --total 3000 >/dev/null
-
-both --op put --clients 1 --conns 1 --total 2000
-both --op put --clients 1000 --conns 100 --total 100000
-for consistency in l s; do
-  both --op range --consistency "$consistency" --clients 1 --conns 1 --total 5000
-  both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
-done
+source concordkv-bench/scripts/kv-cells.sh
+kv_cells "$ckv" "$etcd_eps" "$out" 2000 5000
 echo "results in $out"

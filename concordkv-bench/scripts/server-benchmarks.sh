@@ -32,22 +32,6 @@ for port in "$ckv" "$etcd_client"; do
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
 done
 
-kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
-both() {
-  kv --target concordkv --endpoints "127.0.0.1:$ckv" "$@" | tee -a "$out"
-  kv --target etcd --endpoints "127.0.0.1:$etcd_client" "$@" | tee -a "$out"
-}
-# warm-up (not recorded): the JIT of the ConcordKV server, the page cache of both
-kv --target concordkv --endpoints "127.0.0.1:$ckv" --clients 200 --conns 20 --total 40000 >/dev/null
-kv --target etcd --endpoints "127.0.0.1:$etcd_client" --clients 200 --conns 20 --total 40000 >/dev/null
-# and one client alone, so the one-client cells measure warm code (see cluster-benchmarks.sh)
-kv --target concordkv --endpoints "127.0.0.1:$ckv" --op put --clients 1 --conns 1 --total 3000 >/dev/null
-kv --target etcd --endpoints "127.0.0.1:$etcd_client" --op put --clients 1 --conns 1 --total 3000 >/dev/null
-
-both --op put --clients 1 --conns 1 --total 3000
-both --op put --clients 1000 --conns 100 --total 100000
-for consistency in l s; do
-  both --op range --consistency "$consistency" --clients 1 --conns 1 --total 10000
-  both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
-done
+source concordkv-bench/scripts/kv-cells.sh
+kv_cells "127.0.0.1:$ckv" "127.0.0.1:$etcd_client" "$out" 3000 10000
 echo "results in $out"

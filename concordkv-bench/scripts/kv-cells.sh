@@ -1,0 +1,27 @@
+# Sourced by server-benchmarks.sh and cluster-benchmarks.sh: the cells both run, ConcordKV and etcd
+# alternating, each after the same unrecorded warm-up.
+#   kv_cells CONCORDKV_ENDPOINTS ETCD_ENDPOINTS OUT_FILE ONE_CLIENT_PUTS ONE_CLIENT_RANGES
+
+kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
+
+kv_cells() {
+  local ckv="$1" etcd="$2" out="$3" puts1="$4" ranges1="$5"
+  both() {
+    kv --target concordkv --endpoints "$ckv" "$@" | tee -a "$out"
+    kv --target etcd --endpoints "$etcd" "$@" | tee -a "$out"
+  }
+  # warm-up (not recorded): the JIT of ConcordKV, the page cache of both; then one client alone, so
+  # the one-client cells measure warm code (a JVM compiles the one-at-a-time paths only once they
+  # run: the first one-client run after the 200-client warm-up alone was half as fast)
+  for endpoints in "concordkv $ckv" "etcd $etcd"; do
+    set -- $endpoints
+    kv --target "$1" --endpoints "$2" --clients 200 --conns 20 --total 40000 >/dev/null
+    kv --target "$1" --endpoints "$2" --op put --clients 1 --conns 1 --total 3000 >/dev/null
+  done
+  both --op put --clients 1 --conns 1 --total "$puts1"
+  both --op put --clients 1000 --conns 100 --total 100000
+  for consistency in l s; do
+    both --op range --consistency "$consistency" --clients 1 --conns 1 --total "$ranges1"
+    both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
+  done
+}
