@@ -148,7 +148,7 @@ public final class CommitSequencer {
         if (p.ticket() == null) {
             // judged against every commit numbered so far, some perhaps still in flight: answer
             // with that revision once it is visible, so that a read there agrees
-            return whenPublished(p.revision()).thenApply(ignored -> outcome);
+            return waiters.whenPublished(p.revision()).thenApply(ignored -> outcome);
         }
         java.util.concurrent.CompletableFuture<Outcome> done = new java.util.concurrent.CompletableFuture<>();
         p.ticket().whenDone(failure -> {
@@ -275,16 +275,9 @@ public final class CommitSequencer {
         return new Prepared(revision, ticket, written, previous);
     }
 
-    /** Completes once {@code revision} is published (at once if it is). */
-    private java.util.concurrent.CompletableFuture<Void> whenPublished(long revision) {
-        return waiters.whenPublished(revision);
-    }
-
     private void publish(long revision) {
         published.accumulateAndGet(revision, Math::max);
-        if (!waiters.isEmpty()) {
-            waiters.completePublished();
-        }
+        waiters.completePublished();
     }
 
     /** The store failed: revisions numbered but not published never will be, so their waiters fail. */
@@ -320,7 +313,7 @@ public final class CommitSequencer {
         } finally {
             commitLock.unlock();
         }
-        join(whenPublished(last));
+        join(waiters.whenPublished(last));
         return last;
     }
 
@@ -333,7 +326,7 @@ public final class CommitSequencer {
     public void quiesced(Runnable task) {
         commitLock.lock();
         try {
-            join(whenPublished(timestamps.last()));
+            join(waiters.whenPublished(timestamps.last()));
             feed.drain();
             task.run();
         } finally {
