@@ -7,39 +7,48 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * The queue of the {@code always} policy's group commit: who leads the next group and who is told
- * when it is done. Writers queue up; a waiting writer that finds no group in progress becomes the
- * leader, takes the queued batches from the head (up to {@link GroupCommitWriter#MAX_GROUP_BYTES}),
- * has {@code runGroup} write, sync and apply them, then wakes the next leader first and the members
- * of its group after. A writer may instead ask to be called back ({@link WriteTicket#whenDone}): it
- * leads the group itself only when the store is idle; otherwise it returns at once, and writes
- * queued with no writer waiting to lead them are led by a background driver (one thread of
- * {@code driver}), so a server needs no thread per write in flight and its event loops wait for an
- * fsync only when nothing else is going on. Callbacks run on the leader's thread, never nested. The
- * queue lock is never held during I/O. Thread-safe.
+ * when it is done. Writers queue up. A writer that finds the store idle (no group in progress,
+ * nothing queued before it) leads its own group, which spares any hand-off when writes come one at
+ * a time. Under load the groups are led back to back by a background driver (one thread of
+ * {@code driver}): the leader of a group that finds more writes queued when it is done hands over
+ * to the driver, which takes the queued batches from the head (up to
+ * {@link GroupCommitWriter#MAX_GROUP_BYTES}), has {@code runGroup} write, sync and apply them, and
+ * goes on to the next group at once, so the disk never waits for a thread to wake up.
+ *
+ * <p>Waiting writers park without any lock ({@link LockSupport}) and are woken by a fan-out: the
+ * leader wakes the first one or two members of its group, and each member wakes two more before
+ * it returns, so waking a large group costs the leader two wake-ups, not one per member, and the
+ * woken writers do not queue for a lock on their way out. A writer may instead ask to be called
+ * back ({@link WriteTicket#whenDone}); callbacks run on the leader's thread after its group, never
+ * nested. The queue lock is never held during I/O. Thread-safe.
  */
 final class GroupCommitQueue {
-    /** A queued write; {@code wake} is signalled when it is done or has become the head of the queue. */
+    /** A queued write. */
     static final class Pending {
         final WriteBatch batch;
         final byte[] payload;
-        final Condition wake;
-        boolean done;
-        /** Whether its writer is parked in {@code awaitGroup}; guarded by queueLock. */
-        boolean waiting;
+        /** Set once the write is logged, synced and applied (or failed), after {@code wakeNext}. */
+        volatile boolean done;
+        /** The thread parked in {@code awaitGroup} for it; set and read under queueLock. */
+        Thread waiter;
         /** Told the outcome (null: success) instead of a waiting writer; guarded by queueLock. */
         Consumer<KvException> callback;
         KvException error;
+        /** The group's parked writers and this one's place among them: it wakes 2i+1 and 2i+2. */
+        Thread[] wakeList;
+        int wakeIndex;
 
-        Pending(WriteBatch batch, byte[] payload, Condition wake) {
+        Pending(WriteBatch batch, byte[] payload) {
             this.batch = batch;
             this.payload = payload;
-            this.wake = wake;
         }
     }
 
@@ -48,7 +57,7 @@ final class GroupCommitQueue {
     /** Whether a group is being written; guarded by queueLock. */
     private boolean leading;
     /** Whether the background driver has been asked to lead. */
-    private final java.util.concurrent.atomic.AtomicBoolean driverScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean driverScheduled = new AtomicBoolean();
 
     private final Consumer<List<Pending>> runGroup;
     private final Executor driver;
@@ -64,14 +73,14 @@ final class GroupCommitQueue {
 
     /** Queues a write behind every write queued before it; its ticket waits for it or calls back. */
     WriteTicket submit(WriteBatch batch, byte[] payload) {
+        Pending me = new Pending(batch, payload);
         queueLock.lock();
         try {
-            Pending me = new Pending(batch, payload, queueLock.newCondition());
             queue.addLast(me);
-            return new Ticket(me);
         } finally {
             queueLock.unlock();
         }
+        return new Ticket(me);
     }
 
     /** The ticket of a queued write under {@code always}: wait for it, or be called back. */
@@ -90,9 +99,8 @@ final class GroupCommitQueue {
         /**
          * Registers {@code callback}. When the store is idle (no group in progress, nothing queued
          * before this write) this thread leads the group itself, which spares a hand-off when
-         * writes come one at a time; otherwise it returns at once and the write is led by a
-         * waiting writer or the background driver, so that under load a caller (an event loop)
-         * never waits for an fsync.
+         * writes come one at a time; otherwise it returns at once and the write is led by the
+         * background driver, so that under load a caller (an event loop) never waits for an fsync.
          */
         @Override
         public void whenDone(Consumer<KvException> callback) {
@@ -113,7 +121,7 @@ final class GroupCommitQueue {
                 return;
             }
             if (idle && !IN_CALLBACKS.get()) {
-                leadOne();
+                leadOne(false);
             }
             if (needsDriver()) {
                 handOverLeadership();
@@ -121,8 +129,11 @@ final class GroupCommitQueue {
         }
     }
 
-    /** Leads one group if none is in progress and writes are queued, then runs its callbacks; whether it did. */
-    private boolean leadOne() {
+    /**
+     * Leads one group if none is in progress and writes are queued, then runs its callbacks;
+     * whether it did. A leader other than the driver hands over to it when more writes are queued.
+     */
+    private boolean leadOne(boolean isDriver) {
         List<Pending> group;
         queueLock.lock();
         try {
@@ -134,33 +145,41 @@ final class GroupCommitQueue {
         } finally {
             queueLock.unlock();
         }
-        try {
-            runGroup.accept(group);
-        } finally {
-            queueLock.lock();
-            try {
-                finishGroup(group, null);
-            } finally {
-                queueLock.unlock();
-            }
-        }
-        runCallbacks(group);
+        finishLeading(group, null, isDriver);
         return true;
     }
 
-    /** Whether writes are queued with no group in progress and no writer waiting to lead one. */
+    /**
+     * Runs {@code group}, marks it done and wakes its parked members (except {@code leader}, the
+     * calling writer's own write), hands over to the driver if more writes are queued and this is
+     * not the driver, then runs the group's callbacks.
+     */
+    private void finishLeading(List<Pending> group, Pending leader, boolean isDriver) {
+        try {
+            runGroup.accept(group);
+        } finally {
+            boolean more;
+            Thread[] wake;
+            queueLock.lock();
+            try {
+                wake = finishGroup(group, leader);
+                more = !queue.isEmpty();
+            } finally {
+                queueLock.unlock();
+            }
+            wakeFanOut(wake, -1);
+            if (more && !isDriver) {
+                handOverLeadership();
+            }
+        }
+        runCallbacks(group);
+    }
+
+    /** Whether writes are queued with no group in progress. */
     private boolean needsDriver() {
         queueLock.lock();
         try {
-            if (leading || queue.isEmpty()) {
-                return false;
-            }
-            for (Pending p : queue) {
-                if (p.waiting) {
-                    return false;
-                }
-            }
-            return true;
+            return !leading && !queue.isEmpty();
         } finally {
             queueLock.unlock();
         }
@@ -196,14 +215,14 @@ final class GroupCommitQueue {
         }
         try {
             driver.execute(this::driveQueue);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             driveQueue();
         }
     }
 
     private void driveQueue() {
         while (true) {
-            while (leadOne()) {
+            while (leadOne(true)) {
                 // lead group after group while writes keep arriving
             }
             driverScheduled.set(false);
@@ -215,69 +234,80 @@ final class GroupCommitQueue {
     }
 
     /**
-     * Waits until {@code me} is done, leading a group whenever no group is in progress: the
-     * leader takes the queued batches from the head (its own among them, or ahead of it), writes,
-     * syncs and applies them, marks them done and wakes the next waiting writer first, then the
-     * members of its group. A writer that submitted but has not started waiting never holds up
-     * the others.
+     * Waits until {@code me} is done. A writer that finds no group in progress leads one itself:
+     * it takes the queued batches from the head (its own among them, or ahead of it), writes,
+     * syncs and applies them. Otherwise it parks until its group's leader, or a member woken
+     * before it, wakes it; the leader of the group in progress hands over to the driver if writes
+     * are still queued when it is done, so a parked writer is never left without a leader. A
+     * writer that submitted but has not started waiting never holds up the others.
      */
     private void awaitGroup(Pending me) {
-        List<Pending> led = new ArrayList<>();
-        queueLock.lock();
-        try {
-            while (!me.done) {
+        while (true) {
+            List<Pending> group = null;
+            queueLock.lock();
+            try {
+                if (me.done) {
+                    break;
+                }
                 if (leading) {
-                    me.waiting = true;
-                    me.wake.awaitUninterruptibly();
-                    me.waiting = false;
-                    continue;
+                    me.waiter = Thread.currentThread();
+                } else {
+                    leading = true;
+                    group = takeGroup();
                 }
-                leading = true;
-                List<Pending> group = takeGroup();
+            } finally {
                 queueLock.unlock();
-                try {
-                    runGroup.accept(group);
-                } finally {
-                    queueLock.lock();
-                    finishGroup(group, me);
-                    led.addAll(group);
-                }
             }
-        } finally {
-            queueLock.unlock();
+            if (group == null) {
+                while (!me.done) {
+                    LockSupport.park(this);
+                }
+                wakeFanOut(me.wakeList, me.wakeIndex);
+                break;
+            }
+            finishLeading(group, me, false);
         }
-        runCallbacks(led);
-        if (!led.isEmpty() && needsDriver()) {
-            handOverLeadership();
+        if (me.error != null) {
+            throw me.error;
         }
-        resultOf(me);
     }
 
-    /** Caller holds queueLock and led {@code group}. */
-    private void finishGroup(List<Pending> group, Pending leader) {
+    /**
+     * Caller holds queueLock and led {@code group}: removes it from the queue, gives its parked
+     * members other than {@code leader} their places in the wake-up fan-out, marks every member
+     * done; returns the parked members, the caller wakes the first ones without the lock.
+     */
+    private Thread[] finishGroup(List<Pending> group, Pending leader) {
+        int parked = 0;
+        for (Pending p : group) {
+            if (p.waiter != null && p != leader) {
+                parked++;
+            }
+        }
+        Thread[] wake = new Thread[parked];
+        int i = 0;
         for (Pending p : group) {
             queue.pollFirst();
+            if (p.waiter != null && p != leader) {
+                wake[i] = p.waiter;
+                p.wakeList = wake;
+                p.wakeIndex = i++;
+            }
             p.done = true;
         }
         leading = false;
-        // the next leader first, so the next group's write and fsync start at once
-        for (Pending p : queue) {
-            if (p.waiting) {
-                p.wake.signal();
-                break;
-            }
-        }
-        for (Pending p : group) {
-            if (p != leader) {
-                p.wake.signal();
-            }
-        }
+        return wake;
     }
 
-
-    private static void resultOf(Pending p) {
-        if (p.error != null) {
-            throw p.error;
+    /** Wakes the fan-out's children of place {@code index} (-1: the leader, whose child is place 0). */
+    private static void wakeFanOut(Thread[] wake, int index) {
+        if (wake == null) {
+            return;
+        }
+        int first = index < 0 ? 0 : 2 * index + 1;
+        int last = index < 0 ? 0 : first + 1;
+        for (int c = first; c <= last && c < wake.length; c++) {
+            LockSupport.unpark(wake[c]);
         }
     }
 
