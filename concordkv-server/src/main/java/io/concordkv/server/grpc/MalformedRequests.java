@@ -3,6 +3,7 @@ package io.concordkv.server.grpc;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -10,18 +11,36 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
  * A request that is not valid protobuf is answered {@code INVALID_ARGUMENT} ("malformed request:
  * ..."), and only that call ends: gRPC itself would parse it before any handler and answer a bare
- * {@code UNKNOWN}. The service takes raw bytes and parses them inside the handler chain, where this
- * interceptor sees the failure. Stateless.
+ * {@code UNKNOWN}. The service takes the request streams and parses them inside the handler chain,
+ * where this interceptor sees the failure. Stateless.
  */
 final class MalformedRequests implements ServerInterceptor {
-    /** {@code service} taking raw bytes, parsed inside the handler chain under this interceptor. */
+    /**
+     * Hands gRPC's own message streams through untouched: the request stream is parsed by the
+     * method's marshaller inside {@code onMessage} (before gRPC releases it), the response stream
+     * is the method's own serialized form, written out by gRPC as if unwrapped. Nothing is copied.
+     */
+    private static final MethodDescriptor.Marshaller<InputStream> STREAMS = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(InputStream value) {
+            return value;
+        }
+
+        @Override
+        public InputStream parse(InputStream stream) {
+            return stream;
+        }
+    };
+
+    /** {@code service} taking its requests as streams, parsed inside the handler chain under this interceptor. */
     static ServerServiceDefinition guard(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, RawBytes.MARSHALLER),
+        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, STREAMS, STREAMS),
             new MalformedRequests());
     }
 
