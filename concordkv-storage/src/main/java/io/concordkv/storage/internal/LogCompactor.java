@@ -9,23 +9,26 @@ import java.util.Arrays;
  * the compacted segments. A delete is kept too, unless {@code dropTombstones} says that nothing
  * older (no snapshot below the log) could bring the key back. A record whose operations are all
  * superseded is dropped; a record with some survivors is rewritten with only those (their bytes
- * copied as they are). Only keys are decoded, and each key's last position is kept in an
- * open-addressing table of primitive arrays, so a pass over a large log allocates little. One
- * instance per compaction, one thread.
+ * copied as they are).
+ *
+ * <p>The first pass numbers every operation in log order and keeps each key's latest number in an
+ * open-addressing table of primitive arrays; when a key comes again, the number it had is marked
+ * superseded in a bit set. The second pass sees the same records in the same order (the
+ * {@link RecordRewriter} contract), numbers them the same way and keeps what is not marked, so it
+ * looks nothing up, and the key table is dropped before it starts. Only keys are decoded, and a
+ * pass over a large log allocates little. One instance per compaction, one thread.
  */
 public final class LogCompactor implements RecordRewriter {
-    /** Positions pack the record index (high 40 bits) and the op's place in it (low 24 bits). */
-    private static final int OP_BITS = 24;
-
     private final boolean dropTombstones;
-    private final KeyPositions latest = new KeyPositions();
+    private KeyPositions latest = new KeyPositions();
+    /** Bit n set: the n-th operation of the first pass was superseded by a later one on its key. */
+    private long[] superseded = new long[1024];
+    /** Operations numbered by the first pass, and by the second so far. */
+    private long observed;
+    private long rewritten;
 
     public LogCompactor(boolean dropTombstones) {
         this.dropTombstones = dropTombstones;
-    }
-
-    private static long position(long index, int op) {
-        return index << OP_BITS | op;
     }
 
     @Override
@@ -33,9 +36,30 @@ public final class LogCompactor implements RecordRewriter {
         if (record.type() != WalCodec.BATCH) {
             return;
         }
-        long index = record.index();
+        if (latest == null) {
+            throw new IllegalStateException("observe after rewrite");
+        }
         byte[] payload = record.payload();
-        WalCodec.forEachKeyRange(payload, (i, put, off, len) -> latest.put(payload, off, len, position(index, i)));
+        WalCodec.forEachKeyRange(payload, (i, put, off, len) -> {
+            long previous = latest.put(payload, off, len, observed);
+            if (previous >= 0) {
+                markSuperseded(previous);
+            }
+            observed++;
+        });
+    }
+
+    private void markSuperseded(long op) {
+        int word = (int) (op >>> 6);
+        if (word >= superseded.length) {
+            superseded = Arrays.copyOf(superseded, Math.max(word + 1, superseded.length * 2));
+        }
+        superseded[word] |= 1L << op;
+    }
+
+    private boolean isSuperseded(long op) {
+        int word = (int) (op >>> 6);
+        return word < superseded.length && (superseded[word] & 1L << op) != 0;
     }
 
     @Override
@@ -43,7 +67,7 @@ public final class LogCompactor implements RecordRewriter {
         if (record.type() != WalCodec.BATCH) {
             return record.payload();
         }
-        long index = record.index();
+        latest = null; // the first pass is over: its table is no longer needed
         int[] counts = new int[2];
         boolean[][] keep = {new boolean[8]};
         byte[] payload = record.payload();
@@ -51,8 +75,12 @@ public final class LogCompactor implements RecordRewriter {
             if (i >= keep[0].length) {
                 keep[0] = Arrays.copyOf(keep[0], Math.max(i + 1, keep[0].length * 2));
             }
+            long op = rewritten++;
+            if (op >= observed) {
+                throw new IllegalStateException("rewrite saw more operations than observe (" + observed + ")");
+            }
             counts[0]++;
-            if (latest.get(payload, off, len) == position(index, i) && (put || !dropTombstones)) {
+            if (!isSuperseded(op) && (put || !dropTombstones)) {
                 keep[0][i] = true;
                 counts[1]++;
             }
@@ -81,7 +109,8 @@ public final class LogCompactor implements RecordRewriter {
         private int chunkCount;
         private int chunkUsed;
 
-        void put(byte[] src, int off, int len, long position) {
+        /** Sets {@code key}'s position; returns the one it had, or -1. */
+        long put(byte[] src, int off, int len, long position) {
             if (size * 2 >= capacity) {
                 grow();
             }
@@ -96,11 +125,12 @@ public final class LogCompactor implements RecordRewriter {
                     slots[s + 1] = store(src, off, len);
                     slots[s + 2] = position;
                     size++;
-                    return;
+                    return -1;
                 }
                 if (t == tag && sameKey(slots[s + 1], src, off, len)) {
+                    long previous = slots[s + 2];
                     slots[s + 2] = position;
-                    return;
+                    return previous;
                 }
             }
         }

@@ -61,4 +61,45 @@ class LogCompactorTest {
         byte[] framed = "xxkey-9yy".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(table.get(framed, 2, 5)).as("a key inside a larger array").isEqualTo(9);
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aLongRandomLogKeepsExactlyEachKeysLastOperation(boolean dropTombstones) {
+        long seed = System.nanoTime();
+        System.out.println("LogCompactorTest seed " + seed);
+        java.util.Random random = new java.util.Random(seed);
+        List<LogRecord> log = new ArrayList<>();
+        java.util.Map<Bytes, WriteBatch.Op> last = new java.util.HashMap<>();
+        for (int r = 1; r <= 5_000; r++) {
+            WriteBatch.Builder batch = WriteBatch.builder();
+            int ops = 1 + random.nextInt(4);
+            for (int i = 0; i < ops; i++) {
+                Bytes key = b("k" + random.nextInt(300));
+                if (random.nextInt(5) == 0) {
+                    batch.delete(key);
+                } else {
+                    batch.put(key, b("v" + r + "." + i));
+                }
+            }
+            WriteBatch built = batch.build();
+            built.ops().forEach(op -> last.put(op.key(), op));
+            log.add(record(r, built));
+        }
+        LogCompactor compactor = new LogCompactor(dropTombstones);
+        log.forEach(compactor::observe);
+        java.util.Map<Bytes, WriteBatch.Op> kept = new java.util.HashMap<>();
+        for (LogRecord rec : log) {
+            byte[] payload = compactor.rewrite(rec);
+            if (payload != null) {
+                for (WriteBatch.Op op : WalCodec.decode(payload).ops()) {
+                    assertThat(kept.put(op.key(), op)).as("seed %d: %s kept twice", seed, op.key()).isNull();
+                }
+            }
+        }
+        java.util.Map<Bytes, WriteBatch.Op> expected = new java.util.HashMap<>(last);
+        if (dropTombstones) {
+            expected.values().removeIf(op -> op instanceof WriteBatch.Delete);
+        }
+        assertThat(kept).as("seed %d", seed).isEqualTo(expected);
+    }
 }
