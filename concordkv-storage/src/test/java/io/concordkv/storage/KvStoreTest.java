@@ -3,6 +3,7 @@ package io.concordkv.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -158,6 +160,37 @@ class KvStoreTest {
             List<KeyValue> left = reopened.scan(ScanRange.all());
             assertThat(left).hasSize(200);
             assertThat(left.get(199).key()).isEqualTo(b("k0199"));
+        }
+    }
+
+    @Test
+    void batchWaitsForAStalledDiskOnlyPastTwoWindowsAndOnlyInTheTicket() throws Exception {
+        try (KvStore store = KvStore.open(dir, options("rbtree", FsyncPolicy.BATCH))) {
+            disk.holdSyncs();
+            try {
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                    // window 1 goes to the syncer, whose fsync stalls; window 2 waits behind it
+                    for (int i = 0; i < 299; i++) {
+                        store.put(b(String.format("k%04d", i)), b("v"));
+                    }
+                });
+                // the 300th write completes a third window: three unsynced, over the bound of two
+                WriteTicket third = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> store.submit(WriteBatch.builder().put(b("k0299"), b("v")).build()));
+                assertThat(store.get(b("k0299"))).as("applied before its ticket waits").contains(b("v"));
+                CountDownLatch acknowledged = new CountDownLatch(1);
+                Thread waiter = new Thread(() -> {
+                    third.await();
+                    acknowledged.countDown();
+                });
+                waiter.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.WAITING);
+                assertThat(acknowledged.getCount()).as("not acknowledged while the disk stalls").isEqualTo(1);
+                disk.releaseSyncs();
+                assertThat(acknowledged.await(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                disk.releaseSyncs();
+            }
         }
     }
 

@@ -100,7 +100,9 @@ public final class GroupCommitWriter implements WritePath {
 
     /**
      * Queues {@code batch} behind every batch submitted before it. Under {@code batch} and
-     * {@code never} it is logged and applied before this returns; under {@code always} the
+     * {@code never} it is logged and applied before this returns (under {@code batch} its ticket
+     * waits only when the background fsync is more than two windows behind, so a caller holding
+     * a lock of its own while it submits never waits for the disk there); under {@code always} the
      * returned ticket's {@link WriteTicket#await} joins (or leads) the group commit.
      */
     @Override
@@ -108,8 +110,7 @@ public final class GroupCommitWriter implements WritePath {
         checkWritable();
         byte[] payload = WalCodec.encode(batch);
         if (policy != FsyncPolicy.ALWAYS) {
-            commitBuffered(batch, payload);
-            return WriteTicket.DONE;
+            return commitBuffered(batch, payload) ? this::awaitWindowSync : WriteTicket.DONE;
         }
         return groups.submit(batch, payload);
     }
@@ -119,9 +120,10 @@ public final class GroupCommitWriter implements WritePath {
      * The record is appended to the log's buffer and applied, all under the log lock; the buffer
      * goes to the OS at each sync ({@code batch}) or once it holds {@value #FLUSH_BYTES} bytes or
      * {@value #FLUSH_RECORDS} records, or when the timer finds it older than a tenth of the batch
-     * interval ({@code never}).
+     * interval ({@code never}). Returns whether the write must wait for the background fsync
+     * before it is acknowledged ({@link #awaitWindowSync}); the caller waits outside its own locks.
      */
-    private void commitBuffered(WriteBatch batch, byte[] payload) {
+    private boolean commitBuffered(WriteBatch batch, byte[] payload) {
         boolean syncAfter = false;
         ioLock.lock();
         try {
@@ -152,19 +154,18 @@ public final class GroupCommitWriter implements WritePath {
         } finally {
             ioLock.unlock();
         }
-        if (syncAfter) {
-            scheduleWindowSync();
-        }
+        return syncAfter && scheduleWindowSync();
     }
 
     /**
      * {@code batch}: a completed window of operations, already handed to the OS, is forced to disk
      * by the background syncer, so no writer waits for an fsync. The syncer covers everything
      * written when it starts an fsync, so when the disk is slower than the writers one fsync covers
-     * several windows. A writer waits only when more than two windows are written but not yet
-     * synced, which bounds what a power loss can take to under three windows.
+     * several windows. A write waits for the syncer only when more than two windows are written but
+     * not yet synced ({@link #awaitWindowSync}), which bounds what a power loss can take to under
+     * three windows; returns whether that is so now.
      */
-    private void scheduleWindowSync() {
+    private boolean scheduleWindowSync() {
         ioLock.lock();
         try {
             if (failure != null) {
@@ -175,10 +176,25 @@ public final class GroupCommitWriter implements WritePath {
                 syncerRunning = true;
                 syncer.execute(this::syncLoop);
             }
-            while (pendingSyncOps + inFlightSyncOps > 2L * batchSyncOps && failure == null) {
+            return overWindowBound();
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** Caller holds ioLock. */
+    private boolean overWindowBound() {
+        return pendingSyncOps + inFlightSyncOps > 2L * batchSyncOps;
+    }
+
+    /** The ticket of a {@code batch} write that found the syncer two windows behind: waits until it is not. */
+    private void awaitWindowSync() {
+        ioLock.lock();
+        try {
+            while (overWindowBound() && failure == null) {
                 syncDone.awaitUninterruptibly();
             }
-            if (failure != null) {
+            if (failure != null && failure.code() != ErrorCode.CLOSED) {
                 throw failure;
             }
         } finally {

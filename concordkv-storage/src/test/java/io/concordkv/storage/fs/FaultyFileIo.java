@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       fences every file opened before the crash (their writes and syncs fail), so a test can
  *       abandon a store and reopen the directory in the same JVM;</li>
  *   <li>{@link #failSyncs(boolean)} makes every fsync throw;</li>
+ *   <li>{@link #holdSyncs()} makes every fsync wait until {@link #releaseSyncs()};</li>
  *   <li>{@link #diskFullAfter(long)} lets that many more bytes be written, then fails writes with
  *       "No space left on device".</li>
  * </ul>
@@ -28,9 +29,24 @@ public final class FaultyFileIo implements FileIo {
     private final List<AutoCloseable> locks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong epoch = new AtomicLong();
     private volatile boolean failSyncs;
+    /** While set, every fsync waits for it to be opened (a disk that stalls). */
+    private volatile java.util.concurrent.CountDownLatch syncGate;
 
     public void failSyncs(boolean fail) {
         this.failSyncs = fail;
+    }
+
+    /** Makes every fsync from now on wait (a stalled disk) until {@link #releaseSyncs()}. */
+    public void holdSyncs() {
+        syncGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releaseSyncs() {
+        java.util.concurrent.CountDownLatch gate = syncGate;
+        syncGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     public void diskFullAfter(long bytes) {
@@ -79,6 +95,15 @@ public final class FaultyFileIo implements FileIo {
 
             @Override
             public void sync() throws IOException {
+                java.util.concurrent.CountDownLatch gate = syncGate;
+                if (gate != null) {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("fsync interrupted");
+                    }
+                }
                 checkNotCrashed();
                 if (failSyncs) {
                     throw new IOException("Input/output error (injected fsync failure)");
