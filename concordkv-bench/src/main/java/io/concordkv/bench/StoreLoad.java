@@ -21,8 +21,10 @@ import org.HdrHistogram.Histogram;
 /**
  * Durable writes against the embedded store: {@code threads} writers put 16-byte keys (uniform
  * over {@code keys}) with 100-byte values for a fixed time, each write acknowledged per the fsync
- * policy. Every write is timed (they cost microseconds, so the clock reads do not matter). Bounded
- * by time and by {@value #MAX_OPS_PER_THREAD} writes per thread. The store lives in a temporary
+ * policy. The writers first run unmeasured for a warm-up (the JIT compiles the write path, the keys
+ * get inserted), then every write is timed (they cost microseconds, so the clock reads do not
+ * matter) and counted, and the fsync figures are those of the measured part. Bounded by time and
+ * by {@value #MAX_OPS_PER_THREAD} writes per thread. The store lives in a temporary
  * directory under {@code parent}, deleted afterwards.
  */
 public final class StoreLoad {
@@ -32,19 +34,21 @@ public final class StoreLoad {
     }
 
     /** Runs the load and returns one result row. */
-    public static Map<String, Object> run(String engine, FsyncPolicy policy, int threads, int keys, Duration duration,
-                                          long seed, Path parent) throws InterruptedException {
+    public static Map<String, Object> run(String engine, FsyncPolicy policy, int threads, int keys, Duration warmup,
+                                          Duration duration, long seed, Path parent) throws InterruptedException {
         KeySpace space = new KeySpace(keys, seed);
         Path dir = BenchTargets.tempDir(parent);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "bench-store-writer"));
         try (KvStore store = KvStore.open(dir, StoreOptions.defaults(engine).withFsync(policy))) {
-            long start = System.nanoTime();
-            long deadline = start + duration.toNanos();
+            long measureFrom = System.nanoTime() + warmup.toNanos();
+            long deadline = measureFrom + duration.toNanos();
             List<Future<Histogram>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 SplittableRandom random = new SplittableRandom(seed * 31 + t);
-                futures.add(pool.submit(() -> writeUntil(store, space, random, deadline)));
+                futures.add(pool.submit(() -> writeUntil(store, space, random, measureFrom, deadline)));
             }
+            Phases.waitUntil(measureFrom);
+            StoreStats before = store.stats();
             Histogram latency = new Histogram(3);
             for (Future<Histogram> f : futures) {
                 try {
@@ -53,18 +57,21 @@ public final class StoreLoad {
                     throw new IllegalStateException("writer failed", e.getCause());
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - measureFrom) / 1e9;
             StoreStats stats = store.stats();
+            long fsyncs = stats.syncs() - before.syncs();
+            long syncedOps = stats.syncedOps() - before.syncedOps();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("engine", engine);
             row.put("fsync", policy.name().toLowerCase());
             row.put("threads", threads);
+            row.put("warmup_s", round(warmup.toMillis() / 1000.0));
             row.put("ops", latency.getTotalCount());
             row.put("ops_per_sec", Math.round(latency.getTotalCount() / seconds));
             row.put("p50_us", round(latency.getValueAtPercentile(50) / 1000.0));
             row.put("p99_us", round(latency.getValueAtPercentile(99) / 1000.0));
-            row.put("fsyncs", stats.syncs());
-            row.put("writes_per_fsync", stats.syncs() == 0 ? 0 : round((double) stats.syncedOps() / stats.syncs()));
+            row.put("fsyncs", fsyncs);
+            row.put("writes_per_fsync", fsyncs == 0 ? 0 : round((double) syncedOps / fsyncs));
             return row;
         } finally {
             pool.shutdownNow();
@@ -72,7 +79,8 @@ public final class StoreLoad {
         }
     }
 
-    private static Histogram writeUntil(KvStore store, KeySpace space, SplittableRandom random, long deadline) {
+    private static Histogram writeUntil(KvStore store, KeySpace space, SplittableRandom random, long measureFrom,
+                                        long deadline) {
         Histogram h = new Histogram(3);
         Bytes value = space.value();
         for (long n = 0; n < MAX_OPS_PER_THREAD; n++) {
@@ -81,7 +89,9 @@ public final class StoreLoad {
                 break;
             }
             store.put(space.key(random.nextInt(space.size())), value);
-            h.recordValue(Math.max(1, System.nanoTime() - t0));
+            if (t0 >= measureFrom) {
+                h.recordValue(Math.max(1, System.nanoTime() - t0));
+            }
         }
         return h;
     }

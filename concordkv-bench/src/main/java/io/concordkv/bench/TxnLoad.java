@@ -35,7 +35,8 @@ public final class TxnLoad {
     }
 
     public static Map<String, Object> run(String engine, FsyncPolicy fsync, Isolation isolation, ConcurrencyMode mode,
-                                          int threads, int keys, Duration duration, long seed, Path parent)
+                                          int threads, int keys, Duration warmup, Duration duration, long seed,
+                                          Path parent)
         throws InterruptedException {
         KeySpace space = new KeySpace(keys, seed);
         Path dir = BenchTargets.tempDir(parent);
@@ -45,12 +46,12 @@ public final class TxnLoad {
                 store.put(space.key(i), space.value());
             }
             TxnOptions options = TxnOptions.of(isolation, mode);
-            long start = System.nanoTime();
-            long deadline = start + duration.toNanos();
+            long measureFrom = System.nanoTime() + warmup.toNanos();
+            long deadline = measureFrom + duration.toNanos();
             List<Future<long[]>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 SplittableRandom random = new SplittableRandom(seed * 31 + t);
-                futures.add(pool.submit(() -> runThread(store, options, space, random, deadline)));
+                futures.add(pool.submit(() -> runThread(store, options, space, random, measureFrom, deadline)));
             }
             long commits = 0;
             long aborts = 0;
@@ -63,7 +64,7 @@ public final class TxnLoad {
                     throw new IllegalStateException("txn worker failed", e.getCause());
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - measureFrom) / 1e9;
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("engine", engine);
             row.put("fsync", fsync.name().toLowerCase());
@@ -71,6 +72,7 @@ public final class TxnLoad {
             row.put("mode", mode.name().toLowerCase());
             row.put("threads", threads);
             row.put("keys", keys);
+            row.put("warmup_s", warmup.toMillis() / 1000.0);
             row.put("commits", commits);
             row.put("aborts", aborts);
             row.put("commits_per_sec", Math.round(commits / seconds));
@@ -82,23 +84,29 @@ public final class TxnLoad {
         }
     }
 
+    /** Runs transactions until {@code deadline}; counts those begun at or after {@code measureFrom}. */
     private static long[] runThread(MvccStore store, TxnOptions options, KeySpace space, SplittableRandom random,
-                                    long deadline) {
+                                    long measureFrom, long deadline) {
         long commits = 0;
         long aborts = 0;
         Bytes value = space.value();
-        for (long n = 0; n < MAX_TXNS_PER_THREAD && System.nanoTime() < deadline; n++) {
+        for (long n = 0; n < MAX_TXNS_PER_THREAD; n++) {
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                break;
+            }
+            boolean measured = now >= measureFrom;
             Bytes key = space.key(random.nextInt(space.size()));
             try (Transaction txn = store.begin(options)) {
                 txn.get(key);
                 txn.put(key, value);
                 txn.commit();
-                commits++;
+                commits += measured ? 1 : 0;
             } catch (io.concordkv.api.KvException e) {
                 if (!e.code().retryable()) {
                     throw e;
                 }
-                aborts++;
+                aborts += measured ? 1 : 0;
             }
         }
         return new long[] {commits, aborts};

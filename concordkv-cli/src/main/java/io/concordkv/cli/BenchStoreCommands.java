@@ -39,15 +39,19 @@ final class BenchStoreCommands {
         int threads;
         @Option(names = "--keys", defaultValue = "100000", description = "key space (default: ${DEFAULT-VALUE})")
         int keys;
-        @Option(names = "--seconds", defaultValue = "5", description = "duration (default: ${DEFAULT-VALUE})")
+        @Option(names = "--seconds", defaultValue = "5", description = "measured duration (default: ${DEFAULT-VALUE})")
         double seconds;
+        @Option(names = "--warmup", defaultValue = "2",
+            description = "seconds run unmeasured before the measured --seconds (default: ${DEFAULT-VALUE})")
+        double warmup;
         @Option(names = "--dir", description = "parent of the temporary store directory (default: the system's)")
         Path dir;
 
         @Override
         public Integer call() throws Exception {
-            if (threads < 1 || threads > 1024 || keys < 1 || seconds <= 0 || seconds > 3600) {
-                throw new ParameterException(spec.commandLine(), "need --threads 1..1024, --keys >= 1, --seconds in (0, 3600]");
+            if (threads < 1 || threads > 1024 || keys < 1 || seconds <= 0 || seconds > 3600 || warmup < 0 || warmup > 600) {
+                throw new ParameterException(spec.commandLine(),
+                    "need --threads 1..1024, --keys >= 1, --seconds in (0, 3600], --warmup in [0, 600]");
             }
             FsyncPolicy policy;
             try {
@@ -55,7 +59,8 @@ final class BenchStoreCommands {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--fsync must be always, batch or never");
             }
-            print(spec, StoreLoad.run(engine, policy, threads, keys, Duration.ofMillis(Math.round(seconds * 1000)), 42, dir));
+            print(spec, StoreLoad.run(engine, policy, threads, keys,
+                Duration.ofMillis(Math.round(warmup * 1000)), Duration.ofMillis(Math.round(seconds * 1000)), 42, dir));
             return 0;
         }
     }

@@ -110,12 +110,18 @@ final class BenchTxnCommands {
     static final class Txn extends TxnOptionsMixin implements Callable<Integer> {
         @Option(names = "--keys", defaultValue = "100000", description = "key space (default: ${DEFAULT-VALUE})")
         int keys;
+        @Option(names = "--warmup", defaultValue = "2",
+            description = "seconds run unmeasured before the measured --seconds (default: ${DEFAULT-VALUE})")
+        double warmup;
 
         @Override
         public Integer call() throws Exception {
+            if (warmup < 0 || warmup > 600) {
+                throw new ParameterException(spec.commandLine(), "need --warmup in [0, 600]");
+            }
             print(TxnLoad.run(engine, parse(FsyncPolicy.class, "fsync policy", fsync),
                 parse(Isolation.class, "isolation", isolation), parse(ConcurrencyMode.class, "mode", mode), threads,
-                Math.max(1, keys), duration(), seed, dir));
+                Math.max(1, keys), Duration.ofMillis(Math.round(warmup * 1000)), duration(), seed, dir));
             return 0;
         }
     }

@@ -52,8 +52,9 @@ class MainTest {
     void benchStoreRecoveryAndCompactionPrintJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         assertThat(run("bench", "store", "--fsync", "always", "--threads", "4", "--keys", "1000", "--seconds", "0.2",
-            "--dir", dir.toString())).isZero();
+            "--warmup", "0.1", "--dir", dir.toString())).isZero();
         JsonNode store = new ObjectMapper().readTree(out.toString().trim());
+        assertThat(store.get("warmup_s").asDouble()).isEqualTo(0.1);
         assertThat(store.get("ops").asLong()).isPositive();
         assertThat(store.get("fsyncs").asLong()).isPositive();
         assertThat(store.get("writes_per_fsync").asDouble()).isGreaterThanOrEqualTo(1.0);
