@@ -20,6 +20,15 @@ public interface WriteTicket {
     void await();
 
     /**
+     * Whether the write is already applied (visible to readers) though {@link #await} may still
+     * wait, for its durability: true of {@link #DONE} and of a {@code batch} write waiting for the
+     * background fsync; false of a group commit's write, applied only once its group is synced.
+     */
+    default boolean applied() {
+        return this == DONE;
+    }
+
+    /**
      * Instead of {@link #await}: calls {@code callback} with null once the write is visible and as
      * durable as promised, or with the failure, on whichever thread completes it (possibly this one,
      * before returning). The calling thread may lead a group commit meanwhile, so call it outside

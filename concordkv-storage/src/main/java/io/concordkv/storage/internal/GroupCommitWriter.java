@@ -71,6 +71,18 @@ public final class GroupCommitWriter implements WritePath {
 
     private final Consumer<WriteBatch> onApply;
     private final GroupCommitQueue groups;
+    /** The ticket of a {@code batch} write applied but over the window bound: waits for the syncer. */
+    private final WriteTicket windowWait = new WriteTicket() {
+        @Override
+        public void await() {
+            awaitWindowSync();
+        }
+
+        @Override
+        public boolean applied() {
+            return true;
+        }
+    };
 
     /**
      * @param onApply called with each batch right after it is applied, with the log held (as
@@ -110,7 +122,7 @@ public final class GroupCommitWriter implements WritePath {
         checkWritable();
         byte[] payload = WalCodec.encode(batch);
         if (policy != FsyncPolicy.ALWAYS) {
-            return commitBuffered(batch, payload) ? this::awaitWindowSync : WriteTicket.DONE;
+            return commitBuffered(batch, payload) ? windowWait : WriteTicket.DONE;
         }
         return groups.submit(batch, payload);
     }

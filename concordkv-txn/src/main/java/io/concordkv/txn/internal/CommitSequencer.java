@@ -151,10 +151,22 @@ public final class CommitSequencer {
             return waiters.whenPublished(p.revision()).thenApply(ignored -> outcome);
         }
         java.util.concurrent.CompletableFuture<Outcome> done = new java.util.concurrent.CompletableFuture<>();
+        if (p.ticket().applied()) {
+            // already in the store (batch, never): visible at once, in revision order; only the
+            // answer waits for the ticket (under batch, for a syncer two windows behind)
+            publish(p.revision());
+            feed.deliver();
+            p.ticket().whenDone(failure -> {
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                } else {
+                    done.complete(outcome);
+                }
+            });
+            return done;
+        }
         p.ticket().whenDone(failure -> {
-            if (p.ticket() != WriteTicket.DONE) {
-                p.written().forEach(e -> inFlight.remove(e.getKey(), e.getValue()));
-            }
+            p.written().forEach(e -> inFlight.remove(e.getKey(), e.getValue()));
             if (failure != null) {
                 done.completeExceptionally(failure);
                 failWaiters(failure);
@@ -269,7 +281,8 @@ public final class CommitSequencer {
         if (events != null) {
             feed.queue(revision, events);
         }
-        if (ticket != WriteTicket.DONE) {
+        if (!ticket.applied()) {
+            // not yet in the store (a group commit applies after its fsync): later commits see it here
             written.forEach(e -> inFlight.put(e.getKey(), e.getValue()));
         }
         return new Prepared(revision, ticket, written, previous);
