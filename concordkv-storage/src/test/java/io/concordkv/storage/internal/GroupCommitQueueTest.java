@@ -68,20 +68,8 @@ class GroupCommitQueueTest {
         GroupCommitQueue queue = new GroupCommitQueue(disk(100), driver);
         int writers = 32;
         int each = 300;
-        assertTimeoutPreemptively(LIMIT, () -> {
-            List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                int writer = w;
-                threads.add(started(() -> {
-                    for (int i = 0; i < each; i++) {
-                        queue.submit(batch(), payload(writer, i)).await();
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
-        });
+        assertTimeoutPreemptively(LIMIT, () -> runWriters(writers, each,
+            (writer, i) -> queue.submit(batch(), payload(writer, i)).await()));
         assertEachWriteRanOnceInOrder(writers, each);
         // 9,600 writes against a disk that takes 100 µs a group: they must have shared groups
         assertThat(groups.size()).isLessThan(writers * each / 2);
@@ -96,28 +84,19 @@ class GroupCommitQueueTest {
         CountDownLatch callbacks = new CountDownLatch(writers / 2 * each);
         ConcurrentLinkedQueue<KvException> failures = new ConcurrentLinkedQueue<>();
         assertTimeoutPreemptively(LIMIT, () -> {
-            List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                int writer = w;
-                threads.add(started(() -> {
-                    for (int i = 0; i < each; i++) {
-                        WriteTicket ticket = queue.submit(batch(), payload(writer, i));
-                        if (writer % 2 == 0) {
-                            ticket.await();
-                        } else {
-                            ticket.whenDone(error -> {
-                                if (error != null) {
-                                    failures.add(error);
-                                }
-                                callbacks.countDown();
-                            });
+            runWriters(writers, each, (writer, i) -> {
+                WriteTicket ticket = queue.submit(batch(), payload(writer, i));
+                if (writer % 2 == 0) {
+                    ticket.await();
+                } else {
+                    ticket.whenDone(error -> {
+                        if (error != null) {
+                            failures.add(error);
                         }
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
+                        callbacks.countDown();
+                    });
+                }
+            });
             callbacks.await();
         });
         assertThat(failures).isEmpty();
@@ -154,10 +133,27 @@ class GroupCommitQueueTest {
         assertThat(calls).hasValue(2);
     }
 
-    private static Thread started(Runnable body) {
-        Thread t = new Thread(body);
-        t.start();
-        return t;
+    /** One writer's {@code i}-th write. */
+    private interface Write {
+        void run(int writer, int i);
+    }
+
+    /** Runs {@code writers} threads, each doing {@code each} writes in order, and waits for them. */
+    private static void runWriters(int writers, int each, Write write) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    write.run(writer, i);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
     }
 
     private void assertEachWriteRanOnceInOrder(int writers, int each) {
