@@ -61,6 +61,7 @@ public final class StoreLoad {
             StoreStats stats = store.stats();
             long fsyncs = stats.syncs() - before.syncs();
             long syncedOps = stats.syncedOps() - before.syncedOps();
+            long syncNanos = stats.syncNanos() - before.syncNanos();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("engine", engine);
             row.put("fsync", policy.name().toLowerCase());
@@ -72,6 +73,7 @@ public final class StoreLoad {
             row.put("p99_us", round(latency.getValueAtPercentile(99) / 1000.0));
             row.put("fsyncs", fsyncs);
             row.put("writes_per_fsync", fsyncs == 0 ? 0 : round((double) syncedOps / fsyncs));
+            row.put("fsync_mean_us", fsyncs == 0 ? 0 : round(syncNanos / 1000.0 / fsyncs));
             return row;
         } finally {
             pool.shutdownNow();

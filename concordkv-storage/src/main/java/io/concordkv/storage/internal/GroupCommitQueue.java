@@ -234,7 +234,8 @@ final class GroupCommitQueue {
     }
 
     /**
-     * Waits until {@code me} is done. A writer that finds no group in progress leads one itself:
+     * Waits until {@code me} is done. A writer that finds no group in progress and the driver
+     * not running leads one itself:
      * it takes the queued batches from the head (its own among them, or ahead of it), writes,
      * syncs and applies them. Otherwise it parks until its group's leader, or a member woken
      * before it, wakes it; the leader of the group in progress hands over to the driver if writes
@@ -249,7 +250,9 @@ final class GroupCommitQueue {
                 if (me.done) {
                     break;
                 }
-                if (leading) {
+                if (leading || driverScheduled.get()) {
+                    // a group is in progress, or the driver is about to lead: leave it to them
+                    // (a writer taking over would only hand back to the driver afterwards)
                     me.waiter = Thread.currentThread();
                 } else {
                     leading = true;
