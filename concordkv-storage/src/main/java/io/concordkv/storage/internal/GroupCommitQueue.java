@@ -97,8 +97,8 @@ final class GroupCommitQueue {
         }
 
         /**
-         * Registers {@code callback}. When the store is idle (no group in progress, nothing queued
-         * before this write) this thread leads the group itself, which spares a hand-off when
+         * Registers {@code callback}. When the store is idle (no group in progress, the driver not
+         * running, nothing queued before this write) this thread leads the group itself, which spares a hand-off when
          * writes come one at a time; otherwise it returns at once and the write is led by the
          * background driver, so that under load a caller (an event loop) never waits for an fsync.
          */
@@ -109,7 +109,7 @@ final class GroupCommitQueue {
             queueLock.lock();
             try {
                 doneAlready = me.done;
-                idle = !leading && queue.peekFirst() == me && queue.size() == 1;
+                idle = !leading && !driverScheduled.get() && queue.peekFirst() == me && queue.size() == 1;
                 if (!doneAlready) {
                     me.callback = callback;
                 }
