@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  * {@code driver}): the leader of a group that finds more writes queued when it is done hands over
  * to the driver, which takes the queued batches from the head (up to
  * {@link GroupCommitWriter#MAX_GROUP_BYTES}), has {@code runGroup} write, sync and apply them, and
- * goes on to the next group at once, so the disk never waits for a thread to wake up.
+ * goes on to the next group at once, so the disk never waits for a thread to wake up. While the
+ * driver runs, no writer takes over between two of its groups (it would only hand back to the
+ * driver, whose thread would then have to be woken).
  *
  * <p>Waiting writers park without any lock ({@link LockSupport}) and are woken by a fan-out: the
  * leader wakes the first one or two members of its group, and each member wakes two more before
