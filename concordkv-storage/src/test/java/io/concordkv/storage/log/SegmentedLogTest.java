@@ -137,10 +137,7 @@ class SegmentedLogTest {
 
     @Test
     void aLogLeftByACrashEndsInZerosThatOpeningCutsOff(@TempDir Path crashed) throws IOException {
-        SegmentedLog log = tenSyncedRecordsOnDisk();
-        long logical = log.segments().get(0).bytes();
-        copyDirectory(dir, crashed);
-        closeQuietly(log);
+        long logical = crashCopyOfTenSyncedRecords(crashed);
         List<LogRecord> seen = new ArrayList<>();
         try (SegmentedLog reopened = SegmentedLog.open(crashed, LogOptions.defaults(), 0, seen::add)) {
             assertThat(seen).extracting(LogRecord::index).containsExactlyElementsOf(range(1, 10));
@@ -156,10 +153,7 @@ class SegmentedLogTest {
 
     @Test
     void aRecordCutShortByTheZerosIsATornWrite(@TempDir Path crashed) throws IOException {
-        SegmentedLog log = tenSyncedRecordsOnDisk();
-        long logical = log.segments().get(0).bytes();
-        copyDirectory(dir, crashed);
-        closeQuietly(log);
+        long logical = crashCopyOfTenSyncedRecords(crashed);
         Path segment = crashed.resolve(onlySegment().getFileName());
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
             f.seek(logical - 4);
@@ -343,6 +337,19 @@ class SegmentedLogTest {
         }
         log.sync();
         return log;
+    }
+
+    /**
+     * Copies the directory of {@link #tenSyncedRecordsOnDisk} to {@code crashed} while the log is
+     * open (what a crash leaves: the active segment still ends in zeros), then closes the original;
+     * returns the segment's logical size.
+     */
+    private long crashCopyOfTenSyncedRecords(Path crashed) throws IOException {
+        SegmentedLog log = tenSyncedRecordsOnDisk();
+        long logical = log.segments().get(0).bytes();
+        copyDirectory(dir, crashed);
+        closeQuietly(log);
+        return logical;
     }
 
     private static void copyDirectory(Path from, Path to) throws IOException {
