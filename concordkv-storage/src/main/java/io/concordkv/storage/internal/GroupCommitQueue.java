@@ -1,5 +1,6 @@
 package io.concordkv.storage.internal;
 
+import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.WriteBatch;
 import io.concordkv.storage.WriteTicket;
@@ -26,9 +27,10 @@ import java.util.function.Consumer;
  * driver, whose thread would then have to be woken).
  *
  * <p>Waiting writers park without any lock ({@link LockSupport}) and are woken by a fan-out: the
- * leader wakes the first one or two members of its group, and each member wakes two more before
- * it returns, so waking a large group costs the leader two wake-ups, not one per member, and the
- * woken writers do not queue for a lock on their way out. A writer may instead ask to be called
+ * leader wakes the first member of its group, and each woken member wakes two more before it
+ * returns, so waking a large group costs the leader one wake-up, not one per member, and the
+ * woken writers do not queue for a lock on their way out. A group that fails (or whose run throws)
+ * fails every member. A writer may instead ask to be called
  * back ({@link WriteTicket#whenDone}); callbacks run on the leader's thread after its group, never
  * nested. The queue lock is never held during I/O. Thread-safe.
  */
@@ -37,7 +39,7 @@ final class GroupCommitQueue {
     static final class Pending {
         final WriteBatch batch;
         final byte[] payload;
-        /** Set once the write is logged, synced and applied (or failed), after {@code wakeNext}. */
+        /** Set once the write is logged, synced and applied (or failed), after its wake-up place. */
         volatile boolean done;
         /** The thread parked in {@code awaitGroup} for it; set and read under queueLock. */
         Thread waiter;
@@ -100,9 +102,10 @@ final class GroupCommitQueue {
 
         /**
          * Registers {@code callback}. When the store is idle (no group in progress, the driver not
-         * running, nothing queued before this write) this thread leads the group itself, which spares a hand-off when
-         * writes come one at a time; otherwise it returns at once and the write is led by the
-         * background driver, so that under load a caller (an event loop) never waits for an fsync.
+         * running, nothing queued before this write) this thread leads the group itself, which
+         * spares a hand-off when writes come one at a time; otherwise it returns at once and the
+         * write is led by the background driver, so that under load a caller (an event loop) never
+         * waits for an fsync.
          */
         @Override
         public void whenDone(Consumer<KvException> callback) {
@@ -159,6 +162,11 @@ final class GroupCommitQueue {
     private void finishLeading(List<Pending> group, Pending leader, boolean isDriver) {
         try {
             runGroup.accept(group);
+        } catch (RuntimeException e) {
+            failMembers(group, e);
+        } catch (Error e) {
+            failMembers(group, e);
+            throw e;
         } finally {
             boolean more;
             Thread[] wake;
@@ -175,6 +183,16 @@ final class GroupCommitQueue {
             }
         }
         runCallbacks(group);
+    }
+
+    /** {@code runGroup} threw (not an I/O failure: it reports those itself); no member may see success. */
+    private static void failMembers(List<Pending> group, Throwable cause) {
+        KvException failure = new KvException(ErrorCode.INTERNAL, "group commit failed: " + cause, cause);
+        for (Pending p : group) {
+            if (p.error == null) {
+                p.error = failure;
+            }
+        }
     }
 
     /** Whether writes are queued with no group in progress. */

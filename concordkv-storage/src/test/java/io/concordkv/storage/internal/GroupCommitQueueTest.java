@@ -156,6 +156,25 @@ class GroupCommitQueueTest {
         }
     }
 
+    @Test
+    void aGroupWhoseRunThrowsFailsEveryMemberInsteadOfReportingSuccess() {
+        AtomicInteger calls = new AtomicInteger();
+        GroupCommitQueue queue = new GroupCommitQueue(group -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new IllegalStateException("bug in the write path");
+            }
+        }, driver);
+        WriteTicket a = queue.submit(batch(), payload(0, 0));
+        WriteTicket b = queue.submit(batch(), payload(0, 1));
+        assertTimeoutPreemptively(LIMIT, () -> {
+            assertThatThrownBy(b::await).isInstanceOfSatisfying(KvException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
+            assertThatThrownBy(a::await).isInstanceOf(KvException.class);
+            queue.submit(batch(), payload(0, 2)).await();
+        });
+        assertThat(calls).hasValue(2);
+    }
+
     private void assertEachWriteRanOnceInOrder(int writers, int each) {
         int[] next = new int[writers];
         int total = 0;
