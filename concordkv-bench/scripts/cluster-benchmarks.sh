@@ -28,7 +28,10 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 base=${CKV_BASE_PORT:-33790}
-bin/concordkv cluster start --nodes 3 --dir "$work/ckv" --base-port "$base" >/dev/null
+# each member logs its GC pauses beside its own log (gc-<pid>.log), to tell a GC pause from CPU
+# starvation when an election happens under load
+bin/concordkv cluster start --nodes 3 --dir "$work/ckv" --base-port "$base" \
+  "--jvm-opt=-Xlog:gc:file=$work/ckv/gc-%p.log:utctime,uptime" >/dev/null
 ckv="127.0.0.1:$base,127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20))"
 
 cluster="" ; clients=()
