@@ -31,17 +31,24 @@ final class MemberProcesses {
     private static final long START_TIME_SLACK_MILLIS = 1000;
     private static final int TAIL_BYTES = 64 * 1024;
 
+    /**
+     * G1's pause goal for members, well under the 150–300 ms election timeout: with G1's default
+     * (200 ms) young pauses of members under load reached 200 ms, long enough for the others to
+     * elect a new leader. A {@code --jvm-opt} given later on the command line overrides it.
+     */
+    static final String GC_PAUSE_GOAL = "-XX:MaxGCPauseMillis=50";
+
     private MemberProcesses() {
     }
 
     /**
-     * Java, with {@code jvmOptions}, running {@code mainClass} on this JVM's classpath: the
-     * command line before {@code server} of every member.
+     * Java, with the members' GC pause goal and then {@code jvmOptions}, running {@code mainClass} on
+     * this JVM's classpath: the command line before {@code server} of every member.
      */
     static List<String> launcher(List<String> jvmOptions, String mainClass) {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(List.of(java, GC_PAUSE_GOAL));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         return command;
