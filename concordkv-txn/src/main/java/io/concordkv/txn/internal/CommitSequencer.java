@@ -152,8 +152,9 @@ public final class CommitSequencer {
         }
         java.util.concurrent.CompletableFuture<Outcome> done = new java.util.concurrent.CompletableFuture<>();
         if (p.ticket().applied()) {
-            // already in the store (batch, never): visible at once, in revision order; only the
-            // answer waits for the ticket (under batch, for a syncer two windows behind)
+            // already in the store (batch, never), as is every earlier commit (they are applied
+            // under the commit lock, in revision order): visible at once; only the answer waits
+            // for the ticket (under batch, for a syncer two windows behind)
             publish(p.revision());
             feed.deliver();
             p.ticket().whenDone(failure -> {
