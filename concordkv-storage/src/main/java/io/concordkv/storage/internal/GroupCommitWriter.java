@@ -136,7 +136,6 @@ public final class GroupCommitWriter implements WritePath {
      * before it is acknowledged ({@link #awaitWindowSync}); the caller waits outside its own locks.
      */
     private boolean commitBuffered(WriteBatch batch, byte[] payload) {
-        boolean syncAfter = false;
         ioLock.lock();
         try {
             if (failure != null) {
@@ -147,12 +146,14 @@ public final class GroupCommitWriter implements WritePath {
                 oldestUnsynced = clock.instant();
             }
             unsyncedOps++;
+            boolean windowDone = false;
             if (policy == FsyncPolicy.BATCH && unsyncedOps >= batchSyncOps) {
-                // hand the buffer to the OS now, fsync below without the log lock
+                // hand the buffer to the OS now; the syncer fsyncs it without the log lock
                 log.write();
                 pendingSyncOps += unsyncedOps;
                 unsyncedOps = 0;
-                syncAfter = true;
+                windowDone = true;
+                startSyncer();
             } else if (policy == FsyncPolicy.NEVER
                 && (log.bufferedBytes() >= FLUSH_BYTES || unsyncedOps >= FLUSH_RECORDS)) {
                 log.write();
@@ -161,36 +162,26 @@ public final class GroupCommitWriter implements WritePath {
             engine.write(batch);
             onApply.accept(batch);
             appliedIndex = index;
+            return windowDone && overWindowBound();
         } catch (IOException e) {
             throw fail(e);
         } finally {
             ioLock.unlock();
         }
-        return syncAfter && scheduleWindowSync();
     }
 
     /**
-     * {@code batch}: a completed window of operations, already handed to the OS, is forced to disk
-     * by the background syncer, so no writer waits for an fsync. The syncer covers everything
-     * written when it starts an fsync, so when the disk is slower than the writers one fsync covers
-     * several windows. A write waits for the syncer only when more than two windows are written but
-     * not yet synced ({@link #awaitWindowSync}), which bounds what a power loss can take to under
-     * three windows; returns whether that is so now.
+     * {@code batch}, caller holds ioLock: a completed window of operations, already handed to the
+     * OS, is forced to disk by the background syncer, so no writer waits for an fsync. The syncer
+     * covers everything written when it starts an fsync, so when the disk is slower than the
+     * writers one fsync covers several windows. A write waits for the syncer only when more than
+     * two windows are written but not yet synced ({@link #awaitWindowSync}), which bounds what a
+     * power loss can take to under three windows.
      */
-    private boolean scheduleWindowSync() {
-        ioLock.lock();
-        try {
-            if (failure != null) {
-                // closed or failed meanwhile: shutdown() synced what there was, or nothing can be
-                throw failure;
-            }
-            if (!syncerRunning) {
-                syncerRunning = true;
-                syncer.execute(this::syncLoop);
-            }
-            return overWindowBound();
-        } finally {
-            ioLock.unlock();
+    private void startSyncer() {
+        if (!syncerRunning) {
+            syncerRunning = true;
+            syncer.execute(this::syncLoop);
         }
     }
 
