@@ -14,7 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@link FileIo} on the real file system, through {@link FileChannel}. Thread-safe. */
+/**
+ * {@link FileIo} on the real file system, through {@link FileChannel}. Thread-safe.
+ *
+ * <p>A thread interrupt never fails or closes anything here. Java closes a {@code FileChannel},
+ * for every thread using it, when a thread that is interrupted enters or is blocked in one of its
+ * operations; a writer whose task was cancelled would otherwise turn the whole store read-only.
+ * So each operation runs with the caller's interrupt held back and set again afterwards, a
+ * channel closed by an interrupt that came during the operation is reopened, and the operation,
+ * a positional write or a sync (both idempotent), is done again ({@link ReopeningChannel}).
+ */
 final class DiskFileIo implements FileIo {
     static final DiskFileIo INSTANCE = new DiskFileIo();
 
@@ -23,39 +32,48 @@ final class DiskFileIo implements FileIo {
 
     @Override
     public AppendFile openAppend(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        channel.position(channel.size());
-        return new ChannelAppendFile(channel);
+        ReopeningChannel channel = ReopeningChannel.open(file, StandardOpenOption.CREATE);
+        return new ChannelAppendFile(channel, channel.call(FileChannel::size));
     }
 
     @Override
     public AppendFile openLog(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return new PreallocatedAppendFile(channel, channel.size());
+        ReopeningChannel channel = ReopeningChannel.open(file, StandardOpenOption.CREATE);
+        return new PreallocatedAppendFile(channel, channel.call(FileChannel::size));
     }
 
+    /** A plain {@link java.io.FileInputStream}: unlike a channel's stream, an interrupt does not close it. */
     @Override
     public java.io.InputStream openRead(Path file) throws IOException {
-        return Files.newInputStream(file);
+        try {
+            return new java.io.FileInputStream(file.toFile());
+        } catch (java.io.FileNotFoundException e) {
+            if (!Files.exists(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString());
+            }
+            throw e;
+        }
     }
 
     @Override
     public byte[] readAll(Path file) throws IOException {
-        return Files.readAllBytes(file);
+        return uninterruptibly(() -> Files.readAllBytes(file));
     }
 
     @Override
     public byte[] read(Path file, long offset, int length) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long available = Math.max(0, channel.size() - offset);
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, available));
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, offset + buffer.position()) < 0) {
-                    break;
+        return uninterruptibly(() -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long available = Math.max(0, channel.size() - offset);
+                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, available));
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer, offset + buffer.position()) < 0) {
+                        break;
+                    }
                 }
+                return buffer.array();
             }
-            return buffer.array();
-        }
+        });
     }
 
     @Override
@@ -98,62 +116,193 @@ final class DiskFileIo implements FileIo {
 
     @Override
     public void truncate(Path file, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate(size);
-            channel.force(true);
-        }
+        uninterruptibly(() -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(size);
+                channel.force(true);
+            }
+            return null;
+        });
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        uninterruptibly(() -> {
+            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+            return null;
+        });
     }
 
+    /**
+     * The lock lives as long as its channel, so the channel is never used again after
+     * {@code tryLock}: nothing can close it but {@code close}.
+     */
     @Override
     public AutoCloseable lock(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new IOException(file + " is locked by another process (or this one)");
-        }
-        FileLock held = lock;
-        return () -> {
-            held.release();
-            channel.close();
-        };
+        return uninterruptibly(() -> {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IOException(file + " is locked by another process (or this one)");
+            }
+            FileLock held = lock;
+            return (AutoCloseable) () -> {
+                held.release();
+                channel.close();
+            };
+        });
     }
 
-    /** An append-only file over a channel positioned at its end. */
-    private static final class ChannelAppendFile implements AppendFile {
-        private final FileChannel channel;
+    /** An I/O call on a channel of its own, which {@link #uninterruptibly} may run again. */
+    @FunctionalInterface
+    interface IoCall<T> {
+        T run() throws IOException;
+    }
 
-        ChannelAppendFile(FileChannel channel) {
+    /**
+     * Runs {@code call} with the caller's interrupt held back, and again (on new channels) when an
+     * interrupt that came during it closed its channel; sets the interrupt again afterwards.
+     */
+    static <T> T uninterruptibly(IoCall<T> call) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return call.run();
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    Thread.interrupted();
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** An operation on a shared channel; called again, on a reopened channel, if an interrupt closed it. */
+    @FunctionalInterface
+    interface ChannelCall<T> {
+        T run(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * A write channel that an interrupt cannot take away from the other threads using it: when one
+     * closes it, the next operation to find it closed opens the file again. Only {@link #close}
+     * closes it for good. Thread-safe.
+     */
+    static final class ReopeningChannel implements AutoCloseable {
+        private final Path file;
+        private volatile FileChannel channel;
+        private volatile boolean closed;
+
+        private ReopeningChannel(Path file, FileChannel channel) {
+            this.file = file;
             this.channel = channel;
+        }
+
+        static ReopeningChannel open(Path file, StandardOpenOption... extra) throws IOException {
+            return uninterruptibly(() -> {
+                java.util.Set<StandardOpenOption> options = new java.util.HashSet<>(List.of(extra));
+                options.add(StandardOpenOption.WRITE);
+                return new ReopeningChannel(file, FileChannel.open(file, options));
+            });
+        }
+
+        /** Runs {@code call} (which must be idempotent) with the caller's interrupt held back. */
+        <T> T call(ChannelCall<T> call) throws IOException {
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (true) {
+                    FileChannel current = channel;
+                    try {
+                        return call.run(current);
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        // ClosedByInterrupt: ours, come during the call; AsynchronousClose or a plain
+                        // ClosedChannel: another thread's interrupt closed it under or before us
+                        if (closed) {
+                            throw e;
+                        }
+                        interrupted |= Thread.interrupted();
+                        reopen(current);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private synchronized void reopen(FileChannel failed) throws IOException {
+            if (channel == failed && !closed) {
+                channel = uninterruptibly(() -> FileChannel.open(file, StandardOpenOption.WRITE));
+            }
+        }
+
+        boolean isOpen() {
+            return !closed;
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            closed = true;
+            channel.close();
+        }
+    }
+
+    /** Writes {@code data} at {@code at} on {@code channel}; returns the offset after it. */
+    private static long writeAt(ReopeningChannel channel, ByteBuffer data, long at) throws IOException {
+        long position = at;
+        while (data.hasRemaining()) {
+            int from = data.position();
+            long to = position;
+            position += channel.call(ch -> {
+                data.position(from);
+                return ch.write(data, to);
+            });
+        }
+        return position;
+    }
+
+    /** An append-only file: positional writes at its end. */
+    private static final class ChannelAppendFile implements AppendFile {
+        private final ReopeningChannel channel;
+        private volatile long end;
+
+        ChannelAppendFile(ReopeningChannel channel, long end) {
+            this.channel = channel;
+            this.end = end;
         }
 
         @Override
         public void write(ByteBuffer data) throws IOException {
-            while (data.hasRemaining()) {
-                channel.write(data);
-            }
+            end = writeAt(channel, data, end);
         }
 
         @Override
         public void sync() throws IOException {
-            channel.force(false);
+            channel.call(ch -> {
+                ch.force(false);
+                return null;
+            });
         }
 
         @Override
-        public long size() throws IOException {
-            return channel.position();
+        public long size() {
+            return end;
         }
 
         @Override
@@ -173,13 +322,13 @@ final class DiskFileIo implements FileIo {
         static final int CHUNK = 1 << 20;
         private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
 
-        private final FileChannel channel;
+        private final ReopeningChannel channel;
         /** End of the appended bytes; the writer's alone, read by {@link #size()}. */
         private volatile long end;
         /** End of the zeros written ahead. */
         private long allocated;
 
-        PreallocatedAppendFile(FileChannel channel, long end) {
+        PreallocatedAppendFile(ReopeningChannel channel, long end) {
             this.channel = channel;
             this.end = end;
             this.allocated = end;
@@ -191,19 +340,18 @@ final class DiskFileIo implements FileIo {
             long needed = at + data.remaining();
             while (allocated < needed) {
                 for (long chunkEnd = allocated + CHUNK; allocated < chunkEnd; ) {
-                    ByteBuffer zeros = ZEROS.duplicate();
-                    allocated += channel.write(zeros, allocated);
+                    allocated = writeAt(channel, ZEROS.duplicate(), allocated);
                 }
             }
-            while (data.hasRemaining()) {
-                at += channel.write(data, at);
-            }
-            end = at;
+            end = writeAt(channel, data, at);
         }
 
         @Override
         public void sync() throws IOException {
-            channel.force(false);
+            channel.call(ch -> {
+                ch.force(false);
+                return null;
+            });
         }
 
         @Override
@@ -214,9 +362,12 @@ final class DiskFileIo implements FileIo {
         @Override
         public void close() throws IOException {
             try (channel) {
-                if (channel.isOpen() && channel.size() > end) {
-                    channel.truncate(end);
-                    channel.force(true);
+                if (channel.isOpen() && channel.call(FileChannel::size) > end) {
+                    channel.call(ch -> {
+                        ch.truncate(end);
+                        ch.force(true);
+                        return null;
+                    });
                 }
             }
         }

@@ -261,8 +261,24 @@ final class GroupCommitQueue {
      * before it, wakes it; the leader of the group in progress hands over to the driver if writes
      * are still queued when it is done, so a parked writer is never left without a leader. A
      * writer that submitted but has not started waiting never holds up the others.
+     *
+     * <p>Not interruptible: an interrupt is held back while the writer waits (a parked thread
+     * with its interrupt set would not stay parked) and set again before it returns.
      */
     private void awaitGroup(Pending me) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            awaitGroupUninterrupted(me);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@link #awaitGroup} with the caller's interrupt cleared; sets it if one comes meanwhile. */
+    private void awaitGroupUninterrupted(Pending me) {
+        boolean interrupted = false;
         while (true) {
             List<Pending> group = null;
             queueLock.lock();
@@ -284,11 +300,15 @@ final class GroupCommitQueue {
             if (group == null) {
                 while (!me.done) {
                     LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
                 }
                 wakeFanOut(me.wakeList, me.wakeIndex);
                 break;
             }
             finishLeading(group, me, false);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (me.error != null) {
             throw me.error;
