@@ -2,6 +2,7 @@ package io.concordkv.storage.internal;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.api.Locks;
 import io.concordkv.storage.FsyncPolicy;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
@@ -40,8 +41,6 @@ public final class GroupCommitWriter implements WritePath {
     static final int MAX_GROUP_BYTES = 4 * 1024 * 1024;
     static final int FLUSH_BYTES = 64 * 1024;
     static final int FLUSH_RECORDS = 100;
-    /** Attempts {@link #lockSpinning} makes before it parks: a few microseconds. */
-    private static final int LOCK_SPINS = 200;
 
     /** Runs with exclusive use of the log and the engine's write side. */
     public interface LogTask<T> {
@@ -138,7 +137,7 @@ public final class GroupCommitWriter implements WritePath {
      * before it is acknowledged ({@link #awaitWindowSync}); the caller waits outside its own locks.
      */
     private boolean commitBuffered(WriteBatch batch, byte[] payload) {
-        lockSpinning();
+        Locks.lockSpinning(ioLock); // held about a microsecond per write
         try {
             if (failure != null) {
                 throw failure;
@@ -170,22 +169,6 @@ public final class GroupCommitWriter implements WritePath {
         } finally {
             ioLock.unlock();
         }
-    }
-
-    /**
-     * Takes the log lock, first trying for a while without parking. Under {@code batch} and
-     * {@code never} the lock is held for about a microsecond per write, while a writer that parks
-     * on it (and the one that must wake it) pays a futex call each, several times that: with two
-     * writers on two cores, parking made them slower together than one alone.
-     */
-    private void lockSpinning() {
-        for (int i = 0; i < LOCK_SPINS; i++) {
-            if (ioLock.tryLock()) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        ioLock.lock();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.concordkv.txn.internal;
 import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.api.Locks;
 import io.concordkv.storage.KvStore;
 import io.concordkv.storage.WriteBatch;
 import io.concordkv.storage.WriteTicket;
@@ -134,7 +135,7 @@ public final class CommitSequencer {
     public java.util.concurrent.CompletableFuture<Outcome> commitComputedAsync(
         java.util.function.Function<CurrentState, List<Mutation>> compute, Validator validator) {
         Prepared p;
-        commitLock.lock();
+        Locks.lockSpinning(commitLock);
         try {
             state.beginCommit();
             p = prepareLocked(compute.apply(state), validator);
