@@ -12,7 +12,9 @@ import java.util.List;
  * first 24 bytes of its key as three big-endian {@code long}s, zero-padded. A search compares
  * those inline words first and looks at the key's byte array only when they tie and a key is
  * longer than 24 bytes, so a lookup touches one cache line per level instead of three (node, key object,
- * key array) as with {@code TreeMap<Bytes, Bytes>}.
+ * key array) as with {@code TreeMap<Bytes, Bytes>}. Point operations do not descend the tree at
+ * all: a {@link PointIndex} finds a key's node by hash, so a get and an overwriting put cost one
+ * or two cache misses; the tree keeps the order for scans and is walked by inserts and deletes.
  *
  * <p>Not thread-safe: {@link LockedSortedEngine} guards it with a read-write lock. Package-private
  * fields are read by the invariant checks in the tests.
@@ -33,17 +35,20 @@ final class RedBlackTree implements SortedTable {
         long k0;
         long k1;
         long k2;
+        /** The key's hash for the {@link PointIndex}. */
+        int hash;
         Bytes value;
         Node left;
         Node right;
         Node parent;
         boolean color = BLACK;
 
-        Node(Probe probe, Bytes value, Node parent) {
+        Node(Probe probe, int hash, Bytes value, Node parent) {
             this.key = probe.key;
             this.k0 = probe.k0;
             this.k1 = probe.k1;
             this.k2 = probe.k2;
+            this.hash = hash;
             this.value = value;
             this.parent = parent;
         }
@@ -106,6 +111,7 @@ final class RedBlackTree implements SortedTable {
 
     Node root;
     private int size;
+    final PointIndex index = new PointIndex();
 
     @Override
     public int size() {
@@ -114,13 +120,20 @@ final class RedBlackTree implements SortedTable {
 
     @Override
     public Bytes get(Bytes key) {
-        Node n = find(new Probe(key));
+        Node n = index.find(key, PointIndex.hash(key));
         return n == null ? null : n.value;
     }
 
     /** Stores {@code value}; returns the previous value or {@code null}. */
     @Override
     public Bytes put(Bytes key, Bytes value) {
+        int hash = PointIndex.hash(key);
+        Node existing = index.find(key, hash);
+        if (existing != null) {
+            Bytes old = existing.value;
+            existing.value = value;
+            return old;
+        }
         Probe probe = new Probe(key);
         Node parent = null;
         Node n = root;
@@ -138,7 +151,7 @@ final class RedBlackTree implements SortedTable {
                 return old;
             }
         }
-        Node added = new Node(probe, value, parent);
+        Node added = new Node(probe, hash, value, parent);
         if (parent == null) {
             root = added;
         } else if (c < 0) {
@@ -147,6 +160,7 @@ final class RedBlackTree implements SortedTable {
             parent.right = added;
         }
         size++;
+        index.add(added);
         fixAfterInsert(added);
         return null;
     }
@@ -154,7 +168,7 @@ final class RedBlackTree implements SortedTable {
     /** Removes {@code key}; returns its value or {@code null} when absent. */
     @Override
     public Bytes remove(Bytes key) {
-        Node n = find(new Probe(key));
+        Node n = index.find(key, PointIndex.hash(key));
         if (n == null) {
             return null;
         }
@@ -168,6 +182,7 @@ final class RedBlackTree implements SortedTable {
     public void clear() {
         root = null;
         size = 0;
+        index.clear();
     }
 
     /** Entries in {@code range}, honouring its direction and limit. */
@@ -191,33 +206,11 @@ final class RedBlackTree implements SortedTable {
         return out;
     }
 
-    /** A red-black tree of 2^31 nodes is at most 62 levels deep; more means links caught mid-change. */
-    private static final int MAX_DEPTH = 64;
-
+    /** The point index's search is bounded by one pass over its table, whatever a writer does meanwhile. */
     @Override
     public Bytes getRacy(Bytes key) {
-        Probe probe = new Probe(key);
-        Node n = root;
-        for (int depth = 0; n != null && depth < MAX_DEPTH; depth++) {
-            int c = probe.compareTo(n);
-            if (c == 0) {
-                return n.value;
-            }
-            n = c < 0 ? n.left : n.right;
-        }
-        return null;
-    }
-
-    private Node find(Probe probe) {
-        Node n = root;
-        while (n != null) {
-            int c = probe.compareTo(n);
-            if (c == 0) {
-                return n;
-            }
-            n = c < 0 ? n.left : n.right;
-        }
-        return null;
+        Node n = index.find(key, PointIndex.hash(key));
+        return n == null ? null : n.value;
     }
 
     /** The first node with key >= probe. */
@@ -328,15 +321,21 @@ final class RedBlackTree implements SortedTable {
         root.color = BLACK;
     }
 
-    /** Unlinks {@code z}: a node with two children first takes its successor's entry. */
+    /**
+     * Unlinks {@code z}: a node with two children first takes its successor's entry (and its slot in
+     * the point index).
+     */
     private void deleteNode(Node z) {
+        index.remove(z);
         if (z.left != null && z.right != null) {
             Node s = successor(z);
             z.key = s.key;
             z.k0 = s.k0;
             z.k1 = s.k1;
             z.k2 = s.k2;
+            z.hash = s.hash;
             z.value = s.value;
+            index.moveTo(s, z);
             z = s;
         }
         Node child = z.left != null ? z.left : z.right;

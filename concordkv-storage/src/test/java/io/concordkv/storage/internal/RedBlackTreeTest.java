@@ -49,6 +49,41 @@ class RedBlackTreeTest {
         }
     }
 
+    /** The point index grows and shrinks back (deletes empty it in phases) and stays exact throughout. */
+    @Test
+    void pointIndexFollowsPhasesOfInsertsAndDeletes() {
+        long seed = System.nanoTime();
+        System.out.println("RedBlackTreeTest phases seed = " + seed);
+        Random random = new Random(seed);
+        RedBlackTree tree = new RedBlackTree();
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        for (int phase = 0; phase < 6; phase++) {
+            int n = 1 + random.nextInt(3_000);
+            for (int i = 0; i < n; i++) {
+                Bytes key = Bytes.utf8("p" + random.nextInt(5_000));
+                Bytes value = Bytes.utf8("v" + phase + "." + i);
+                assertThat(tree.put(key, value)).as("seed %d", seed).isEqualTo(model.put(key, value));
+            }
+            checkInvariants(tree, seed);
+            List<Bytes> keys = new ArrayList<>(model.keySet());
+            Collections.shuffle(keys, random);
+            int keep = phase % 2 == 0 ? 0 : random.nextInt(keys.size() + 1);
+            for (int i = keep; i < keys.size(); i++) {
+                assertThat(tree.remove(keys.get(i))).as("seed %d", seed).isEqualTo(model.remove(keys.get(i)));
+                if (i % 251 == 0) {
+                    checkInvariants(tree, seed);
+                }
+            }
+            checkInvariants(tree, seed);
+            assertThat(entries(tree)).isEqualTo(entries(model));
+            for (int i = 0; i < 5_000; i++) {
+                Bytes key = Bytes.utf8("p" + i);
+                assertThat(tree.get(key)).as("seed %d key %s", seed, key).isEqualTo(model.get(key));
+                assertThat(tree.getRacy(key)).isEqualTo(model.get(key));
+            }
+        }
+    }
+
     @Test
     void ordersKeysAroundTheSixteenByteInlinePrefix() {
         RedBlackTree tree = new RedBlackTree();
@@ -110,12 +145,24 @@ class RedBlackTreeTest {
     }
 
     private static void checkInvariants(RedBlackTree tree, long seed) {
+        assertThat(tree.index.size()).as("point index holds every node (seed %d)", seed).isEqualTo(tree.size());
         if (tree.root == null) {
             return;
         }
         assertThat(tree.root.color).as("root is black (seed %d)", seed).isFalse();
         assertThat(tree.root.parent).isNull();
         blackHeight(tree.root, seed);
+        indexed(tree, tree.root, seed);
+    }
+
+    /** Every node of the tree is the one the point index finds for its key. */
+    private static void indexed(RedBlackTree tree, RedBlackTree.Node n, long seed) {
+        if (n == null) {
+            return;
+        }
+        assertThat(tree.index.find(n.key, PointIndex.hash(n.key))).as("indexed node (seed %d)", seed).isSameAs(n);
+        indexed(tree, n.left, seed);
+        indexed(tree, n.right, seed);
     }
 
     private static int blackHeight(RedBlackTree.Node n, long seed) {
