@@ -64,16 +64,9 @@ final class PointIndex {
     void remove(RedBlackTree.Node node) {
         RedBlackTree.Node[] table = slots;
         int mask = table.length - 1;
-        int i = node.hash & mask;
-        while (table[i] != node) {
-            if (table[i] == null) {
-                throw new IllegalStateException("node missing from the point index");
-            }
-            i = (i + 1) & mask;
-        }
         // backward-shift deletion: pull later members of the probe run into the gap when their
         // home slot is not between the gap and where they sit
-        int gap = i;
+        int gap = slotOf(node);
         for (int j = (gap + 1) & mask; table[j] != null; j = (j + 1) & mask) {
             int home = table[j].hash & mask;
             boolean stays = gap <= j ? gap < home && home <= j : gap < home || home <= j;
@@ -91,16 +84,21 @@ final class PointIndex {
 
     /** {@code from} is leaving the tree and {@code to} takes over its entry: the slot changes hands. */
     void moveTo(RedBlackTree.Node from, RedBlackTree.Node to) {
+        slots[slotOf(from)] = to;
+    }
+
+    /** The slot holding {@code node} (by identity), found by its current hash. */
+    private int slotOf(RedBlackTree.Node node) {
         RedBlackTree.Node[] table = slots;
         int mask = table.length - 1;
-        int i = from.hash & mask;
-        while (table[i] != from) {
+        int i = node.hash & mask;
+        while (table[i] != node) {
             if (table[i] == null) {
                 throw new IllegalStateException("node missing from the point index");
             }
             i = (i + 1) & mask;
         }
-        table[i] = to;
+        return i;
     }
 
     int size() {
