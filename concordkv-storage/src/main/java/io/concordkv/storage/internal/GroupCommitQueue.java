@@ -268,47 +268,38 @@ final class GroupCommitQueue {
     private void awaitGroup(Pending me) {
         boolean interrupted = Thread.interrupted();
         try {
-            awaitGroupUninterrupted(me);
+            while (true) {
+                List<Pending> group = null;
+                queueLock.lock();
+                try {
+                    if (me.done) {
+                        break;
+                    }
+                    if (leading || driverScheduled.get()) {
+                        // a group is in progress, or the driver is about to lead: leave it to them
+                        // (a writer taking over would only hand back to the driver afterwards)
+                        me.waiter = Thread.currentThread();
+                    } else {
+                        leading = true;
+                        group = takeGroup();
+                    }
+                } finally {
+                    queueLock.unlock();
+                }
+                if (group == null) {
+                    while (!me.done) {
+                        LockSupport.park(this);
+                        interrupted |= Thread.interrupted();
+                    }
+                    wakeFanOut(me.wakeList, me.wakeIndex);
+                    break;
+                }
+                finishLeading(group, me, false);
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** {@link #awaitGroup} with the caller's interrupt cleared; sets it if one comes meanwhile. */
-    private void awaitGroupUninterrupted(Pending me) {
-        boolean interrupted = false;
-        while (true) {
-            List<Pending> group = null;
-            queueLock.lock();
-            try {
-                if (me.done) {
-                    break;
-                }
-                if (leading || driverScheduled.get()) {
-                    // a group is in progress, or the driver is about to lead: leave it to them
-                    // (a writer taking over would only hand back to the driver afterwards)
-                    me.waiter = Thread.currentThread();
-                } else {
-                    leading = true;
-                    group = takeGroup();
-                }
-            } finally {
-                queueLock.unlock();
-            }
-            if (group == null) {
-                while (!me.done) {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted();
-                }
-                wakeFanOut(me.wakeList, me.wakeIndex);
-                break;
-            }
-            finishLeading(group, me, false);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         if (me.error != null) {
             throw me.error;
