@@ -23,6 +23,13 @@ import java.util.stream.Stream;
  * So each operation runs with the caller's interrupt held back and set again afterwards, a
  * channel closed by an interrupt that came during the operation is reopened, and the operation,
  * a positional write or a sync (both idempotent), is done again ({@link ReopeningChannel}).
+ *
+ * <p>A reopened descriptor does not hear of a write-back error that came before it was opened
+ * (Linux reports such an error to the descriptors open at the time), so an error on bytes written
+ * before the interrupt would go unreported to a sync through the new one. Each channel therefore
+ * keeps a witness, a descriptor opened with it and used for nothing else (so no interrupt closes
+ * it), and the first sync after a reopen also syncs through the witness: the error, if any, fails
+ * that sync as it would have failed the old one.
  */
 final class DiskFileIo implements FileIo {
     static final DiskFileIo INSTANCE = new DiskFileIo();
@@ -206,19 +213,44 @@ final class DiskFileIo implements FileIo {
     static final class ReopeningChannel implements AutoCloseable {
         private final Path file;
         private volatile FileChannel channel;
+        /** Opened with the first channel, never used but to sync after a reopen: see the class comment. */
+        private final java.io.RandomAccessFile witness;
+        private volatile boolean reopened;
         private volatile boolean closed;
 
-        private ReopeningChannel(Path file, FileChannel channel) {
+        private ReopeningChannel(Path file, FileChannel channel, java.io.RandomAccessFile witness) {
             this.file = file;
             this.channel = channel;
+            this.witness = witness;
         }
 
         static ReopeningChannel open(Path file, StandardOpenOption... extra) throws IOException {
             return uninterruptibly(() -> {
                 java.util.Set<StandardOpenOption> options = new java.util.HashSet<>(List.of(extra));
                 options.add(StandardOpenOption.WRITE);
-                return new ReopeningChannel(file, FileChannel.open(file, options));
+                FileChannel channel = FileChannel.open(file, options);
+                try {
+                    return new ReopeningChannel(file, channel, new java.io.RandomAccessFile(file.toFile(), "r"));
+                } catch (IOException e) {
+                    channel.close();
+                    throw e;
+                }
             });
+        }
+
+        /**
+         * Forces what was written to disk ({@code metadata}: with the file's size, as fsync; else
+         * fdatasync); after a reopen, through the witness too (an fsync, which an interrupt cannot stop).
+         */
+        void force(boolean metadata) throws IOException {
+            call(ch -> {
+                ch.force(metadata);
+                return null;
+            });
+            if (reopened) {
+                reopened = false;
+                witness.getFD().sync();
+            }
         }
 
         /** Runs {@code call} (which must be idempotent) with the caller's interrupt held back. */
@@ -249,6 +281,7 @@ final class DiskFileIo implements FileIo {
         private synchronized void reopen(FileChannel failed) throws IOException {
             if (channel == failed && !closed) {
                 channel = uninterruptibly(() -> FileChannel.open(file, StandardOpenOption.WRITE));
+                reopened = true;
             }
         }
 
@@ -259,7 +292,9 @@ final class DiskFileIo implements FileIo {
         @Override
         public synchronized void close() throws IOException {
             closed = true;
-            channel.close();
+            try (witness) {
+                channel.close();
+            }
         }
     }
 
@@ -294,10 +329,7 @@ final class DiskFileIo implements FileIo {
 
         @Override
         public void sync() throws IOException {
-            channel.call(ch -> {
-                ch.force(false);
-                return null;
-            });
+            channel.force(false);
         }
 
         @Override
@@ -348,10 +380,7 @@ final class DiskFileIo implements FileIo {
 
         @Override
         public void sync() throws IOException {
-            channel.call(ch -> {
-                ch.force(false);
-                return null;
-            });
+            channel.force(false);
         }
 
         @Override
@@ -363,11 +392,8 @@ final class DiskFileIo implements FileIo {
         public void close() throws IOException {
             try (channel) {
                 if (channel.isOpen() && channel.call(FileChannel::size) > end) {
-                    channel.call(ch -> {
-                        ch.truncate(end);
-                        ch.force(true);
-                        return null;
-                    });
+                    channel.call(ch -> ch.truncate(end));
+                    channel.force(true);
                 }
             }
         }
