@@ -39,13 +39,13 @@ final class DiskFileIo implements FileIo {
 
     @Override
     public AppendFile openAppend(Path file) throws IOException {
-        ReopeningChannel channel = ReopeningChannel.open(file, StandardOpenOption.CREATE);
+        ReopeningChannel channel = ReopeningChannel.open(file);
         return new ChannelAppendFile(channel, channel.call(FileChannel::size));
     }
 
     @Override
     public AppendFile openLog(Path file) throws IOException {
-        ReopeningChannel channel = ReopeningChannel.open(file, StandardOpenOption.CREATE);
+        ReopeningChannel channel = ReopeningChannel.open(file);
         return new PreallocatedAppendFile(channel, channel.call(FileChannel::size));
     }
 
@@ -224,11 +224,10 @@ final class DiskFileIo implements FileIo {
             this.witness = witness;
         }
 
-        static ReopeningChannel open(Path file, StandardOpenOption... extra) throws IOException {
+        /** Opens {@code file} for writing, creating it if absent. */
+        static ReopeningChannel open(Path file) throws IOException {
             return uninterruptibly(() -> {
-                java.util.Set<StandardOpenOption> options = new java.util.HashSet<>(List.of(extra));
-                options.add(StandardOpenOption.WRITE);
-                FileChannel channel = FileChannel.open(file, options);
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 try {
                     return new ReopeningChannel(file, channel, new java.io.RandomAccessFile(file.toFile(), "r"));
                 } catch (IOException e) {
