@@ -33,10 +33,13 @@ public final class StorageEngines {
      *     {@code IO_ERROR} when its files cannot be opened
      */
     public static StorageEngine open(EngineConfig config) {
+        if (config.engine().equals(HASH)) {
+            // checks limits and the closed state itself, off the path of a read that finds its key
+            return new StripedHashEngine(config.hashSegments(), config.limits());
+        }
         StorageEngine engine = switch (config.engine()) {
             case ARRAY -> LockedSortedEngine.sortedArray();
             case RBTREE -> LockedSortedEngine.redBlackTree();
-            case HASH -> new StripedHashEngine(config.hashSegments());
             case LSM -> new RocksDbEngine(config.dataDir().orElseThrow(() -> new KvException(
                 ErrorCode.INVALID_ARGUMENT, "the lsm engine needs a data directory")), config.syncWrites());
             default -> throw new KvException(ErrorCode.INVALID_ARGUMENT, "unknown engine " + config.engine());

@@ -101,8 +101,13 @@ public final class GuardedEngine implements StorageEngine {
     }
 
     private void ensureOpen() {
+        ensureOpen(closed, delegate);
+    }
+
+    /** Throws {@code CLOSED} naming {@code engine} when {@code closed}; for engines that check for themselves. */
+    static void ensureOpen(boolean closed, StorageEngine engine) {
         if (closed) {
-            throw new KvException(ErrorCode.CLOSED, "engine " + delegate.name() + " is closed");
+            throw new KvException(ErrorCode.CLOSED, "engine " + engine.name() + " is closed");
         }
     }
 }

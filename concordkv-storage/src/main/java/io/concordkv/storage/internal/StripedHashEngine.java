@@ -1,6 +1,7 @@
 package io.concordkv.storage.internal;
 
 import io.concordkv.api.Bytes;
+import io.concordkv.storage.EngineLimits;
 import io.concordkv.storage.EngineStats;
 import io.concordkv.storage.KeyValue;
 import io.concordkv.storage.ScanRange;
@@ -9,36 +10,53 @@ import io.concordkv.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * The {@code hash} engine: a power-of-two number of stripes, each its own chained hash table
- * guarded by its own {@link StampedLock}. A key belongs to the stripe given by the top bits of
- * its mixed hash and to the bucket given by the low bits; a write takes its stripe's write lock
- * (one lock acquisition per write, nothing shared between stripes), so writes to different stripes
- * never contend.
+ * The {@code hash} engine: one chained hash table whose buckets are split among a power-of-two
+ * number of stripes, each guarded by its own {@link StampedLock}. A key's mixed hash picks its
+ * bucket by its top bits, and its stripe by the top bits of those, so each stripe owns a contiguous
+ * run of buckets (the table never has fewer buckets than stripes) and a write takes only its
+ * stripe's write lock: writes to different stripes never touch the same chain and never contend.
+ * Growing the table takes every stripe's write lock, in ascending order.
  *
- * <p>A point read is optimistic: it walks its stripe's table without locking and keeps the result
- * only if the stripe's lock was neither held nor taken meanwhile, else it retries under the read
- * lock. So a read never observes a batch in progress (a batch write-locks all its stripes, in
- * ascending order, before its first change and releases them after its last), and an uncontended
- * read writes no shared memory. An optimistic reader may run beside a writer of its stripe, so the
- * tables are built for it: a chain only ever gains nodes at its head and loses them by linking a
- * predecessor past them, so it never forms a cycle and a walk always ends; a resize copies the
- * nodes into a new array instead of relinking the old ones; keys are final. Whatever such a
- * reader sees, it throws away unless the validation proves no writer was there.
+ * <p>A point read is optimistic: it walks its chain without locking and keeps the result only if
+ * its stripe's lock was neither held nor taken meanwhile, else it retries under the read lock. So
+ * a read never observes a batch in progress (a batch write-locks all its stripes, in ascending
+ * order, before its first change and releases them after its last), and an uncontended read writes
+ * no shared memory. The read finds its bucket from the table alone, without first loading a stripe,
+ * so the lock word and the bucket are fetched side by side. An optimistic reader may run beside a
+ * writer, so the table is built for it: a chain only ever gains nodes at its head and loses them by
+ * linking a predecessor past them, so it never forms a cycle and a walk always ends; growing copies
+ * the nodes into a new array instead of relinking the old ones; keys are final; a bucket's index
+ * is computed from the length of the array it indexes. Whatever such a reader sees, it throws away
+ * unless the validation proves no writer was there.
  *
  * <p>Unordered: {@link #scan(ScanRange)} read-locks every stripe (in ascending order, as batches
  * do, so neither can deadlock), copies the entries inside the range, and sorts them: O(n + m log m)
  * for n keys and m matches. Correct and atomic, but meant for occasional use. Thread-safe.
+ *
+ * <p>Unlike the other engines it makes the checks of {@link GuardedEngine} itself (key and value
+ * limits, the closed state), so that a point read that finds its key skips them: a key the engine
+ * holds passed them when it was written, and {@link #close()} empties the table after marking the
+ * engine closed, so a read after close finds nothing and fails on the miss path. Only reads that
+ * find nothing, and every write, pay for the checks.
  */
 public final class StripedHashEngine implements StorageEngine {
-    private final Stripe[] stripes;
-    private final int shift;
-    private final int mask;
+    private static final int MIN_BUCKETS = 16;
 
-    public StripedHashEngine(int stripeCount) {
+    private final Stripe[] stripes;
+    /** {@code 31 - log2(stripes)}: {@code (h >>> 1) >>> stripeShift} is the stripe, also for one stripe. */
+    private final int stripeShift;
+    private final EngineLimits limits;
+    /** Replaced only with every stripe write-locked; its buckets change under their stripe's lock. */
+    private Node[] table;
+    private volatile boolean closed;
+
+    public StripedHashEngine(int stripeCount, EngineLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         if (Integer.bitCount(stripeCount) != 1) {
             throw new IllegalArgumentException("stripe count must be a power of two: " + stripeCount);
         }
@@ -46,8 +64,8 @@ public final class StripedHashEngine implements StorageEngine {
         for (int i = 0; i < stripeCount; i++) {
             stripes[i] = new Stripe();
         }
-        shift = 32 - Integer.numberOfTrailingZeros(stripeCount);
-        mask = stripeCount - 1;
+        stripeShift = 31 - Integer.numberOfTrailingZeros(stripeCount);
+        table = emptyTable();
     }
 
     @Override
@@ -62,18 +80,27 @@ public final class StripedHashEngine implements StorageEngine {
 
     @Override
     public Optional<Bytes> get(Bytes key) {
+        Bytes value = key == null ? null : find(key);
+        if (value == null) {
+            GuardedEngine.ensureOpen(closed, this);
+            limits.checkKey(key);
+        }
+        return Optional.ofNullable(value);
+    }
+
+    private Bytes find(Bytes key) {
         int h = mix(key);
-        Stripe s = stripes[stripeIndex(h)];
+        Stripe s = stripeOf(h);
         long stamp = s.tryOptimisticRead();
         if (stamp != 0) {
-            Bytes value = s.find(h, key);
+            Bytes value = find(table, h, key);
             if (s.validate(stamp)) {
-                return Optional.ofNullable(value);
+                return value;
             }
         }
         stamp = s.readLock();
         try {
-            return Optional.ofNullable(s.find(h, key));
+            return find(table, h, key);
         } finally {
             s.unlockRead(stamp);
         }
@@ -81,23 +108,32 @@ public final class StripedHashEngine implements StorageEngine {
 
     @Override
     public void put(Bytes key, Bytes value) {
+        GuardedEngine.ensureOpen(closed, this);
+        limits.checkKey(key);
+        limits.checkValue(value);
         int h = mix(key);
-        Stripe s = stripes[stripeIndex(h)];
+        Stripe s = stripeOf(h);
+        boolean grow;
         long stamp = s.writeLock();
         try {
-            s.put(h, key, value);
+            grow = put(s, h, key, value);
         } finally {
             s.unlockWrite(stamp);
+        }
+        if (grow) {
+            grow();
         }
     }
 
     @Override
     public void delete(Bytes key) {
+        GuardedEngine.ensureOpen(closed, this);
+        limits.checkKey(key);
         int h = mix(key);
-        Stripe s = stripes[stripeIndex(h)];
+        Stripe s = stripeOf(h);
         long stamp = s.writeLock();
         try {
-            s.remove(h, key);
+            remove(s, h, key);
         } finally {
             s.unlockWrite(stamp);
         }
@@ -105,6 +141,8 @@ public final class StripedHashEngine implements StorageEngine {
 
     @Override
     public void write(WriteBatch batch) {
+        GuardedEngine.ensureOpen(closed, this);
+        limits.checkBatch(Objects.requireNonNull(batch, "batch"));
         List<WriteBatch.Op> ops = batch.ops();
         int[] hashes = new int[ops.size()];
         boolean[] touched = new boolean[stripes.length];
@@ -118,14 +156,15 @@ public final class StripedHashEngine implements StorageEngine {
                 stamps[i] = stripes[i].writeLock();
             }
         }
+        boolean grow = false;
         try {
             for (int i = 0; i < hashes.length; i++) {
                 int h = hashes[i];
-                Stripe s = stripes[stripeIndex(h)];
+                Stripe s = stripeOf(h);
                 if (ops.get(i) instanceof WriteBatch.Put put) {
-                    s.put(h, put.key(), put.value());
+                    grow |= put(s, h, put.key(), put.value());
                 } else {
-                    s.remove(h, ops.get(i).key());
+                    remove(s, h, ops.get(i).key());
                 }
             }
         } finally {
@@ -135,19 +174,22 @@ public final class StripedHashEngine implements StorageEngine {
                 }
             }
         }
+        if (grow) {
+            grow();
+        }
     }
 
     @Override
     public List<KeyValue> scan(ScanRange range) {
+        GuardedEngine.ensureOpen(closed, this);
+        Objects.requireNonNull(range, "range");
         List<KeyValue> matches = new ArrayList<>();
         long[] stamps = lockAllForRead();
         try {
-            for (Stripe s : stripes) {
-                for (Node head : s.buckets) {
-                    for (Node n = head; n != null; n = n.next) {
-                        if (range.contains(n.key)) {
-                            matches.add(new KeyValue(n.key, n.value));
-                        }
+            for (Node head : table) {
+                for (Node n = head; n != null; n = n.next) {
+                    if (range.contains(n.key)) {
+                        matches.add(new KeyValue(n.key, n.value));
                     }
                 }
             }
@@ -163,7 +205,13 @@ public final class StripedHashEngine implements StorageEngine {
     }
 
     @Override
+    public void sync() {
+        GuardedEngine.ensureOpen(closed, this);
+    }
+
+    @Override
     public EngineStats stats() {
+        GuardedEngine.ensureOpen(closed, this);
         long[] stamps = lockAllForRead();
         try {
             long count = 0;
@@ -180,16 +228,95 @@ public final class StripedHashEngine implements StorageEngine {
 
     @Override
     public void close() {
-        long[] stamps = new long[stripes.length];
-        for (int i = 0; i < stripes.length; i++) {
-            stamps[i] = stripes[i].writeLock();
+        if (closed) {
+            return;
         }
+        closed = true;
+        long[] stamps = lockAllForWrite();
+        table = emptyTable();
         for (Stripe s : stripes) {
-            s.clear();
+            s.size = 0;
+            s.bytes = 0;
         }
-        for (int i = stripes.length - 1; i >= 0; i--) {
-            stripes[i].unlockWrite(stamps[i]);
+        unlockAllWrite(stamps);
+    }
+
+    /** The bucket count this engine starts with: at least one bucket per stripe, and two per stripe. */
+    private Node[] emptyTable() {
+        return new Node[Math.max(MIN_BUCKETS, 2 * stripes.length)];
+    }
+
+    /**
+     * Caller holds {@code s}'s write lock, {@code s} being the stripe of {@code h}. Returns whether the
+     * stripe's buckets are now more than half full, so the table should grow.
+     */
+    private boolean put(Stripe s, int h, Bytes key, Bytes value) {
+        Node[] tab = table;
+        int i = bucket(h, tab);
+        for (Node n = tab[i]; n != null; n = n.next) {
+            if (n.hash == h && (n.key == key || n.key.equals(key))) {
+                s.bytes += value.length() - n.value.length();
+                n.value = value;
+                return false;
+            }
         }
+        tab[i] = new Node(h, key, value, tab[i]);
+        s.size++;
+        s.bytes += key.length() + value.length();
+        return s.size > halfShare(tab);
+    }
+
+    /** Caller holds {@code s}'s write lock, {@code s} being the stripe of {@code h}. */
+    private void remove(Stripe s, int h, Bytes key) {
+        Node[] tab = table;
+        int i = bucket(h, tab);
+        Node prev = null;
+        for (Node n = tab[i]; n != null; prev = n, n = n.next) {
+            if (n.hash == h && (n.key == key || n.key.equals(key))) {
+                if (prev == null) {
+                    tab[i] = n.next;
+                } else {
+                    prev.next = n.next;
+                }
+                s.size--;
+                s.bytes -= key.length() + n.value.length();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Doubles the table under every stripe's write lock, if a stripe is still more than half full
+     * (another writer may have grown it first), copying every node so that chains a reader may be
+     * walking stay intact.
+     */
+    private void grow() {
+        long[] stamps = lockAllForWrite();
+        try {
+            Node[] old = table;
+            boolean full = false;
+            for (Stripe s : stripes) {
+                full |= s.size > halfShare(old);
+            }
+            if (!full || closed) {
+                return;
+            }
+            Node[] tab = new Node[old.length * 2];
+            for (Node head : old) {
+                for (Node n = head; n != null; n = n.next) {
+                    int i = bucket(n.hash, tab);
+                    tab[i] = new Node(n.hash, n.key, n.value, tab[i]);
+                }
+            }
+            table = tab;
+        } finally {
+            unlockAllWrite(stamps);
+        }
+    }
+
+    /** Half the buckets each stripe owns in {@code tab}: a stripe with more keys makes the table grow. */
+    private int halfShare(Node[] tab) {
+        return tab.length >>> (32 - stripeShift);
     }
 
     private long[] lockAllForRead() {
@@ -206,15 +333,48 @@ public final class StripedHashEngine implements StorageEngine {
         }
     }
 
-    /**
-     * The stripe of mixed hash {@code h}: its top bits ({@code & mask} for the one-stripe case,
-     * where the shift is 32 and would keep every bit).
-     */
-    private int stripeIndex(int h) {
-        return (h >>> shift) & mask;
+    private long[] lockAllForWrite() {
+        long[] stamps = new long[stripes.length];
+        for (int i = 0; i < stripes.length; i++) {
+            stamps[i] = stripes[i].writeLock();
+        }
+        return stamps;
     }
 
-    /** The key's hash spread over all 32 bits: the top bits pick the stripe, all of them the bucket. */
+    private void unlockAllWrite(long[] stamps) {
+        for (int i = stripes.length - 1; i >= 0; i--) {
+            stripes[i].unlockWrite(stamps[i]);
+        }
+    }
+
+    private Stripe stripeOf(int h) {
+        return stripes[stripeIndex(h)];
+    }
+
+    /** The top {@code log2(stripes)} bits of {@code h}; shifted in two steps so one stripe gives 0. */
+    private int stripeIndex(int h) {
+        return (h >>> 1) >>> stripeShift;
+    }
+
+    /**
+     * The bucket of {@code h} in {@code tab}: the top {@code log2(tab.length)} bits of {@code h}, so
+     * the buckets of a stripe are contiguous. Computed from the array it indexes, so a reader holding
+     * an old table stays inside it.
+     */
+    private static int bucket(int h, Node[] tab) {
+        return (h >>> 1) >>> (Integer.numberOfLeadingZeros(tab.length));
+    }
+
+    private static Bytes find(Node[] tab, int h, Bytes key) {
+        for (Node n = tab[bucket(h, tab)]; n != null; n = n.next) {
+            if (n.hash == h && (n.key == key || n.key.equals(key))) {
+                return n.value;
+            }
+        }
+        return null;
+    }
+
+    /** The key's hash spread over all 32 bits, the top bits best mixed: they pick stripe and bucket. */
     private static int mix(Bytes key) {
         return key.hashCode() * 0x9E3779B9;
     }
@@ -234,92 +394,10 @@ public final class StripedHashEngine implements StorageEngine {
         }
     }
 
-    /**
-     * A stripe is its lock (by extension, so a read reaches the lock word and the table through one
-     * reference) and a chained hash table whose fields change only under the write lock.
-     */
+    /** A stripe's lock and the counts of its keys, which change only under its write lock. */
     @SuppressWarnings("serial")
     private static final class Stripe extends StampedLock {
-        private static final int INITIAL_BUCKETS = 16;
-
-        Node[] buckets = new Node[INITIAL_BUCKETS];
         int size;
         long bytes;
-
-        Bytes find(int h, Bytes key) {
-            Node[] tab = buckets;
-            for (Node n = tab[slot(h, tab.length)]; n != null; n = n.next) {
-                if (n.hash == h && (n.key == key || n.key.equals(key))) {
-                    return n.value;
-                }
-            }
-            return null;
-        }
-
-        /** Caller holds the write lock. */
-        void put(int h, Bytes key, Bytes value) {
-            Node[] tab = buckets;
-            int i = slot(h, tab.length);
-            for (Node n = tab[i]; n != null; n = n.next) {
-                if (n.hash == h && (n.key == key || n.key.equals(key))) {
-                    bytes += value.length() - n.value.length();
-                    n.value = value;
-                    return;
-                }
-            }
-            tab[i] = new Node(h, key, value, tab[i]);
-            size++;
-            bytes += key.length() + value.length();
-            if (size > tab.length - (tab.length >>> 2)) {
-                grow();
-            }
-        }
-
-        /** Caller holds the write lock. */
-        void remove(int h, Bytes key) {
-            Node[] tab = buckets;
-            int i = slot(h, tab.length);
-            Node prev = null;
-            for (Node n = tab[i]; n != null; prev = n, n = n.next) {
-                if (n.hash == h && (n.key == key || n.key.equals(key))) {
-                    if (prev == null) {
-                        tab[i] = n.next;
-                    } else {
-                        prev.next = n.next;
-                    }
-                    size--;
-                    bytes -= key.length() + n.value.length();
-                    return;
-                }
-            }
-        }
-
-        /** Doubles the table, copying every node so that chains a reader may be walking stay intact. */
-        private void grow() {
-            Node[] old = buckets;
-            Node[] tab = new Node[old.length * 2];
-            for (Node head : old) {
-                for (Node n = head; n != null; n = n.next) {
-                    int i = slot(n.hash, tab.length);
-                    tab[i] = new Node(n.hash, n.key, n.value, tab[i]);
-                }
-            }
-            buckets = tab;
-        }
-
-        /**
-         * The bucket of hash {@code h} in a table of {@code length} buckets: the low bits, with the
-         * well-mixed high bits of the multiplicative hash folded in (the low bits of a product
-         * depend only on the low bits of the key's own hash).
-         */
-        private static int slot(int h, int length) {
-            return (h ^ (h >>> 16)) & (length - 1);
-        }
-
-        void clear() {
-            buckets = new Node[INITIAL_BUCKETS];
-            size = 0;
-            bytes = 0;
-        }
     }
 }

@@ -4,7 +4,8 @@
  * enforces it).
  *
  * <p>Engines assume validated input: {@link io.concordkv.storage.internal.GuardedEngine} checks
- * limits and the closed state before delegating. Locking per engine:
+ * limits and the closed state before delegating. {@code StripedHashEngine} is the exception: it makes
+ * the same checks itself, skipping them on a point read that finds its key. Locking per engine:
  * <ul>
  *   <li>{@code LockedSortedEngine} ({@code array} over {@code SortedArray}, {@code rbtree} over
  *       {@code RedBlackTree}): one {@code StampedLock}; optimistic point reads, scans in read
