@@ -8,6 +8,7 @@ import io.concordkv.storage.ScanRange;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -254,7 +255,7 @@ public final class StripedHashEngine implements StorageEngine {
         Node[] tab = table;
         int i = bucket(h, tab);
         for (Node n = tab[i]; n != null; n = n.next) {
-            if (n.hash == h && (n.key == key || n.key.equals(key))) {
+            if (n.hash == h && n.holds(key)) {
                 s.bytes += value.length() - n.value.length();
                 n.value = value;
                 return false;
@@ -272,7 +273,7 @@ public final class StripedHashEngine implements StorageEngine {
         int i = bucket(h, tab);
         Node prev = null;
         for (Node n = tab[i]; n != null; prev = n, n = n.next) {
-            if (n.hash == h && (n.key == key || n.key.equals(key))) {
+            if (n.hash == h && n.holds(key)) {
                 if (prev == null) {
                     tab[i] = n.next;
                 } else {
@@ -367,7 +368,7 @@ public final class StripedHashEngine implements StorageEngine {
 
     private static Bytes find(Node[] tab, int h, Bytes key) {
         for (Node n = tab[bucket(h, tab)]; n != null; n = n.next) {
-            if (n.hash == h && (n.key == key || n.key.equals(key))) {
+            if (n.hash == h && n.holds(key)) {
                 return n.value;
             }
         }
@@ -379,18 +380,30 @@ public final class StripedHashEngine implements StorageEngine {
         return key.hashCode() * 0x9E3779B9;
     }
 
-    /** One chain link. Only {@code value} and {@code next} change, under the stripe's write lock. */
+    /**
+     * One chain link. Only {@code value} and {@code next} change, under the stripe's write lock. The
+     * key's bytes are referenced directly as well, so comparing with a probe key that is not the
+     * stored object reads the node and the bytes, not the key object in between (a cache miss
+     * fewer; the node stays 32 bytes).
+     */
     private static final class Node {
         final int hash;
         final Bytes key;
+        final byte[] keyBytes;
         Bytes value;
         Node next;
 
         Node(int hash, Bytes key, Bytes value, Node next) {
             this.hash = hash;
             this.key = key;
+            this.keyBytes = key.unsafeArray();
             this.value = value;
             this.next = next;
+        }
+
+        /** Whether this node's key equals {@code probe} (whose hash the caller has matched). */
+        boolean holds(Bytes probe) {
+            return key == probe || Arrays.equals(keyBytes, probe.unsafeArray());
         }
     }
 
