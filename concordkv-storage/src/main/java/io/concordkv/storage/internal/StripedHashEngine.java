@@ -52,12 +52,15 @@ public final class StripedHashEngine implements StorageEngine {
     /** {@code 31 - log2(stripes)}: {@code (h >>> 1) >>> stripeShift} is the stripe, also for one stripe. */
     private final int stripeShift;
     private final EngineLimits limits;
+    /** {@code limits.maxKeyBytes()}, so that a miss tests its key without loading the limits. */
+    private final int maxKeyBytes;
     /** Replaced only with every stripe write-locked; its buckets change under their stripe's lock. */
     private Node[] table;
     private volatile boolean closed;
 
     public StripedHashEngine(int stripeCount, EngineLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.maxKeyBytes = limits.maxKeyBytes();
         if (Integer.bitCount(stripeCount) != 1) {
             throw new IllegalArgumentException("stripe count must be a power of two: " + stripeCount);
         }
@@ -82,7 +85,7 @@ public final class StripedHashEngine implements StorageEngine {
     @Override
     public Optional<Bytes> get(Bytes key) {
         Bytes value = key == null ? null : find(key);
-        if (value == null) {
+        if (value == null && (closed || key == null || key.isEmpty() || key.length() > maxKeyBytes)) {
             GuardedEngine.ensureOpen(closed, this);
             limits.checkKey(key);
         }
