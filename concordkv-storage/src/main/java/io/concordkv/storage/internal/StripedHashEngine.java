@@ -188,7 +188,7 @@ public final class StripedHashEngine implements StorageEngine {
         GuardedEngine.ensureOpen(closed, this);
         Objects.requireNonNull(range, "range");
         List<KeyValue> matches = new ArrayList<>();
-        long[] stamps = lockAllForRead();
+        long[] stamps = lockAll(false);
         try {
             for (Node head : table) {
                 for (Node n = head; n != null; n = n.next) {
@@ -198,7 +198,7 @@ public final class StripedHashEngine implements StorageEngine {
                 }
             }
         } finally {
-            unlockAllRead(stamps);
+            unlockAll(stamps);
         }
         Comparator<KeyValue> order = Comparator.comparing(KeyValue::key);
         matches.sort(range.isReverse() ? order.reversed() : order);
@@ -216,7 +216,7 @@ public final class StripedHashEngine implements StorageEngine {
     @Override
     public EngineStats stats() {
         GuardedEngine.ensureOpen(closed, this);
-        long[] stamps = lockAllForRead();
+        long[] stamps = lockAll(false);
         try {
             long count = 0;
             long bytes = 0;
@@ -226,7 +226,7 @@ public final class StripedHashEngine implements StorageEngine {
             }
             return new EngineStats(count, bytes);
         } finally {
-            unlockAllRead(stamps);
+            unlockAll(stamps);
         }
     }
 
@@ -236,13 +236,13 @@ public final class StripedHashEngine implements StorageEngine {
             return;
         }
         closed = true;
-        long[] stamps = lockAllForWrite();
+        long[] stamps = lockAll(true);
         table = emptyTable();
         for (Stripe s : stripes) {
             s.size = 0;
             s.bytes = 0;
         }
-        unlockAllWrite(stamps);
+        unlockAll(stamps);
     }
 
     /** The bucket count this engine starts with: at least one bucket per stripe, and two per stripe. */
@@ -295,7 +295,7 @@ public final class StripedHashEngine implements StorageEngine {
      * walking stay intact.
      */
     private void grow() {
-        long[] stamps = lockAllForWrite();
+        long[] stamps = lockAll(true);
         try {
             Node[] old = table;
             boolean full = false;
@@ -314,7 +314,7 @@ public final class StripedHashEngine implements StorageEngine {
             }
             table = tab;
         } finally {
-            unlockAllWrite(stamps);
+            unlockAll(stamps);
         }
     }
 
@@ -323,31 +323,19 @@ public final class StripedHashEngine implements StorageEngine {
         return tab.length >>> (32 - stripeShift);
     }
 
-    private long[] lockAllForRead() {
+    /** Locks every stripe in ascending order, in write mode or read mode; returns the stamps. */
+    private long[] lockAll(boolean write) {
         long[] stamps = new long[stripes.length];
         for (int i = 0; i < stripes.length; i++) {
-            stamps[i] = stripes[i].readLock();
+            stamps[i] = write ? stripes[i].writeLock() : stripes[i].readLock();
         }
         return stamps;
     }
 
-    private void unlockAllRead(long[] stamps) {
+    /** Releases what {@link #lockAll} took, in descending order. */
+    private void unlockAll(long[] stamps) {
         for (int i = stripes.length - 1; i >= 0; i--) {
-            stripes[i].unlockRead(stamps[i]);
-        }
-    }
-
-    private long[] lockAllForWrite() {
-        long[] stamps = new long[stripes.length];
-        for (int i = 0; i < stripes.length; i++) {
-            stamps[i] = stripes[i].writeLock();
-        }
-        return stamps;
-    }
-
-    private void unlockAllWrite(long[] stamps) {
-        for (int i = stripes.length - 1; i >= 0; i--) {
-            stripes[i].unlockWrite(stamps[i]);
+            stripes[i].unlock(stamps[i]);
         }
     }
 
