@@ -122,7 +122,9 @@ class RedBlackTreeTest {
     private static List<Bytes> keyPool(Random random) {
         List<Bytes> pool = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            byte[] key = new byte[1 + random.nextInt(24)];
+            // 1 to 30 bytes: short keys that differ only in trailing zero bytes, and keys past the
+            // 24 inline bytes that share them
+            byte[] key = new byte[1 + random.nextInt(30)];
             for (int j = 0; j < key.length; j++) {
                 key[j] = (byte) (j < 14 ? 'p' : random.nextInt(4));
             }
@@ -161,6 +163,9 @@ class RedBlackTreeTest {
             return;
         }
         assertThat(tree.index.find(n.key, PointIndex.hash(n.key))).as("indexed node (seed %d)", seed).isSameAs(n);
+        Bytes copy = Bytes.copyOf(n.key.unsafeArray());
+        assertThat(tree.index.find(copy, PointIndex.hash(copy))).as("indexed node by an equal key (seed %d)", seed)
+            .isSameAs(n);
         indexed(tree, n.left, seed);
         indexed(tree, n.right, seed);
     }
