@@ -267,7 +267,7 @@ public final class StripedHashEngine implements StorageEngine {
         tab[i] = new Node(h, key, value, tab[i]);
         s.size++;
         s.bytes += key.length() + value.length();
-        return s.size > halfShare(tab);
+        return s.size > halfShare(tab) && needsGrowth(tab);
     }
 
     /** Caller holds {@code s}'s write lock, {@code s} being the stripe of {@code h}. */
@@ -302,7 +302,7 @@ public final class StripedHashEngine implements StorageEngine {
             for (Stripe s : stripes) {
                 full |= s.size > halfShare(old);
             }
-            if (!full || closed) {
+            if (!full || !needsGrowth(old) || closed) {
                 return;
             }
             Node[] tab = new Node[old.length * 2];
@@ -316,6 +316,22 @@ public final class StripedHashEngine implements StorageEngine {
         } finally {
             unlockAll(stamps);
         }
+    }
+
+    /**
+     * Whether the whole table holds more than one key per eight buckets: the second condition for
+     * growing, beside a stripe holding more than {@link #halfShare}. Without it, keys chosen to fall
+     * into one stripe (a sixty-fourth of all keys do) would double the whole table every time that
+     * stripe's count doubled, 128 buckets a key; with it, at most 16 buckets a key and chains of
+     * about eight in the crowded stripe. The other stripes' counts are read without their locks
+     * (an estimate) on the write path, exactly under every lock in {@link #grow}.
+     */
+    private boolean needsGrowth(Node[] tab) {
+        long keys = 0;
+        for (Stripe s : stripes) {
+            keys += s.size;
+        }
+        return keys > tab.length >>> 3;
     }
 
     /** Half the buckets each stripe owns in {@code tab}: a stripe with more keys makes the table grow. */
@@ -337,6 +353,16 @@ public final class StripedHashEngine implements StorageEngine {
         for (int i = stripes.length - 1; i >= 0; i--) {
             stripes[i].unlock(stamps[i]);
         }
+    }
+
+    /** The number of buckets, for tests. */
+    int bucketCount() {
+        return table.length;
+    }
+
+    /** The stripe {@code key} belongs to, for tests. */
+    int stripeIndexOf(Bytes key) {
+        return stripeIndex(mix(key));
     }
 
     private Stripe stripeOf(int h) {

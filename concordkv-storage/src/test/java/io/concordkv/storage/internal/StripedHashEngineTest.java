@@ -152,4 +152,25 @@ class StripedHashEngineTest {
             }
         }
     }
+
+    /** Regression: keys that all fall into one stripe doubled the whole table each time that stripe filled up. */
+    @Test
+    void keysCrowdedIntoOneStripeDoNotBlowUpTheTable() {
+        StripedHashEngine engine = new StripedHashEngine(64, EngineLimits.defaults());
+        List<Bytes> crowded = new ArrayList<>();
+        for (int i = 0; crowded.size() < 20_000; i++) {
+            Bytes key = Bytes.utf8("c" + i);
+            if (engine.stripeIndexOf(key) == 0) {
+                crowded.add(key);
+            }
+        }
+        for (Bytes key : crowded) {
+            engine.put(key, key);
+        }
+        assertThat(engine.bucketCount()).as("buckets for %d keys", crowded.size()).isLessThanOrEqualTo(16 * crowded.size());
+        for (Bytes key : crowded) {
+            assertThat(engine.get(key)).contains(key);
+        }
+        assertThat(engine.stats().keyCount()).isEqualTo(crowded.size());
+    }
 }
