@@ -267,7 +267,16 @@ public final class StripedHashEngine implements StorageEngine {
         tab[i] = new Node(h, key, value, tab[i]);
         s.size++;
         s.bytes += key.length() + value.length();
-        return s.size > halfShare(tab) && needsGrowth(tab);
+        if (s.size <= halfShare(tab) || s.size < s.nextGrowthCheck) {
+            return false;
+        }
+        if (needsGrowth(tab)) {
+            return true;
+        }
+        // crowded, but the table as a whole is not: look again once this stripe has doubled, so
+        // that summing every stripe's count stays rare however many stripes there are
+        s.nextGrowthCheck = 2 * s.size;
+        return false;
     }
 
     /** Caller holds {@code s}'s write lock, {@code s} being the stripe of {@code h}. */
@@ -323,8 +332,9 @@ public final class StripedHashEngine implements StorageEngine {
      * growing, beside a stripe holding more than {@link #halfShare}. Without it, keys chosen to fall
      * into one stripe (a sixty-fourth of all keys do) would double the whole table every time that
      * stripe's count doubled, 128 buckets a key; with it, at most 16 buckets a key and chains of
-     * about eight in the crowded stripe. The other stripes' counts are read without their locks
-     * (an estimate) on the write path, exactly under every lock in {@link #grow}.
+     * eight to sixteen in the crowded stripe (a crowded stripe looks again only once it has doubled).
+     * The other stripes' counts are read without their locks (an estimate) on the write path,
+     * exactly under every lock in {@link #grow}.
      */
     private boolean needsGrowth(Node[] tab) {
         long keys = 0;
@@ -429,5 +439,7 @@ public final class StripedHashEngine implements StorageEngine {
     private static final class Stripe extends StampedLock {
         int size;
         long bytes;
+        /** The size at which a stripe found crowded, in a table that was not, next asks to grow. */
+        int nextGrowthCheck;
     }
 }
