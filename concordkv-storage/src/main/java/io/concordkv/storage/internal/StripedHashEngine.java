@@ -245,14 +245,15 @@ public final class StripedHashEngine implements StorageEngine {
         unlockAll(stamps);
     }
 
-    /** The bucket count this engine starts with: at least one bucket per stripe, and two per stripe. */
+    /** The table this engine starts with: two buckets per stripe, and at least {@code MIN_BUCKETS}. */
     private Node[] emptyTable() {
         return new Node[Math.max(MIN_BUCKETS, 2 * stripes.length)];
     }
 
     /**
      * Caller holds {@code s}'s write lock, {@code s} being the stripe of {@code h}. Returns whether the
-     * stripe's buckets are now more than half full, so the table should grow.
+     * table should grow: the stripe's buckets are now more than half full, and so is an eighth of the
+     * table ({@link #needsGrowth}).
      */
     private boolean put(Stripe s, int h, Bytes key, Bytes value) {
         Node[] tab = table;
@@ -299,9 +300,9 @@ public final class StripedHashEngine implements StorageEngine {
     }
 
     /**
-     * Doubles the table under every stripe's write lock, if a stripe is still more than half full
-     * (another writer may have grown it first), copying every node so that chains a reader may be
-     * walking stay intact.
+     * Doubles the table under every stripe's write lock, if a stripe is still more than half full and
+     * the table an eighth full (another writer may have grown it first), copying every node so that
+     * chains a reader may be walking stay intact.
      */
     private void grow() {
         long[] stamps = lockAll(true);
