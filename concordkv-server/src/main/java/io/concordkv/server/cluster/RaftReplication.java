@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -102,8 +103,8 @@ public final class RaftReplication implements Replication {
     }
 
     @Override
-    public CompletableFuture<Void> readBarrier() {
-        return runtime.readBarrier().thenApplyAsync(v -> v, readers);
+    public CompletableFuture<Void> readBarrier(Executor continueOn) {
+        return runtime.readBarrier().thenApplyAsync(v -> v, continueOn != null ? continueOn : readers);
     }
 
     @Override

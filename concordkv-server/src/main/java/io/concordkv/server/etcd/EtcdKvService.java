@@ -2,6 +2,7 @@ package io.concordkv.server.etcd;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.server.grpc.GrpcEndpoint;
 import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.server.service.KvService;
 import io.concordkv.server.service.RangeAnswer;
@@ -35,7 +36,8 @@ final class EtcdKvService extends KVGrpc.KVImplBase {
         if (request.getSerializable()) {
             GrpcErrors.unary(out, () -> rangeNow(request));
         } else {
-            GrpcErrors.async(out, () -> service.readBarrier().thenApply(v -> rangeNow(request)));
+            // continued on this connection's event loop (this handler runs on it): the answer is written there
+            GrpcErrors.async(out, () -> service.readBarrier(GrpcEndpoint.currentEventLoop()).thenApply(v -> rangeNow(request)));
         }
     }
 

@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -71,6 +72,15 @@ public final class GrpcEndpoint implements AutoCloseable {
             throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
         }
         return new GrpcEndpoint(server);
+    }
+
+    /**
+     * The event loop the calling thread runs, or null on any other thread. A handler in
+     * {@link #NON_BLOCKING} runs on its connection's event loop: work it continues there (a
+     * linearizable read once its ReadIndex round is done) writes its answer with no hand-off.
+     */
+    public static Executor currentEventLoop() {
+        return ThreadExecutorMap.currentExecutor();
     }
 
     /** Whether binding failed because the address is taken (a BindException, or Netty's native error). */

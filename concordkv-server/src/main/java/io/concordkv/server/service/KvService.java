@@ -13,6 +13,7 @@ import io.concordkv.txn.WriteResult;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What every front end (etcd gRPC, REST, later RESP) sees of a node: reads, the writes that go
@@ -71,6 +72,15 @@ public interface KvService {
      * ReadIndex round in a cluster). Serializable reads skip it.
      */
     default CompletableFuture<Void> readBarrier() {
+        return readBarrier(null);
+    }
+
+    /**
+     * As {@link #readBarrier()}, completing on {@code continueOn} when it has to wait (null: a
+     * thread of the node's own): a caller on a connection's event loop passes that loop, so its
+     * read runs where its answer is written, with no other thread in between.
+     */
+    default CompletableFuture<Void> readBarrier(Executor continueOn) {
         return CompletableFuture.completedFuture(null);
     }
 }

@@ -5,6 +5,7 @@ import io.concordkv.server.apply.KvStateMachine;
 import io.concordkv.server.apply.LocalCommandLog;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * How a node's writes are ordered and its reads made linearizable: alone ({@link #standalone()}:
@@ -21,8 +22,12 @@ public interface Replication extends AutoCloseable {
     /** The command log that feeds {@code machine} (called once, by the service being built). */
     CommandLog log(KvStateMachine machine);
 
-    /** Completes once this member may serve a linearizable read (it has applied what was committed). */
-    CompletableFuture<Void> readBarrier();
+    /**
+     * Completes once this member may serve a linearizable read (it has applied what was committed),
+     * on {@code continueOn} when it has to wait (null: a thread of the replication's own, never the
+     * one that applies the log).
+     */
+    CompletableFuture<Void> readBarrier(Executor continueOn);
 
     /** Whether this member decides lease expiry (the leader, or the only member). */
     boolean decidesLeaseExpiry();
@@ -77,7 +82,7 @@ public interface Replication extends AutoCloseable {
             }
 
             @Override
-            public CompletableFuture<Void> readBarrier() {
+            public CompletableFuture<Void> readBarrier(Executor continueOn) {
                 return CompletableFuture.completedFuture(null);
             }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -173,8 +174,8 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> readBarrier() {
-        return replication.readBarrier();
+    public CompletableFuture<Void> readBarrier(Executor continueOn) {
+        return replication.readBarrier(continueOn);
     }
 
     public Replication replication() {
