@@ -10,6 +10,7 @@ import io.concordkv.raft.core.ProposalDroppedException;
 import io.concordkv.raft.core.RaftConfig;
 import io.concordkv.raft.core.RaftNode;
 import io.concordkv.raft.core.RaftStorage;
+import io.concordkv.raft.core.ReadState;
 import io.concordkv.raft.core.Ready;
 import io.concordkv.raft.core.Role;
 import io.concordkv.raft.core.Snapshot;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftRuntime.class);
+    /** Wakes the loop for reads that may go (see {@link ReadQueue}); does nothing itself. */
+    private static final Runnable WAKE = () -> { };
 
     private record Proposal(long seq, byte[] envelope) { }
 
@@ -62,6 +65,7 @@ public final class RaftRuntime implements AutoCloseable {
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong sequence = new AtomicLong();
     private final java.util.Queue<Transfer> transfers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ReadQueue readQueue;
     private final Thread loopThread;
     private final Thread applyThread;
     private volatile RuntimeStatus status;
@@ -73,6 +77,7 @@ public final class RaftRuntime implements AutoCloseable {
                         RaftNodeOptions options, TransportConfig transportConfig) {
         this.self = self;
         this.options = options;
+        this.readQueue = new ReadQueue(options.tick().toNanos() * options.electionTicks());
         this.wal = SegmentedRaftLog.open(options.dir(), RaftLogOptions.defaults());
         RaftStorage storage = wal.storage();
         if (bootstrap && storage.lastIndex() == 0 && storage.hardState().isEmpty()) {
@@ -188,7 +193,9 @@ public final class RaftRuntime implements AutoCloseable {
     /** Completes once this member has applied everything committed when it was called (linearizable). */
     public CompletableFuture<Void> readBarrier() {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        inbox.add(f);
+        if (readQueue.add(f)) {
+            inbox.add(WAKE);
+        }
         return withTimeout(f, () -> { }, "linearizable read");
     }
 
@@ -243,6 +250,11 @@ public final class RaftRuntime implements AutoCloseable {
         return withTimeout(f, () -> { }, "leadership transfer");
     }
 
+    /** The ReadIndex requests this member has sent, for tests: concurrent reads share them. */
+    long readIndexRequests() {
+        return readQueue.requests();
+    }
+
     public RuntimeStatus status() {
         return status;
     }
@@ -278,17 +290,16 @@ public final class RaftRuntime implements AutoCloseable {
         long tickNanos = options.tick().toNanos();
         long nextTick = System.nanoTime() + tickNanos;
         List<Proposal> proposals = new ArrayList<>();
-        List<CompletableFuture<Void>> reads = new ArrayList<>();
         while (running) {
             try {
-                long wait = Math.max(0, nextTick - System.nanoTime());
+                long wait = readQueue.ready() ? 0 : Math.max(0, nextTick - System.nanoTime());
                 Object first = inbox.poll(wait, TimeUnit.NANOSECONDS);
                 if (first != null) {
-                    dispatch(first, proposals, reads);
+                    dispatch(first, proposals);
                     Object more;
                     int n = 0;
                     while (n++ < 100_000 && (more = inbox.poll()) != null) {
-                        dispatch(more, proposals, reads);
+                        dispatch(more, proposals);
                     }
                 }
                 long now = System.nanoTime();
@@ -297,7 +308,7 @@ public final class RaftRuntime implements AutoCloseable {
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
                 }
                 flushProposals(proposals);
-                flushReads(reads);
+                flushReads(readQueue.take(now));
                 processReady();
                 refreshStatus();
             } catch (InterruptedException e) {
@@ -312,8 +323,7 @@ public final class RaftRuntime implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void dispatch(Object item, List<Proposal> proposals, List<CompletableFuture<Void>> reads) {
+    private void dispatch(Object item, List<Proposal> proposals) {
         if (item instanceof Message m) {
             node.step(m);
         } else if (item instanceof Proposal p) {
@@ -321,8 +331,6 @@ public final class RaftRuntime implements AutoCloseable {
             if (proposals.size() >= options.maxBatch()) {
                 flushProposals(proposals);
             }
-        } else if (item instanceof CompletableFuture<?> f) {
-            reads.add((CompletableFuture<Void>) f);
         } else if (item instanceof Runnable r) {
             r.run();
         }
@@ -353,8 +361,8 @@ public final class RaftRuntime implements AutoCloseable {
             return;
         }
         long batch = sequence.incrementAndGet();
-        applier.readBatches.put(batch, new ArrayList<>(reads));
-        reads.clear();
+        applier.readBatches.put(batch, reads);
+        readQueue.sent(batch, System.nanoTime());
         node.readIndex(ByteBuffer.allocate(8).putLong(batch).array());
     }
 
@@ -376,6 +384,9 @@ public final class RaftRuntime implements AutoCloseable {
             }
             if (!rd.sendBeforePersist()) {
                 rd.messages().forEach(transport::send);
+            }
+            for (ReadState rs : rd.readStates()) {
+                readQueue.answered(ByteBuffer.wrap(rs.context()).getLong());
             }
             if (!rd.snapshot().isEmpty() || !rd.committedEntries().isEmpty() || !rd.readStates().isEmpty()) {
                 applier.submit(new Applier.Task(rd.snapshot(), rd.committedEntries(), rd.readStates()));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,25 @@ class RaftRuntimeTest {
                 r.close();
             }
         }
+    }
+
+    @Test
+    void readsArrivingWhileAReadIndexRequestIsInFlightShareTheNextOne() throws IOException {
+        startCluster(3);
+        RaftRuntime follower = nodes[(leader() + 1) % 3];
+        follower.readBarrier().join();
+        long before = follower.readIndexRequests();
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            reads.add(follower.readBarrier());
+            // paces the load (not a wait for anything): reads trickle in over many passes of the raft
+            // loop, which would each send a request of their own if requests were not shared
+            LockSupport.parkNanos(50_000);
+        }
+        reads.forEach(CompletableFuture::join);
+        long requests = follower.readIndexRequests() - before;
+        assertThat(requests).as("ReadIndex requests for %d reads", reads.size()).isPositive()
+            .isLessThan(reads.size() / 4);
     }
 
     private static int freePort() throws IOException {
