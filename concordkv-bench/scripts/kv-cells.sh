@@ -1,6 +1,7 @@
 # Sourced by server-benchmarks.sh and cluster-benchmarks.sh: the cells both run, ConcordKV and etcd
 # alternating, each after the same unrecorded warm-up.
 #   kv_cells CONCORDKV_ENDPOINTS ETCD_ENDPOINTS OUT_FILE ONE_CLIENT_PUTS ONE_CLIENT_RANGES
+# With ROUNDS=N in the environment the 1,000-client cells run N times in all (alternating as above).
 
 kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
 
@@ -28,5 +29,12 @@ kv_cells() {
   for consistency in l s; do
     both --op range --consistency "$consistency" --clients 1 --conns 1 --total "$ranges1"
     both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
+  done
+  # ROUNDS=N: N-1 more rounds of the 1,000-client cells, for a median of per-round ratios
+  for _ in $(seq 2 "${ROUNDS:-1}"); do
+    both --op put --clients 1000 --conns 100 --total 100000
+    for consistency in l s; do
+      both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
+    done
   done
 }
