@@ -52,11 +52,12 @@ final class ReadQueue {
         boolean mayGo = inFlight == 0 || now - sentAt > patienceNanos;
         open = mayGo;
         wakeAsked.set(false);
+        if (!mayGo || waiting.isEmpty()) {
+            return List.of(); // most passes of the loop: nothing to allocate
+        }
         List<CompletableFuture<Void>> out = new ArrayList<>();
-        if (mayGo) {
-            for (CompletableFuture<Void> f; (f = waiting.poll()) != null; ) {
-                out.add(f);
-            }
+        for (CompletableFuture<Void> f; (f = waiting.poll()) != null; ) {
+            out.add(f);
         }
         return out;
     }
