@@ -40,12 +40,18 @@ class ReadQueueTest {
         assertThat(q.add(read())).as("taken: the next read asks again").isTrue();
     }
 
-    @Test
-    void anAnswerToAnOlderRequestDoesNotOpenTheQueue() {
+    /** A queue whose first read went in request {@code context} at {@code now}. */
+    private static ReadQueue withRequestInFlight(long context, long now) {
         ReadQueue q = new ReadQueue(PATIENCE);
         q.add(read());
-        q.take(0);
-        q.sent(2, 0);
+        q.take(now);
+        q.sent(context, now);
+        return q;
+    }
+
+    @Test
+    void anAnswerToAnOlderRequestDoesNotOpenTheQueue() {
+        ReadQueue q = withRequestInFlight(2, 0);
         q.add(read());
         q.answered(1);
         assertThat(q.ready()).isFalse();
@@ -54,10 +60,7 @@ class ReadQueueTest {
 
     @Test
     void anUnansweredRequestHoldsTheNextBackOnlyForThePatience() {
-        ReadQueue q = new ReadQueue(PATIENCE);
-        q.add(read());
-        q.take(100);
-        q.sent(1, 100);
+        ReadQueue q = withRequestInFlight(1, 100);
         CompletableFuture<Void> late = read();
         q.add(late);
         assertThat(q.take(100 + PATIENCE)).isEmpty();
