@@ -23,7 +23,7 @@
  * the system records) and the counters. Big-endian throughout:
  * <pre>
  *   image   = header body crc
- *   header  = magic "CKVIMAGE" (8 bytes) | version u16 (1) | layout u16 (1)
+ *   header  = magic "CKVIMAGE" (8 bytes) | version u16 (1) | layout u16 (2; 1 is read too)
  *             | revision u64 | compacted u64 | crc32c u32 of the 28 header bytes before it
  *   body    = record* | 0x00 | count u64 (the number of records)
  *   record  = 0x01 | keyLength u32 | key | valueLength u32 | value
@@ -32,7 +32,8 @@
  * {@code revision} is the store's current revision, {@code compacted} its compacted revision
  * ({@code compacted <= revision}); {@code layout} is the version of the record layout. A record is
  * one key and value of the layout, exactly as the store keeps them: history versions
- * ({@code 'h' be64(rev) userKey}), then latest versions ({@code 'k' userKey}, tombstones
+ * ({@code 'h' be64(rev) userKey}, rev the revision that replaced the version; in layout 1, the
+ * version's own mod revision), then latest versions ({@code 'k' userKey}, tombstones
  * included), then system records ({@code 's' name}), in strictly ascending unsigned key order.
  * Metadata ({@code 'm'}) is not carried: the header holds what it says. The image ends with the
  * checksum (nothing may follow it).

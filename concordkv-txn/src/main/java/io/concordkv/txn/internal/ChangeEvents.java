@@ -48,10 +48,15 @@ public final class ChangeEvents {
                 out.add(stored(store, MvccKeys.userKeyOfLatest(kv.key()), VersionRecord.decode(kv.value())));
             }
         }
-        for (KeyValue kv : store.scan(MvccKeys.historyRange(from, to + 1))) {
+        // history sorts by the revision that replaced a version: one made at or after from was
+        // replaced after from; the filter drops those made before from, or after to
+        for (KeyValue kv : store.scan(MvccKeys.historyRange(from + 1, Long.MAX_VALUE))) {
             Bytes key = MvccKeys.userKeyOfHistory(kv.key());
             if (keys.contains(key)) {
-                out.add(stored(store, key, VersionRecord.decode(kv.value())));
+                long mod = VersionRecord.modRevisionOf(kv.value());
+                if (mod >= from && mod <= to) {
+                    out.add(stored(store, key, VersionRecord.decode(kv.value())));
+                }
             }
         }
         out.sort(ORDER);
@@ -61,7 +66,7 @@ public final class ChangeEvents {
     private static ChangeEvent stored(KvStore store, Bytes key, VersionRecord v) {
         Optional<KeyVersion> prev = Optional.empty();
         if (v.prevRevision() != 0) {
-            prev = store.get(MvccKeys.history(v.prevRevision(), key)).map(VersionRecord::decode)
+            prev = store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode)
                 .filter(p -> !p.tombstone()).map(p -> VersionReader.toKeyVersion(key, p));
         }
         return new ChangeEvent(v.tombstone(), eventKv(key, v), prev);

@@ -265,7 +265,7 @@ public final class CommitSequencer {
             VersionRecord next = m.isDelete() ? VersionRecord.delete(revision, old)
                 : VersionRecord.put(revision, m.value(), m.lease(), old);
             if (old != null) {
-                Bytes historyKey = MvccKeys.history(old.modRevision(), m.key());
+                Bytes historyKey = MvccKeys.history(revision, m.key());
                 batch.put(historyKey, old.supersededBy(revision).encode());
                 droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
             }

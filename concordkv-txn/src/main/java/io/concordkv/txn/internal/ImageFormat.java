@@ -15,7 +15,10 @@ import java.util.zip.CRC32C;
 final class ImageFormat {
     static final byte[] MAGIC = "CKVIMAGE".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
-    /** The layout of the records ({@code MvccKeys}, {@code VersionRecord}) this version carries. */
+    /**
+     * The layout of the records ({@code MvccKeys}, {@code VersionRecord}) this build writes; it
+     * also reads images of layout 1, whose history keys {@link ImageReader} refiles.
+     */
     static final int LAYOUT = StoreOpening.LAYOUT;
     /** Magic, version, layout, revision, compacted revision, CRC32C. */
     static final int HEADER_BYTES = 8 + 2 + 2 + 8 + 8 + 4;
@@ -27,8 +30,9 @@ final class ImageFormat {
      *
      * @param revision the store's current revision when the image was taken
      * @param compacted its compacted revision
+     * @param layout the layout of its records
      */
-    record Header(long revision, long compacted) {
+    record Header(long revision, long compacted, int layout) {
     }
 
     private ImageFormat() {
@@ -36,7 +40,7 @@ final class ImageFormat {
 
     static byte[] encodeHeader(Header h) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES);
-        b.put(MAGIC).putShort((short) VERSION).putShort((short) LAYOUT).putLong(h.revision()).putLong(h.compacted());
+        b.put(MAGIC).putShort((short) VERSION).putShort((short) h.layout()).putLong(h.revision()).putLong(h.compacted());
         b.putInt((int) crc(b.array(), HEADER_BYTES - 4));
         return b.array();
     }
@@ -54,16 +58,17 @@ final class ImageFormat {
         }
         int version = Short.toUnsignedInt(b.getShort());
         int layout = Short.toUnsignedInt(b.getShort());
-        if (version != VERSION || layout != LAYOUT) {
+        if (version != VERSION || layout != LAYOUT && layout != StoreOpening.LAYOUT_1) {
             throw new KvException(ErrorCode.UNSUPPORTED, "image format " + version + " (layout " + layout
-                + ") is not supported; this build reads format " + VERSION + " (layout " + LAYOUT + ")");
+                + ") is not supported; this build reads format " + VERSION + " (layouts " + StoreOpening.LAYOUT_1
+                + " and " + LAYOUT + ")");
         }
         long revision = b.getLong();
         long compacted = b.getLong();
         if (revision < 0 || compacted < 0 || compacted > revision) {
             throw corrupt("image header names revision " + revision + " and compacted revision " + compacted);
         }
-        return new Header(revision, compacted);
+        return new Header(revision, compacted, layout);
     }
 
     private static long crc(byte[] bytes, int length) {

@@ -17,7 +17,8 @@ import java.util.zip.CheckedInputStream;
  * Reads an MVCC store image and checks everything about it that can be checked: the header and
  * body checksums, the record count, that the stream ends with the trailer, that keys are in
  * strictly ascending order and in the namespaces an image holds, that every version decodes and
- * agrees with its key and with the header's revision. A record that would not fit this store's
+ * agrees with its key and with the header's revision. History keys of a layout-1 image are handed
+ * out refiled as layout 2 keeps them (see {@link MvccKeys}). A record that would not fit this store's
  * limits is skipped over (its bytes still checksummed) and reported once the checksum is known to
  * be good, so that a damaged length reads as {@code CORRUPTION}, not as a limit. Used by one thread.
  */
@@ -134,7 +135,10 @@ public final class ImageReader {
                 + (keyLength + valueLength) + " bytes exceeds this store's batch limit of " + limits.maxBatchBytes()));
             return null;
         }
-        check(key, value);
+        VersionRecord v = check(key, value);
+        if (v != null && header.layout() == StoreOpening.LAYOUT_1) {
+            key = MvccKeys.history(v.supersededAt(), MvccKeys.userKeyOfHistory(key));
+        }
         return new KeyValue(key, value);
     }
 
@@ -161,15 +165,18 @@ public final class ImageReader {
         }
     }
 
-    /** Order, namespace, and agreement of each version with its key and the image's revision. */
-    private void check(Bytes key, Bytes value) {
+    /**
+     * Order, namespace, and agreement of each version with its key and the image's revision.
+     * Returns the version of a history record, null for any other.
+     */
+    private VersionRecord check(Bytes key, Bytes value) {
         if (previous != null && previous.compareTo(key) >= 0) {
             throw ImageFormat.corrupt("image record " + records + " is out of key order");
         }
         previous = key;
         byte namespace = key.unsafeArray()[0];
         if (namespace == MvccKeys.SYSTEM) {
-            return;
+            return null;
         }
         if (namespace != MvccKeys.LATEST && namespace != MvccKeys.HISTORY || key.length() < 2
             || namespace == MvccKeys.HISTORY && key.length() < 10) {
@@ -178,15 +185,17 @@ public final class ImageReader {
         VersionRecord v = VersionRecord.decode(value);
         boolean consistent = namespace == MvccKeys.LATEST
             ? v.supersededAt() == 0 && v.modRevision() <= header.revision()
-            : v.modRevision() == MvccKeys.decodeLong(Bytes.copyOf(key.unsafeArray(), 1, 8))
-                && v.modRevision() < v.supersededAt() && v.supersededAt() <= header.revision();
+            : MvccKeys.revisionOfHistory(key) == (header.layout() == StoreOpening.LAYOUT_1 ? v.modRevision()
+                : v.supersededAt()) && v.modRevision() < v.supersededAt() && v.supersededAt() <= header.revision();
         if (!consistent) {
             throw ImageFormat.corrupt("image record " + records + " holds a version that disagrees with its key"
                 + " or with the image's revision " + header.revision());
         }
         if (namespace == MvccKeys.LATEST) {
             newestLatest = Math.max(newestLatest, v.modRevision());
+            return null;
         }
+        return v;
     }
 
     /** After the end tag: the count, the checksum, and nothing after them. */

@@ -44,7 +44,7 @@ public final class ImageWriter {
      */
     public static void write(KvStore store, long revision, long compacted, OutputStream out) throws IOException {
         BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-        buffered.write(ImageFormat.encodeHeader(new ImageFormat.Header(revision, compacted)));
+        buffered.write(ImageFormat.encodeHeader(new ImageFormat.Header(revision, compacted, ImageFormat.LAYOUT)));
         ImageWriter w = new ImageWriter(store, revision, buffered);
         w.history();
         w.latest();
@@ -87,8 +87,8 @@ public final class ImageWriter {
     private VersionRecord versionAtImage(Bytes key, VersionRecord latest) {
         VersionRecord v = latest;
         while (v != null && v.modRevision() > revision) {
-            long prev = v.prevRevision();
-            v = prev == 0 ? null : store.get(MvccKeys.history(prev, key)).map(VersionRecord::decode).orElse(null);
+            v = v.prevRevision() == 0 ? null
+                : store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode).orElse(null);
         }
         return v;
     }

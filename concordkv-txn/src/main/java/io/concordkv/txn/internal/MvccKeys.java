@@ -8,13 +8,17 @@ import io.concordkv.storage.ScanRange;
  *
  * <pre>
  *   'k' userKey             the key's latest version (a {@link VersionRecord}; a tombstone once deleted)
- *   'h' be64(rev) userKey   an older version of userKey whose mod revision is rev
+ *   'h' be64(rev) userKey   an older version of userKey, replaced by the write at revision rev
  *   'm' name                metadata: "rev" (last revision, be64), "compact" (compacted revision, be64),
  *                           "format" (layout version, one byte)
  * </pre>
  *
- * A history key is unique because the revision has a fixed width; history sorts by revision, so
- * compaction and change feeds scan it in revision order on ordered engines. Stateless.
+ * A history key is unique because the revision has a fixed width. History sorts by the revision
+ * that replaced each version, which is the revision being committed when it is written and the
+ * order in which compaction drops it: on ordered engines both happen at one end of the key
+ * range, in cache. A version's predecessor is found under the version's own mod revision. (Layout
+ * 1 keyed a version by its own mod revision: inserts and deletes at random places;
+ * {@link StoreOpening} moves such a store to layout 2.) Stateless.
  */
 public final class MvccKeys {
     static final byte LATEST = 'k';
@@ -60,6 +64,15 @@ public final class MvccKeys {
         return Bytes.copyOf(storeKey.unsafeArray(), 1, storeKey.length() - 1);
     }
 
+    /** The revision a history key is filed under. */
+    static long revisionOfHistory(Bytes storeKey) {
+        long v = 0;
+        for (int i = 1; i <= 8; i++) {
+            v = (v << 8) | (storeKey.byteAt(i) & 0xFF);
+        }
+        return v;
+    }
+
     /** The user key of a history key. */
     public static Bytes userKeyOfHistory(Bytes storeKey) {
         return Bytes.copyOf(storeKey.unsafeArray(), 9, storeKey.length() - 9);
@@ -73,7 +86,7 @@ public final class MvccKeys {
         return range.isReverse() ? mapped.reversed() : mapped;
     }
 
-    /** History keys of versions with mod revision in {@code [fromRevision, toRevision)}. */
+    /** History keys of versions replaced by a revision in {@code [fromRevision, toRevision)}. */
     public static ScanRange historyRange(long fromRevision, long toRevision) {
         byte[] from = new byte[9];
         from[0] = HISTORY;

@@ -12,12 +12,15 @@ import java.util.Optional;
 
 /**
  * What opening an MVCC store reads from the embedded store before anything else may: the layout
- * version (written into a new store), a restore that a crash interrupted (finished), and the last
- * revision committed. Stateless.
+ * version (written into a new store; a store of layout 1 is moved to layout 2), a restore that a
+ * crash interrupted (finished), and the last revision committed. Stateless.
  */
 public final class StoreOpening {
-    /** The layout version this build reads and writes ({@code 'm' "format"}). */
-    public static final int LAYOUT = 1;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreOpening.class);
+    /** The layout version this build writes ({@code 'm' "format"}); it also opens layout 1. */
+    public static final int LAYOUT = 2;
+    /** The layout before history was filed by the replacing revision (see {@link MvccKeys}). */
+    static final int LAYOUT_1 = 1;
     /** Records read at a time by the scans at open. */
     private static final int PAGE = 10_000;
 
@@ -25,7 +28,8 @@ public final class StoreOpening {
     }
 
     /**
-     * Checks the layout version (writing it into a new store) and finishes an interrupted restore.
+     * Checks the layout version (writing it into a new store), finishes an interrupted restore,
+     * and moves a store of layout 1 to layout 2.
      *
      * @throws KvException {@code INVALID_ARGUMENT} when the store is a plain (non-MVCC) one,
      *     {@code UNSUPPORTED} for another layout version, as {@link ImageRestore#resumeInterrupted}
@@ -37,12 +41,63 @@ public final class StoreOpening {
                 throw new KvException(ErrorCode.INVALID_ARGUMENT, store.directory()
                     + " holds a plain store, not an MVCC store");
             }
-            store.write(WriteBatch.builder().put(MvccKeys.META_FORMAT, Bytes.wrap(new byte[] {LAYOUT})).build());
-        } else if (format.get().byteAt(0) != LAYOUT) {
+            writeLayout(store);
+        } else if (format.get().byteAt(0) != LAYOUT && format.get().byteAt(0) != LAYOUT_1) {
             throw new KvException(ErrorCode.UNSUPPORTED, "MVCC layout version " + format.get().byteAt(0)
-                + " is not supported (this build reads " + LAYOUT + ")");
+                + " is not supported (this build reads " + LAYOUT_1 + " and " + LAYOUT + ")");
         }
         ImageRestore.resumeInterrupted(store);
+        if (format.isPresent() && format.get().byteAt(0) == LAYOUT_1) {
+            long moved = refileHistory(store);
+            writeLayout(store);
+            LOG.info("store {}: moved from MVCC layout 1 to layout 2 ({} old versions refiled)", store.directory(), moved);
+        }
+    }
+
+    private static void writeLayout(KvStore store) {
+        store.write(WriteBatch.builder().put(MvccKeys.META_FORMAT, Bytes.wrap(new byte[] {LAYOUT})).build());
+    }
+
+    /**
+     * Files every old version under the revision that replaced it (layout 2) instead of its own
+     * mod revision (layout 1). From the newest history key down, so that a version's new key, the
+     * old key of the version that replaced it, has already been vacated; each page's moves are
+     * one batch. A version already filed by its replacing revision is left where it is, so a move
+     * that a crash interrupted is finished by the next open, and the versions a resumed restore
+     * wrote (already in layout 2) stay. Returns the number of versions moved.
+     */
+    static long refileHistory(KvStore store) {
+        long moved = 0;
+        ScanRange history = MvccKeys.historyRange(0, Long.MAX_VALUE);
+        ScanRange page = history.reversed().withLimit(PAGE);
+        long budget = store.options().limits().maxBatchBytes() / 2;
+        while (true) {
+            List<KeyValue> batch = store.scan(page);
+            WriteBatch.Builder moves = WriteBatch.builder();
+            long bytes = 0;
+            for (KeyValue kv : batch) {
+                VersionRecord v = VersionRecord.decode(kv.value());
+                if (MvccKeys.revisionOfHistory(kv.key()) == v.supersededAt()) {
+                    continue;
+                }
+                long size = 2L * kv.key().length() + kv.value().length();
+                if (bytes > 0 && bytes + size > budget) {
+                    store.write(moves.build());
+                    moves = WriteBatch.builder();
+                    bytes = 0;
+                }
+                moves.put(MvccKeys.history(v.supersededAt(), MvccKeys.userKeyOfHistory(kv.key())), kv.value());
+                moves.delete(kv.key());
+                bytes += size;
+                moved++;
+            }
+            store.write(moves.build());
+            if (batch.size() < PAGE) {
+                return moved;
+            }
+            // moved keys sort above the version moved, so above this page: the next page starts below it
+            page = ScanRange.between(history.start(), batch.get(batch.size() - 1).key()).reversed().withLimit(PAGE);
+        }
     }
 
     /**

@@ -47,8 +47,8 @@ public final class VersionReader {
         boolean walked = false;
         while (v != null && v.modRevision() > revision) {
             walked = true;
-            long prev = v.prevRevision();
-            v = prev == 0 ? null : store.get(MvccKeys.history(prev, key)).map(VersionRecord::decode).orElse(null);
+            v = v.prevRevision() == 0 ? null
+                : store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode).orElse(null);
         }
         if (walked) {
             // compaction may have dropped the chain under us: only trust it if the point is still readable

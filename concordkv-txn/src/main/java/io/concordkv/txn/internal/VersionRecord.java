@@ -11,7 +11,8 @@ import io.concordkv.api.KvException;
  * <p>Encoding (the stored value): one flags byte (bit 0: tombstone), then six unsigned LEB128
  * varints {@code createRevision, modRevision, version, lease, prevRevision, supersededAt}, then
  * the value bytes to the end. {@code prevRevision} is the mod revision of the version this one
- * replaced (0 for none): reads at older revisions follow it. {@code supersededAt} is the revision
+ * replaced (0 for none; the replaced version is filed in history under this one's mod
+ * revision, where reads at older revisions find it). {@code supersededAt} is the revision
  * that replaced this version (0 while it is the latest): history compaction drops a version once
  * that revision is at or below the compaction point.
  *
