@@ -38,7 +38,8 @@ public final class ChangeEvents {
      * Every change to a key in {@code keys} with a revision in {@code [from, to]}, in revision
      * order (key order within one revision). The caller has checked that {@code from} is above the
      * compacted revision and {@code to} is visible. Reads the latest versions of the range and
-     * the history keys of the interval: fast on ordered engines, a full sort on {@code hash}.
+     * the history keys of versions replaced after {@code from}: fast on ordered engines, a full
+     * sort on {@code hash}.
      */
     public static List<ChangeEvent> read(KvStore store, ScanRange keys, long from, long to) {
         List<ChangeEvent> out = new ArrayList<>();
