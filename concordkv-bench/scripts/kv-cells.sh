@@ -15,9 +15,9 @@ kv_cells() {
   # 1,000 clients (the first 200,000 linearizable reads after a warm-up of puts alone ran at 10k/s,
   # at 150 us of the members' CPU a read, the next at 17-18k/s and 64 us: the JVMs were still
   # compiling; so was the first round of puts at 1,000 clients after a warm-up of puts at 200: its
-  # cluster members spent 50-65% more CPU a put than in the next round); then one client alone, so the one-client cells measure warm code (a JVM compiles the
-  # one-at-a-time paths only once they run: the first one-client run after the 200-client warm-up
-  # alone was half as fast)
+  # cluster members spent 50-65% more CPU a put than in the next round); then one client alone,
+  # so the one-client cells measure warm code (a JVM compiles the one-at-a-time paths only once
+  # they run: the first one-client run after the 200-client warm-up alone was half as fast)
   for endpoints in "concordkv $ckv" "etcd $etcd"; do
     set -- $endpoints
     kv --target "$1" --endpoints "$2" --clients 200 --conns 20 --total 40000 >/dev/null
