@@ -61,6 +61,22 @@ class HistoryLayoutTest {
             assertThat(s.get(b("a"), 12)).isEmpty();
             assertThat(s.get(b("a"), 13)).contains(new KeyVersion(b("a"), b("a4"), 13, 13, 1, 0));
             assertThat(s.get(b("c"), 6)).contains(new KeyVersion(b("c"), b("c1"), 5, 5, 1, 7));
+
+            s.compact(12);
+            assertThat(s.get(b("c"), 12)).contains(new KeyVersion(b("c"), b("c2"), 5, 12, 2, 7));
+        }
+        assertThat(historyKeys(engine)).as("compaction found the refiled versions: only the delete of a at 11, replaced at 13, is left")
+            .containsExactly(13L);
+    }
+
+    /** The revisions the store's history keys are filed under. */
+    private List<Long> historyKeys(String engine) {
+        try (KvStore store = KvStore.open(dir, options(engine).store())) {
+            List<Long> out = new ArrayList<>();
+            for (KeyValue kv : store.scan(MvccKeys.historyRange(0, Long.MAX_VALUE))) {
+                out.add(filedUnder(kv.key()));
+            }
+            return out;
         }
     }
 
