@@ -14,10 +14,10 @@ bin/concordkv --version >/dev/null
 out="bench-results/cluster-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 mkdir -p bench-results
 work="$(mktemp -d /var/tmp/concordkv-cluster-bench.XXXXXX)"
-pids=()
+etcd_pids=()
 cleanup() {
   bin/concordkv cluster stop --dir "$work/ckv" >/dev/null 2>&1 || true
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  for p in "${etcd_pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
   # keep the members' logs beside the results (leader changes, errors), then drop the data
   mkdir -p "${out%.jsonl}-logs"
   cp "$work"/ckv/*.log "$work"/etcd*.log "${out%.jsonl}-logs/" 2>/dev/null || true
@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source concordkv-bench/scripts/etcd-cluster.sh
 
 base=${CKV_BASE_PORT:-33790}
 # each member logs its GC pauses beside its own log (gc-<pid>.log), to tell a GC pause from CPU
@@ -34,20 +34,7 @@ bin/concordkv cluster start --nodes 3 --dir "$work/ckv" --base-port "$base" \
   "--jvm-opt=-Xlog:gc:file=$work/ckv/gc-%p.log:utctime,uptime" >/dev/null
 ckv="127.0.0.1:$base,127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20))"
 
-cluster="" ; clients=()
-for i in 1 2 3; do
-  c=$(free_port); p=$(free_port); clients+=("127.0.0.1:$c"); peers[$i]=$p
-  cluster+="${cluster:+,}e$i=http://127.0.0.1:$p"
-done
-for i in 1 2 3; do
-  c=${clients[$((i - 1))]}
-  etcd --name "e$i" --data-dir "$work/etcd$i" --listen-client-urls "http://$c" --advertise-client-urls "http://$c" \
-    --listen-peer-urls "http://127.0.0.1:${peers[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${peers[$i]}" \
-    --initial-cluster "$cluster" --initial-cluster-state new >"$work/etcd$i.log" 2>&1 &
-  pids+=($!)
-done
-etcd_eps="$(IFS=,; echo "${clients[*]}")"
-for _ in $(seq 100); do ETCDCTL_API=3 etcdctl --endpoints="$etcd_eps" endpoint health >/dev/null 2>&1 && break; sleep 0.3; done
+start_etcd_cluster "$work"
 
 source concordkv-bench/scripts/kv-cells.sh
 kv_cells "$ckv" "$etcd_eps" "$out" 2000 5000

@@ -11,37 +11,24 @@ command -v etcd >/dev/null || { echo "etcd is not installed: apt-get install etc
 command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 bin/concordkv --version >/dev/null
 work="$(mktemp -d /var/tmp/concordkv-put-cpu.XXXXXX)"
-epids=()
+etcd_pids=()
 cleanup() {
   bin/concordkv cluster stop --dir "$work/ckv" >/dev/null 2>&1 || true
-  for p in "${epids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  for p in "${etcd_pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
 # user + system clock ticks of a process so far
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source concordkv-bench/scripts/etcd-cluster.sh
 
 base=${CKV_BASE_PORT:-34790}
 bin/concordkv cluster start --nodes 3 --dir "$work/ckv" --base-port "$base" >/dev/null
 ckv="127.0.0.1:$base,127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20))"
 ckv_pids="$(pgrep -f -- "$work/ckv/" | tr "\n" " ")"
 [ "$(echo $ckv_pids | wc -w)" = 3 ] || { echo "expected 3 member processes, found: $ckv_pids" >&2; exit 1; }
-cluster="" ; clients=()
-for i in 1 2 3; do
-  c=$(free_port); p=$(free_port); clients+=("127.0.0.1:$c"); peers[$i]=$p
-  cluster+="${cluster:+,}e$i=http://127.0.0.1:$p"
-done
-for i in 1 2 3; do
-  c=${clients[$((i - 1))]}
-  etcd --name "e$i" --data-dir "$work/etcd$i" --listen-client-urls "http://$c" --advertise-client-urls "http://$c" \
-    --listen-peer-urls "http://127.0.0.1:${peers[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${peers[$i]}" \
-    --initial-cluster "$cluster" --initial-cluster-state new >"$work/etcd$i.log" 2>&1 &
-  epids+=($!)
-done
-etcd_eps="$(IFS=,; echo "${clients[*]}")"
-for _ in $(seq 100); do ETCDCTL_API=3 etcdctl --endpoints="$etcd_eps" endpoint health >/dev/null 2>&1 && break; sleep 0.3; done
+start_etcd_cluster "$work"
 
 for target in "concordkv $ckv" "etcd $etcd_eps"; do
   set -- $target
@@ -52,7 +39,7 @@ hz=$(getconf CLK_TCK)
 for _ in $(seq "${ROUNDS:-2}"); do
   for target in "concordkv $ckv" "etcd $etcd_eps"; do
     set -- $target
-    if [ "$1" = concordkv ]; then pids=$ckv_pids; else pids="${epids[*]}"; fi
+    if [ "$1" = concordkv ]; then pids=$ckv_pids; else pids="${etcd_pids[*]}"; fi
     declare -A before=()
     for p in $pids; do before[$p]=$(ticks "$p"); done
     result=$({ /usr/bin/time -f "generator_cpu_s %U %S" bin/concordkv bench kv --key-size 8 --value-size 256 \
