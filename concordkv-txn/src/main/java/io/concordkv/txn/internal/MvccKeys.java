@@ -66,11 +66,7 @@ public final class MvccKeys {
 
     /** The revision a history key is filed under. */
     static long revisionOfHistory(Bytes storeKey) {
-        long v = 0;
-        for (int i = 1; i <= 8; i++) {
-            v = (v << 8) | (storeKey.byteAt(i) & 0xFF);
-        }
-        return v;
+        return readLong(storeKey, 1);
     }
 
     /** The user key of a history key. */
@@ -104,8 +100,12 @@ public final class MvccKeys {
     }
 
     public static long decodeLong(Bytes b) {
+        return readLong(b, 0);
+    }
+
+    private static long readLong(Bytes b, int from) {
         long v = 0;
-        for (int i = 0; i < 8; i++) {
+        for (int i = from; i < from + 8; i++) {
             v = (v << 8) | (b.byteAt(i) & 0xFF);
         }
         return v;
