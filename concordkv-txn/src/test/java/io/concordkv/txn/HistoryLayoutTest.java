@@ -23,6 +23,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ class HistoryLayoutTest {
     @ValueSource(strings = {"rbtree", "hash", "array", "lsm"})
     void aLayout1StoreOpensWithItsWholeHistory(String engine) {
         ImageFixture.Observed before = populated(engine);
-        int moved = toLayout1(engine, mod -> true);
+        int moved = toLayout1(dir, engine, mod -> true);
         assertThat(moved).as("old versions filed the layout-1 way").isGreaterThanOrEqualTo(5);
 
         try (MvccStore s = MvccStore.open(dir, options(engine))) {
@@ -56,7 +57,7 @@ class HistoryLayoutTest {
             assertThat(s.put(b("a"), b("a4")).revision()).isEqualTo(13);
             assertThat(s.get(b("c"), 12)).contains(new KeyVersion(b("c"), b("c2"), 5, 12, 2, 7));
         }
-        assertThat(layout1Keys(engine)).as("every old version refiled").isZero();
+        assertThat(layout1Keys(dir, engine)).as("every old version refiled").isZero();
         try (MvccStore s = MvccStore.open(dir, options(engine))) {
             assertThat(s.get(b("a"), 12)).isEmpty();
             assertThat(s.get(b("a"), 13)).contains(new KeyVersion(b("a"), b("a4"), 13, 13, 1, 0));
@@ -84,13 +85,13 @@ class HistoryLayoutTest {
     @Test
     void aRefilingThatACrashInterruptedIsFinished() {
         ImageFixture.Observed before = populated("rbtree");
-        int moved = toLayout1("rbtree", mod -> mod <= 5);
+        int moved = toLayout1(dir, "rbtree", mod -> mod <= 5);
         assertThat(moved).as("some old versions still filed the layout-1 way").isBetween(1, 5);
 
         try (MvccStore s = MvccStore.open(dir, options("rbtree"))) {
             assertThat(observe(s)).isEqualTo(before);
         }
-        assertThat(layout1Keys("rbtree")).isZero();
+        assertThat(layout1Keys(dir, "rbtree")).isZero();
     }
 
     @Test
@@ -117,6 +118,31 @@ class HistoryLayoutTest {
         }
     }
 
+    /** A layout-1 store that a crash left in the middle of restoring a layout-1 image. */
+    @Test
+    void aRestoreOfALayout1ImageThatACrashInterruptedIsFinishedInLayout2() throws IOException {
+        Path target = dir.resolve("target");
+        byte[] image;
+        ImageFixture.Observed expected;
+        try (MvccStore source = MvccStore.open(dir.resolve("source"), options("rbtree"));
+             MvccStore old = MvccStore.open(target, options("rbtree"))) {
+            populate(source);
+            image = asLayout1(image(source));
+            expected = observe(source);
+            for (int i = 0; i < 20; i++) {
+                old.put(b("old" + i % 5), b("v" + i));
+            }
+        }
+        assertThat(toLayout1(target, "rbtree", mod -> true)).isPositive();
+        Files.write(target.resolve("restore-image"), image);
+
+        try (MvccStore reopened = MvccStore.open(target, options("rbtree"))) {
+            assertThat(observe(reopened)).isEqualTo(expected);
+        }
+        assertThat(target.resolve("restore-image")).doesNotExist();
+        assertThat(layout1Keys(target, "rbtree")).isZero();
+    }
+
     private ImageFixture.Observed populated(String engine) {
         try (MvccStore s = MvccStore.open(dir, options(engine))) {
             populate(s);
@@ -125,11 +151,11 @@ class HistoryLayoutTest {
     }
 
     /**
-     * Files the old versions whose mod revision passes {@code which} under that revision, as
-     * layout 1 did, and marks the store layout 1. Returns how many it refiled.
+     * Files the old versions of the store at {@code at} whose mod revision passes {@code which}
+     * under that revision, as layout 1 did, and marks the store layout 1. Returns how many it refiled.
      */
-    private int toLayout1(String engine, LongPredicate which) {
-        try (KvStore store = KvStore.open(dir, options(engine).store())) {
+    private static int toLayout1(Path at, String engine, LongPredicate which) {
+        try (KvStore store = KvStore.open(at, options(engine).store())) {
             WriteBatch.Builder batch = WriteBatch.builder();
             int n = 0;
             for (KeyValue kv : store.scan(MvccKeys.historyRange(0, Long.MAX_VALUE))) {
@@ -147,8 +173,8 @@ class HistoryLayoutTest {
         }
     }
 
-    private int layout1Keys(String engine) {
-        try (KvStore store = KvStore.open(dir, options(engine).store())) {
+    private static int layout1Keys(Path at, String engine) {
+        try (KvStore store = KvStore.open(at, options(engine).store())) {
             assertThat(store.get(MvccKeys.META_FORMAT)).contains(Bytes.wrap(new byte[] {2}));
             int n = 0;
             for (KeyValue kv : store.scan(MvccKeys.historyRange(0, Long.MAX_VALUE))) {
