@@ -65,11 +65,8 @@ public final class ChangeEvents {
     }
 
     private static ChangeEvent stored(KvStore store, Bytes key, VersionRecord v) {
-        Optional<KeyVersion> prev = Optional.empty();
-        if (v.prevRevision() != 0) {
-            prev = store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode)
-                .filter(p -> !p.tombstone()).map(p -> VersionReader.toKeyVersion(key, p));
-        }
+        Optional<KeyVersion> prev = Optional.ofNullable(VersionReader.predecessor(store, key, v))
+            .filter(p -> !p.tombstone()).map(p -> VersionReader.toKeyVersion(key, p));
         return new ChangeEvent(v.tombstone(), eventKv(key, v), prev);
     }
 }

@@ -87,8 +87,7 @@ public final class ImageWriter {
     private VersionRecord versionAtImage(Bytes key, VersionRecord latest) {
         VersionRecord v = latest;
         while (v != null && v.modRevision() > revision) {
-            v = v.prevRevision() == 0 ? null
-                : store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode).orElse(null);
+            v = VersionReader.predecessor(store, key, v);
         }
         return v;
     }

@@ -36,18 +36,19 @@ public final class StoreOpening {
      */
     public static void prepare(KvStore store) {
         Optional<Bytes> format = store.get(MvccKeys.META_FORMAT);
+        int layout = format.map(f -> (int) f.byteAt(0)).orElse(0);
         if (format.isEmpty()) {
             if (!store.scan(ScanRange.all().withLimit(1)).isEmpty()) {
                 throw new KvException(ErrorCode.INVALID_ARGUMENT, store.directory()
                     + " holds a plain store, not an MVCC store");
             }
             writeLayout(store);
-        } else if (format.get().byteAt(0) != LAYOUT && format.get().byteAt(0) != LAYOUT_1) {
-            throw new KvException(ErrorCode.UNSUPPORTED, "MVCC layout version " + format.get().byteAt(0)
+        } else if (layout != LAYOUT && layout != LAYOUT_1) {
+            throw new KvException(ErrorCode.UNSUPPORTED, "MVCC layout version " + layout
                 + " is not supported (this build reads " + LAYOUT_1 + " and " + LAYOUT + ")");
         }
         ImageRestore.resumeInterrupted(store);
-        if (format.isPresent() && format.get().byteAt(0) == LAYOUT_1) {
+        if (layout == LAYOUT_1) {
             long moved = refileHistory(store);
             writeLayout(store);
             LOG.info("store {}: moved from MVCC layout 1 to layout 2 ({} old versions refiled)", store.directory(), moved);

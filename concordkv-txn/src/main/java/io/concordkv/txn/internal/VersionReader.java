@@ -47,14 +47,24 @@ public final class VersionReader {
         boolean walked = false;
         while (v != null && v.modRevision() > revision) {
             walked = true;
-            v = v.prevRevision() == 0 ? null
-                : store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode).orElse(null);
+            v = predecessor(store, key, v);
         }
         if (walked) {
             // compaction may have dropped the chain under us: only trust it if the point is still readable
             sequencer.checkReadable(revision);
         }
         return Optional.ofNullable(v);
+    }
+
+    /**
+     * The version {@code v} of {@code key} replaced, or null when it replaced none or compaction
+     * dropped it: filed in history under {@code v}'s own mod revision ({@link MvccKeys}).
+     */
+    static VersionRecord predecessor(KvStore store, Bytes key, VersionRecord v) {
+        if (v.prevRevision() == 0) {
+            return null;
+        }
+        return store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode).orElse(null);
     }
 
     private Optional<KeyVersion> visible(Bytes key, VersionRecord latest, long revision) {
