@@ -108,8 +108,11 @@ class RaftRuntimeTest {
         }
         reads.forEach(CompletableFuture::join);
         long requests = follower.readIndexRequests() - before;
+        // alone, every read would be a request of its own (300); shared, a request covers the reads
+        // of one round trip to the leader, which on a fast loopback is only a few pacing steps
+        // (60-85 requests seen): half the reads keeps that margin without hanging on the timing
         assertThat(requests).as("ReadIndex requests for %d reads", reads.size()).isPositive()
-            .isLessThan(reads.size() / 4);
+            .isLessThan(reads.size() / 2);
     }
 
     private static int freePort() throws IOException {
