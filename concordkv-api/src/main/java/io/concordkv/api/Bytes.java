@@ -111,14 +111,38 @@ public final class Bytes implements Comparable<Bytes> {
         return o == this || o instanceof Bytes other && length == other.length && Arrays.equals(data, other.data);
     }
 
+    /**
+     * A hash of the bytes, cached. Computed eight bytes at a time (a multiply and a shift per
+     * word, then the tail), which for the 17–25-byte keys of the MVCC store is several times
+     * faster than {@link Arrays#hashCode(byte[])}'s byte-by-byte chain. Not stable across versions;
+     * nothing stores it.
+     */
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = Arrays.hashCode(data);
+            h = hashOf(data);
             hash = h;
         }
         return h;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    static int hashOf(byte[] d) {
+        long h = d.length * 0x9E3779B97F4A7C15L;
+        int i = 0;
+        for (; i + Long.BYTES <= d.length; i += Long.BYTES) {
+            h = (h ^ (long) LONGS.get(d, i)) * 0xBF58476D1CE4E5B9L;
+            h ^= h >>> 31;
+        }
+        long tail = 0;
+        for (int j = d.length - 1; j >= i; j--) {
+            tail = tail << 8 | (d[j] & 0xFF);
+        }
+        h = (h ^ tail) * 0x94D049BB133111EBL;
+        return (int) (h ^ h >>> 32);
     }
 
     /** Hex form with the length, never the raw content: safe for logs. */

@@ -93,66 +93,116 @@ public final class LogCompactor implements RecordRewriter {
 
     /**
      * Key → last position, linear probing; -1 when absent. Keys are given as ranges of a record's
-     * payload and hashed in place. Each slot is three {@code long}s side by side — the key's hash
-     * and length, where its bytes are, its position — so a probe reads one cache line, plus the
-     * key's bytes when hash and length match; the bytes are copied, when a key is first stored,
-     * into large shared chunks rather than one array each. Single-threaded.
+     * payload. Each slot is {@value #SLOT} {@code long}s side by side: the key's hash and length,
+     * its position, then the key itself when it has at most {@value #INLINE} bytes (packed eight to
+     * a word, zero-padded), else where its bytes are (copied into large shared chunks when the key
+     * is first stored). So a probe for a short key — every key of the MVCC store's usual records —
+     * reads one slot and nothing else: comparing the key in place needs no second cache miss.
+     * Single-threaded.
      */
     static final class KeyPositions {
-        private static final int SLOT = 3;
+        static final int INLINE = 32;
+        private static final int WORDS = INLINE / Long.BYTES;
+        private static final int SLOT = 2 + WORDS;
         private static final int CHUNK_BYTES = 1 << 20;
-        /** Per slot: hash (high 32 bits) and length + 1 (low 32; 0 means empty), key address, position. */
+        private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        /** Per slot: hash (high 32 bits) and length + 1 (low 32; 0 means empty), position, key words or address. */
         private long[] slots = new long[SLOT * 1024];
         private int capacity = 1024;
         private int size;
         private byte[][] chunks = new byte[4][];
         private int chunkCount;
         private int chunkUsed;
+        /** The short key being looked up, packed as it is in a slot. */
+        private final long[] words = new long[WORDS];
 
         /** Sets {@code key}'s position; returns the one it had, or -1. */
         long put(byte[] src, int off, int len, long position) {
             if (size * 2 >= capacity) {
                 grow();
             }
-            int h = hash(src, off, len);
-            long tag = tag(h, len);
+            boolean inline = len <= INLINE;
+            long tag = tag(hashOf(src, off, len), len);
             int mask = capacity - 1;
-            for (int i = h & mask; ; i = (i + 1) & mask) {
+            for (int i = (int) (tag >>> 32) & mask; ; i = (i + 1) & mask) {
                 int s = SLOT * i;
                 long t = slots[s];
                 if (t == 0) {
                     slots[s] = tag;
-                    slots[s + 1] = store(src, off, len);
-                    slots[s + 2] = position;
+                    slots[s + 1] = position;
+                    if (inline) {
+                        System.arraycopy(words, 0, slots, s + 2, WORDS);
+                    } else {
+                        slots[s + 2] = store(src, off, len);
+                    }
                     size++;
                     return -1;
                 }
-                if (t == tag && sameKey(slots[s + 1], src, off, len)) {
-                    long previous = slots[s + 2];
-                    slots[s + 2] = position;
+                if (t == tag && (inline ? sameWords(s) : sameKey(slots[s + 2], src, off, len))) {
+                    long previous = slots[s + 1];
+                    slots[s + 1] = position;
                     return previous;
                 }
             }
         }
 
         long get(byte[] src, int off, int len) {
-            int h = hash(src, off, len);
-            long tag = tag(h, len);
+            boolean inline = len <= INLINE;
+            long tag = tag(hashOf(src, off, len), len);
             int mask = capacity - 1;
-            for (int i = h & mask; ; i = (i + 1) & mask) {
+            for (int i = (int) (tag >>> 32) & mask; ; i = (i + 1) & mask) {
                 int s = SLOT * i;
                 long t = slots[s];
                 if (t == 0) {
                     return -1;
                 }
-                if (t == tag && sameKey(slots[s + 1], src, off, len)) {
-                    return slots[s + 2];
+                if (t == tag && (inline ? sameWords(s) : sameKey(slots[s + 2], src, off, len))) {
+                    return slots[s + 1];
                 }
             }
         }
 
+        /** The key's hash; a short key is also left packed in {@link #words}. */
+        int hashOf(byte[] src, int off, int len) {
+            return len <= INLINE ? pack(src, off, len) : hash(src, off, len);
+        }
+
         private static long tag(int hash, int len) {
             return (long) hash << 32 | (len + 1L);
+        }
+
+        /**
+         * Packs a key of at most {@value #INLINE} bytes into {@link #words} (little-endian, zero
+         * padding; the length, kept in the tag, tells "a" from "a\0") and returns its hash.
+         */
+        private int pack(byte[] src, int off, int len) {
+            long h = len * 0x9E3779B97F4A7C15L;
+            for (int w = 0; w < WORDS; w++) {
+                int at = off + w * Long.BYTES;
+                int n = len - w * Long.BYTES;
+                long v = 0;
+                if (n >= Long.BYTES) {
+                    v = (long) LONGS.get(src, at);
+                } else {
+                    for (int b = n - 1; b >= 0; b--) {
+                        v = v << 8 | (src[at + b] & 0xFF);
+                    }
+                }
+                words[w] = v;
+                h = (h ^ v) * 0xBF58476D1CE4E5B9L;
+                h ^= h >>> 31;
+            }
+            return (int) (h ^ h >>> 32);
+        }
+
+        private boolean sameWords(int s) {
+            for (int w = 0; w < WORDS; w++) {
+                if (slots[s + 2 + w] != words[w]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Copies the key into the current chunk (a new one if it does not fit); returns chunk and offset. */
@@ -194,7 +244,7 @@ public final class LogCompactor implements RecordRewriter {
             }
         }
 
-        /** FNV-1a over the bytes, then a multiplicative mix so that the low bits (the slot) spread. */
+        /** FNV-1a over the bytes of a long key, then a multiplicative mix so that the low bits (the slot) spread. */
         private static int hash(byte[] src, int off, int len) {
             int h = 0x811C9DC5;
             for (int i = off; i < off + len; i++) {

@@ -62,6 +62,69 @@ class LogCompactorTest {
         assertThat(table.get(framed, 2, 5)).as("a key inside a larger array").isEqualTo(9);
     }
 
+    @Test
+    void shortKeysKeptInTheTableAndLongOnesInChunksAreToldApartByEveryByteAndTheLength() {
+        LogCompactor.KeyPositions table = new LogCompactor.KeyPositions();
+        List<byte[]> keys = new ArrayList<>();
+        // every length around the inline limit; each key differs from the base of its length in one byte
+        for (int len = 0; len <= LogCompactor.KeyPositions.INLINE + 9; len++) {
+            byte[] base = new byte[len];
+            keys.add(base);
+            for (int at = 0; at < len; at++) {
+                byte[] k = base.clone();
+                k[at] = (byte) 0x80;
+                keys.add(k);
+            }
+        }
+        byte[] framed = new byte[64];
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] k = keys.get(i);
+            // the same bytes inside a larger array, as in a record's payload
+            java.util.Arrays.fill(framed, (byte) 0x7F);
+            System.arraycopy(k, 0, framed, 5, k.length);
+            assertThat(table.put(framed, 5, k.length, i)).as("key %d (%d bytes) is new", i, k.length).isEqualTo(-1);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] k = keys.get(i);
+            assertThat(table.get(k, 0, k.length)).as("key %d (%d bytes)", i, k.length).isEqualTo(i);
+            assertThat(table.put(k, 0, k.length, 1000 + i)).isEqualTo(i);
+        }
+        assertThat(table.get(new byte[] {0, 0, 0}, 0, 3)).as("zero bytes of length 3 (stored)")
+            .isEqualTo(1000 + keys.indexOf(keys.stream().filter(k -> k.length == 3).findFirst().orElseThrow()));
+        assertThat(table.get(new byte[] {1}, 0, 1)).isEqualTo(-1);
+    }
+
+    /**
+     * Keys whose hashes collide are told apart by their bytes: for each word of an inline key (and
+     * for keys kept in chunks), many keys that differ only in that word, so that some share a
+     * 32-bit hash (the test checks that they do).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4})
+    void keysWithTheSameHashAreToldApartByTheirBytes(int word) {
+        long seed = 20261126L + word;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int len = word < 4 ? LogCompactor.KeyPositions.INLINE : LogCompactor.KeyPositions.INLINE + 8;
+        LogCompactor.KeyPositions table = new LogCompactor.KeyPositions();
+        java.util.Map<Integer, Integer> hashes = new java.util.HashMap<>();
+        int collisions = 0;
+        int n = 300_000;
+        List<byte[]> keys = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] k = new byte[len];
+            java.nio.ByteBuffer.wrap(k).putLong(word * 8, random.nextLong());
+            keys.add(k);
+            if (hashes.put(table.hashOf(k, 0, len), i) != null) {
+                collisions++;
+            }
+            table.put(k, 0, len, i);
+        }
+        assertThat(collisions).as("seed %d: the test needs keys with equal hashes", seed).isPositive();
+        for (int i = 0; i < n; i++) {
+            assertThat(table.get(keys.get(i), 0, len)).as("seed %d, key %d", seed, i).isEqualTo(i);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void aLongRandomLogKeepsExactlyEachKeysLastOperation(boolean dropTombstones) {
