@@ -49,6 +49,8 @@ public record EngineLimits(int maxKeyBytes, int maxValueBytes, long maxBatchByte
             checkKey(op.key());
             if (op instanceof WriteBatch.Put put) {
                 checkValue(put.value());
+            } else if (op instanceof WriteBatch.DeleteRange range) {
+                checkKey(range.to());
             }
         }
     }

@@ -81,6 +81,12 @@ public final class KvStore implements AutoCloseable {
     private final Set<Bytes> changed = new HashSet<>();
     private volatile boolean trackChanges;
     private boolean nextSnapshotFull;
+    /**
+     * A range delete was applied since the last snapshot: the next one must be full (an
+     * incremental one lists changed keys, and a range delete's keys are not known). Guarded by
+     * the log, like {@link #changed}.
+     */
+    private boolean rangeDeleted;
     /** A compaction starts once the log has grown to this many times what the previous one left. */
     static final int COMPACTION_GROWTH = 4;
     private volatile long recordsTrigger;
@@ -88,10 +94,12 @@ public final class KvStore implements AutoCloseable {
     private volatile boolean closed;
 
     private KvStore(Path dir, StoreOptions options, AutoCloseable dirLock, StorageEngine engine, SegmentedLog log,
-                    SnapshotCatalog snapshots, Set<Bytes> changedSinceSnapshot) {
+                    SnapshotCatalog snapshots, Set<Bytes> changedSinceSnapshot,
+                    boolean rangeDeletedSinceSnapshot) {
         this.windowSyncer = Executors.newSingleThreadExecutor(daemon("concordkv-wal-syncer"));
         this.dir = dir;
         this.changed.addAll(changedSinceSnapshot);
+        this.rangeDeleted = rangeDeletedSinceSnapshot;
         this.snapshots = snapshots;
         this.trackChanges = snapshots != null && !snapshots.isEmpty();
         this.options = options;
@@ -140,6 +148,7 @@ public final class KvStore implements AutoCloseable {
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;
             Set<Bytes> changedSinceSnapshot = Set.of();
+            boolean rangeDeletedSinceSnapshot = false;
             if (!engine.isPersistent() && options.fsync() != FsyncPolicy.OFF) {
                 long start = System.nanoTime();
                 snapshots = new SnapshotCatalog(io, dir.resolve("snapshots"), options.salvage());
@@ -148,22 +157,29 @@ public final class KvStore implements AutoCloseable {
                 LogOptions logOptions = new LogOptions(io, options.segmentBytes(), options.salvage());
                 // keys changed since the last snapshot, for the next incremental one
                 Set<Bytes> replayedKeys = new HashSet<>();
+                boolean[] replayedRange = {false};
                 boolean track = !snapshots.isEmpty();
                 log = SegmentedLog.open(dir.resolve("wal"), logOptions, snapshots.lastIndex(), record -> {
                     WriteBatch batch = WalCodec.decode(record.payload());
                     target.write(batch);
                     if (track) {
-                        batch.ops().forEach(op -> replayedKeys.add(op.key()));
+                        for (WriteBatch.Op op : batch.ops()) {
+                            replayedKeys.add(op.key());
+                            replayedRange[0] |= op instanceof WriteBatch.DeleteRange;
+                        }
                     }
                 });
+
                 changedSinceSnapshot = replayedKeys;
+                rangeDeletedSinceSnapshot = replayedRange[0];
                 LOG.info("opened store {} (engine {}): {} snapshot files to index {}, {} log records, {} ms{}", dir,
                     options.engine(), snapshots.chainLength(), snapshots.lastIndex(), log.recoveryReport().records(),
                     (System.nanoTime() - start) / 1_000_000,
                     log.recoveryReport().clean() && snapshots.events().isEmpty() ? ""
                         : "; repairs: " + snapshots.events() + " " + log.recoveryReport().events());
             }
-            KvStore store = new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot);
+            KvStore store = new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot,
+                rangeDeletedSinceSnapshot);
             if (snapshots != null && snapshots.leftOutDamaged()) {
                 // make the salvage stick: a fresh full snapshot replaces the damaged chain
                 store.nextSnapshotFull = true;
@@ -245,6 +261,11 @@ public final class KvStore implements AutoCloseable {
     /** The options the store was opened with. */
     public StoreOptions options() {
         return options;
+    }
+
+    /** Whether the engine keeps keys in order (a range delete then visits only its range). */
+    public boolean isOrdered() {
+        return engine.isOrdered();
     }
 
     public Optional<Bytes> get(Bytes key) {
@@ -387,7 +408,7 @@ public final class KvStore implements AutoCloseable {
                 Capture capture = writer.withLog(l -> capture(l, full));
                 long bytes;
                 try {
-                    bytes = snapshots.add(full ? SnapshotFile.Kind.FULL : SnapshotFile.Kind.INCREMENTAL,
+                    bytes = snapshots.add(capture.full() ? SnapshotFile.Kind.FULL : SnapshotFile.Kind.INCREMENTAL,
                         capture.index(), capture.entries().iterator());
                 } catch (IOException | RuntimeException e) {
                     nextSnapshotFull = true;
@@ -396,7 +417,7 @@ public final class KvStore implements AutoCloseable {
                 nextSnapshotFull = false;
                 trackChanges = true;
                 int dropped = log.dropBefore(capture.index() + 1);
-                SnapshotInfo info = new SnapshotInfo(full, capture.index(), capture.entries().size(), bytes, dropped);
+                SnapshotInfo info = new SnapshotInfo(capture.full(), capture.index(), capture.entries().size(), bytes, dropped);
                 LOG.info("snapshot of {}: {}", dir, info);
                 return info;
             } catch (IOException e) {
@@ -405,12 +426,14 @@ public final class KvStore implements AutoCloseable {
         }
     }
 
-    private record Capture(long index, List<WriteBatch.Op> entries) {
+    private record Capture(long index, boolean full, List<WriteBatch.Op> entries) {
     }
 
     /** With the log held: seals the active segment and copies what the snapshot will hold. */
-    private Capture capture(SegmentedLog l, boolean full) throws IOException {
+    private Capture capture(SegmentedLog l, boolean fullAsked) throws IOException {
         l.rotate();
+        boolean full = fullAsked || rangeDeleted;
+        rangeDeleted = false;
         List<WriteBatch.Op> entries = new ArrayList<>();
         if (full) {
             for (KeyValue kv : engine.scan(ScanRange.all())) {
@@ -426,14 +449,18 @@ public final class KvStore implements AutoCloseable {
             }
         }
         changed.clear();
-        return new Capture(l.lastIndex(), entries);
+        return new Capture(l.lastIndex(), full, entries);
     }
 
     /** Apply callback, with the log held. */
     private void recordChange(WriteBatch batch) {
         if (trackChanges) {
             for (WriteBatch.Op op : batch.ops()) {
-                changed.add(op.key());
+                if (op instanceof WriteBatch.DeleteRange) {
+                    rangeDeleted = true;
+                } else {
+                    changed.add(op.key());
+                }
             }
         }
     }

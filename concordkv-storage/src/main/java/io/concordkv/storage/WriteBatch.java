@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An immutable, ordered list of puts and deletes applied atomically by
- * {@link StorageEngine#write(WriteBatch)}. When a key appears more than once, the last operation
- * on it wins.
+ * An immutable, ordered list of puts, deletes and range deletes applied atomically by
+ * {@link StorageEngine#write(WriteBatch)}, in order: when a key is touched more than once, the
+ * last operation on it wins.
  */
 public final class WriteBatch {
 
     /** One operation of a batch. */
-    public sealed interface Op permits Put, Delete {
+    public sealed interface Op permits Put, Delete, DeleteRange {
+        /** The key written, or for a {@link DeleteRange} the first key of the range. */
         Bytes key();
     }
 
@@ -32,6 +33,31 @@ public final class WriteBatch {
         }
     }
 
+    /**
+     * Remove every key {@code k} with {@code from <= k < to} (unsigned byte order): one operation
+     * in the log however many keys it removes. Engines apply it by visiting the range (the
+     * {@code hash} engine, which has no order, by visiting every key).
+     */
+    public record DeleteRange(Bytes from, Bytes to) implements Op {
+        public DeleteRange {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (from.compareTo(to) >= 0) {
+                throw new IllegalArgumentException("range delete from " + from + " must start before its end " + to);
+            }
+        }
+
+        @Override
+        public Bytes key() {
+            return from;
+        }
+
+        /** Whether {@code key} is in the range. */
+        public boolean contains(Bytes key) {
+            return from.compareTo(key) <= 0 && key.compareTo(to) < 0;
+        }
+    }
+
     private final List<Op> ops;
     private final long payloadBytes;
 
@@ -42,6 +68,8 @@ public final class WriteBatch {
             bytes += op.key().length();
             if (op instanceof Put put) {
                 bytes += put.value().length();
+            } else if (op instanceof DeleteRange range) {
+                bytes += range.to().length();
             }
         }
         this.payloadBytes = bytes;
@@ -88,6 +116,12 @@ public final class WriteBatch {
 
         public Builder delete(Bytes key) {
             ops.add(new Delete(key));
+            return this;
+        }
+
+        /** Removes every key in {@code [from, to)}. */
+        public Builder deleteRange(Bytes from, Bytes to) {
+            ops.add(new DeleteRange(from, to));
             return this;
         }
 

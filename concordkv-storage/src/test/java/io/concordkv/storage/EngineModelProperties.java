@@ -31,7 +31,7 @@ import net.jqwik.api.Tuple;
 public interface EngineModelProperties extends EngineFixture {
 
     /** One step of the model test. */
-    sealed interface Action permits Put, Delete, Get, Batch, Scan {
+    sealed interface Action permits Put, Delete, Get, Batch, Scan, DeleteRange {
     }
 
     record Put(Bytes key, Bytes value) implements Action {
@@ -44,6 +44,10 @@ public interface EngineModelProperties extends EngineFixture {
     }
 
     record Batch(List<Action> ops) implements Action {
+    }
+
+    /** Only inside a {@link Batch}: deletes {@code [from, to)}, or nothing when {@code from >= to}. */
+    record DeleteRange(Bytes from, Bytes to) implements Action {
     }
 
     record Scan(Bytes start, Optional<Bytes> end, int limit, boolean reverse) implements Action {
@@ -77,7 +81,8 @@ public interface EngineModelProperties extends EngineFixture {
         Arbitrary<Action> put = Combinators.combine(keys, values).as(Put::new);
         Arbitrary<Action> delete = keys.map(Delete::new);
         Arbitrary<Action> get = keys.map(Get::new);
-        Arbitrary<Action> batch = Arbitraries.oneOf(put, put, delete).list().ofMaxSize(6).map(Batch::new);
+        Arbitrary<Action> deleteRange = Combinators.combine(keys, keys).as(DeleteRange::new);
+        Arbitrary<Action> batch = Arbitraries.oneOf(put, put, delete, deleteRange).list().ofMaxSize(6).map(Batch::new);
         Arbitrary<Action> scan = Combinators.combine(keys.injectNull(0.3), keys.optional(),
                 Arbitraries.integers().between(0, 4), Arbitraries.of(true, false))
             .as((start, end, limit, reverse) -> {
@@ -112,6 +117,9 @@ public interface EngineModelProperties extends EngineFixture {
                 } else if (op instanceof Delete d) {
                     builder.delete(d.key());
                     model.remove(d.key());
+                } else if (op instanceof DeleteRange r && r.from().compareTo(r.to()) < 0) {
+                    builder.deleteRange(r.from(), r.to());
+                    model.subMap(r.from(), r.to()).clear();
                 }
             }
             engine.write(builder.build());

@@ -18,18 +18,21 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
- * Compaction and snapshots running beside a writer lose nothing: after any sequence of puts and
- * deletes, with a second thread compacting the log and taking snapshots throughout, the store
- * matches a {@link TreeMap} model, before and after a reopen. jqwik prints the seed of each run.
+ * Compaction and snapshots running beside a writer lose nothing: after any sequence of puts,
+ * deletes and range deletes, with a second thread compacting the log and taking snapshots
+ * throughout, the store matches a {@link TreeMap} model, before and after a reopen, on an ordered
+ * and an unordered engine. jqwik prints the seed of each run.
  */
 class KvStoreModelProperties {
 
     @Property(tries = 25)
-    void compactionAndSnapshotsUnderWritesLoseNothing(@ForAll("writes") List<int[]> writes) throws Exception {
+    void compactionAndSnapshotsUnderWritesLoseNothing(@ForAll("writes") List<int[]> writes,
+                                                      @ForAll("engines") String engine) throws Exception {
         Path dir = Files.createTempDirectory("concordkv-store-model");
-        StoreOptions options = StoreOptions.defaults("hash").withFsync(FsyncPolicy.NEVER).withSegmentBytes(2048)
+        StoreOptions options = StoreOptions.defaults(engine).withFsync(FsyncPolicy.NEVER).withSegmentBytes(2048)
             .withCompactionTrigger(50, 1 << 20).withMaxSnapshotChain(2);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         try {
@@ -47,7 +50,16 @@ class KvStoreModelProperties {
                 });
                 for (int[] w : writes) {
                     Bytes key = Bytes.utf8("key" + w[0]);
-                    if (w[1] < 0) {
+                    if (w[1] == RANGE) {
+                        Bytes other = Bytes.utf8("key" + w[2]);
+                        if (key.equals(other)) {
+                            continue;
+                        }
+                        Bytes from = key.compareTo(other) < 0 ? key : other;
+                        Bytes to = key.compareTo(other) < 0 ? other : key;
+                        store.write(WriteBatch.builder().deleteRange(from, to).build());
+                        model.subMap(from, to).clear();
+                    } else if (w[1] < 0) {
                         store.delete(key);
                         model.remove(key);
                     } else {
@@ -68,11 +80,21 @@ class KvStoreModelProperties {
         }
     }
 
+    /** A write's value: a range delete from its key to the key of its third field. */
+    private static final int RANGE = -2;
+
     @Provide
     Arbitrary<List<int[]>> writes() {
         Arbitrary<int[]> write = Arbitraries.integers().between(0, 30)
-            .flatMap(key -> Arbitraries.integers().between(-1, 1000).map(v -> new int[] {key, v}));
+            .flatMap(key -> Arbitraries.frequencyOf(
+                    Tuple.of(30, Arbitraries.integers().between(-1, 1000)), Tuple.of(1, Arbitraries.just(RANGE)))
+                .flatMap(v -> Arbitraries.integers().between(0, 30).map(other -> new int[] {key, v, other})));
         return write.list().ofMinSize(50).ofMaxSize(400);
+    }
+
+    @Provide
+    Arbitrary<String> engines() {
+        return Arbitraries.of("hash", "rbtree");
     }
 
     private static void assertMatches(KvStore store, TreeMap<Bytes, Bytes> model) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 class KvStoreSnapshotTest {
@@ -219,5 +221,47 @@ class KvStoreSnapshotTest {
         try (KvStore store = KvStore.open(dir, options())) {
             assertThat(store.get(b("doomed"))).isEmpty();
         }
+    }
+
+    /**
+     * An incremental snapshot lists changed keys, and a range delete's keys are not known: the
+     * snapshot after one is full, whether the range delete came before the snapshot in this
+     * process or in the log replayed at open; and a compaction after it keeps the range delete
+     * that the snapshot below would otherwise undo.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theSnapshotAfterARangeDeleteIsFull(boolean restartBetween) {
+        try (KvStore store = KvStore.open(dir, options())) {
+            for (String k : List.of("a1", "a2", "b1", "b2")) {
+                store.put(b(k), b("v"));
+            }
+            assertThat(store.snapshot().full()).isTrue();
+            store.write(WriteBatch.builder().deleteRange(b("a"), b("b")).build());
+            store.put(b("c1"), b("v"));
+            if (!restartBetween) {
+                assertThat(store.snapshot().full()).as("after a range delete").isTrue();
+                assertThat(store.snapshot().full()).as("the next one, with nothing deleted by range").isFalse();
+            }
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            if (restartBetween) {
+                assertThat(store.snapshot().full()).as("after a range delete replayed at open").isTrue();
+            }
+            assertThat(keys(store)).containsExactly("b1", "b2", "c1");
+            store.write(WriteBatch.builder().deleteRange(b("b2"), b("c")).build());
+            for (int i = 0; i < 200; i++) {
+                store.put(b("filler" + (i % 5)), b("v" + i));
+            }
+            store.compact();
+        }
+        try (KvStore store = KvStore.open(dir, options())) {
+            assertThat(keys(store)).containsExactly("b1", "c1", "filler0", "filler1", "filler2", "filler3", "filler4");
+        }
+    }
+
+    private static List<String> keys(KvStore store) {
+        return store.scan(ScanRange.all()).stream()
+            .map(kv -> new String(kv.key().toByteArray(), java.nio.charset.StandardCharsets.UTF_8)).toList();
     }
 }

@@ -128,6 +128,55 @@ class MvccStoreTest {
         }
     }
 
+    /**
+     * History compaction removes exactly the old versions replaced at or before the point from the
+     * store itself (by range deletes on ordered engines, several for a long history, by key on
+     * {@code hash}), and the store opened again after its log was compacted holds the same.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    void compactionRemovesTheOldVersionsFromTheStoreAndTheLogAgrees(String engine) {
+        int versions = 2_500; // more than the compactor deletes in one go
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            for (int i = 1; i <= versions; i++) {
+                store.put(b("k" + (i % 7)), b("v" + i)); // revision i
+            }
+            CompactionReport report = store.compact(versions - 100);
+            // every revision from 8 on replaced one version; those replaced at or before the point go
+            assertThat(report.versionsRemoved()).isEqualTo(versions - 100 - 7);
+            assertThat(store.get(b("k1"), versions - 100).map(KeyVersion::value))
+                .contains(b("v" + lastWrite(1, versions - 100)));
+        }
+        try (KvStore raw = KvStore.open(dir, options(engine).store())) {
+            List<Long> replacedAt = raw.scan(io.concordkv.txn.internal.MvccKeys.historyRange(0, Long.MAX_VALUE))
+                .stream().map(kv -> io.concordkv.txn.internal.MvccKeys.revisionOfHistory(kv.key())).toList();
+            assertThat(replacedAt).as("history left: versions replaced after the point")
+                .hasSize(100).allMatch(r -> r > versions - 100);
+            if (!engine.equals("lsm")) {
+                raw.compact();
+            }
+        }
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            assertThat(store.get(b("k3"), versions - 50).map(KeyVersion::value)).isPresent();
+            assertThatThrownBy(() -> store.get(b("k3"), versions - 101)).extracting(e -> ((KvException) e).code())
+                .isEqualTo(ErrorCode.COMPACTED);
+            assertThat(store.get(b("k3")).map(KeyVersion::modRevision)).contains(lastWrite(3, versions));
+        }
+        try (KvStore raw = KvStore.open(dir, options(engine).store())) {
+            assertThat(raw.scan(io.concordkv.txn.internal.MvccKeys.historyRange(0, Long.MAX_VALUE)))
+                .as("after the log's compaction and a reopen").hasSize(100);
+        }
+    }
+
+    /** The last revision at or before {@code revision} that wrote key k{@code n} (revision i writes k(i % 7)). */
+    private static long lastWrite(int n, long revision) {
+        long r = revision;
+        while (r % 7 != n) {
+            r--;
+        }
+        return r;
+    }
+
     @Test
     void compactionKeepsWhatAnOpenSnapshotTransactionReads() {
         try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {

@@ -101,6 +101,10 @@ public final class LockedSortedEngine implements StorageEngine {
             for (WriteBatch.Op op : batch.ops()) {
                 if (op instanceof WriteBatch.Put put) {
                     putLocked(put.key(), put.value());
+                } else if (op instanceof WriteBatch.DeleteRange range) {
+                    for (KeyValue kv : table.scan(ScanRange.between(range.from(), range.to()))) {
+                        deleteLocked(kv.key());
+                    }
                 } else {
                     deleteLocked(op.key());
                 }

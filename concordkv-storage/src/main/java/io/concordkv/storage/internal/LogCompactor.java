@@ -11,6 +11,12 @@ import java.util.Arrays;
  * superseded is dropped; a record with some survivors is rewritten with only those (their bytes
  * copied as they are).
  *
+ * <p>A range delete supersedes every earlier operation on a key in its range, which the first
+ * pass cannot see key by key; so it notes the range, and when it is over, every key whose last
+ * operation came before a range covering it is marked superseded ({@link #applyRanges}). A range
+ * delete is kept like a delete, unless a later range delete covers all of its range (that one
+ * removes whatever it would).
+ *
  * <p>The first pass numbers every operation in log order and keeps each key's latest number in an
  * open-addressing table of primitive arrays; when a key comes again, the number it had is marked
  * superseded in a bit set. The second pass sees the same records in the same order (the
@@ -26,6 +32,19 @@ public final class LogCompactor implements RecordRewriter {
     /** Operations numbered by the first pass, and by the second so far. */
     private long observed;
     private long rewritten;
+    /** The range deletes of the first pass, in log order. */
+    private final java.util.List<RangeTombstone> ranges = new java.util.ArrayList<>();
+
+    private record RangeTombstone(long op, byte[] from, byte[] to) {
+        boolean contains(RangeTombstone inner) {
+            return Arrays.compareUnsigned(from, inner.from) <= 0 && Arrays.compareUnsigned(inner.to, to) <= 0;
+        }
+
+        boolean contains(byte[] key, int off, int len) {
+            return Arrays.compareUnsigned(from, 0, from.length, key, off, off + len) <= 0
+                && Arrays.compareUnsigned(key, off, off + len, to, 0, to.length) < 0;
+        }
+    }
 
     public LogCompactor(boolean dropTombstones) {
         this.dropTombstones = dropTombstones;
@@ -40,10 +59,15 @@ public final class LogCompactor implements RecordRewriter {
             throw new IllegalStateException("observe after rewrite");
         }
         byte[] payload = record.payload();
-        WalCodec.forEachKeyRange(payload, (i, put, off, len) -> {
-            long previous = latest.put(payload, off, len, observed);
-            if (previous >= 0) {
-                markSuperseded(previous);
+        WalCodec.forEachKeyRange(payload, (i, kind, off, len, endOff, endLen) -> {
+            if (kind == WalCodec.Kind.DELETE_RANGE) {
+                ranges.add(new RangeTombstone(observed, Arrays.copyOfRange(payload, off, off + len),
+                    Arrays.copyOfRange(payload, endOff, endOff + endLen)));
+            } else {
+                long previous = latest.put(payload, off, len, observed);
+                if (previous >= 0) {
+                    markSuperseded(previous);
+                }
             }
             observed++;
         });
@@ -67,11 +91,14 @@ public final class LogCompactor implements RecordRewriter {
         if (record.type() != WalCodec.BATCH) {
             return record.payload();
         }
-        latest = null; // the first pass is over: its table is no longer needed
+        if (latest != null) {
+            applyRanges();
+            latest = null; // the first pass is over: its table is no longer needed
+        }
         int[] counts = new int[2];
         boolean[][] keep = {new boolean[8]};
         byte[] payload = record.payload();
-        WalCodec.forEachKeyRange(payload, (i, put, off, len) -> {
+        WalCodec.forEachKeyRange(payload, (i, kind, off, len, endOff, endLen) -> {
             if (i >= keep[0].length) {
                 keep[0] = Arrays.copyOf(keep[0], Math.max(i + 1, keep[0].length * 2));
             }
@@ -80,7 +107,7 @@ public final class LogCompactor implements RecordRewriter {
                 throw new IllegalStateException("rewrite saw more operations than observe (" + observed + ")");
             }
             counts[0]++;
-            if (!isSuperseded(op) && (put || !dropTombstones)) {
+            if (!isSuperseded(op) && (kind == WalCodec.Kind.PUT || !dropTombstones)) {
                 keep[0][i] = true;
                 counts[1]++;
             }
@@ -89,6 +116,35 @@ public final class LogCompactor implements RecordRewriter {
             return null;
         }
         return counts[1] == counts[0] ? record.payload() : WalCodec.retain(record.payload(), keep[0]);
+    }
+
+    /**
+     * Between the passes: a range delete inside a later one is superseded by it; every key whose
+     * last operation precedes a range delete covering it is superseded. Only the outermost ranges
+     * are checked against the keys (for the MVCC store's history compaction, whose ranges grow
+     * from one start, that is one range), so the work is the key table's size times their number.
+     */
+    private void applyRanges() {
+        if (ranges.isEmpty()) {
+            return;
+        }
+        java.util.List<RangeTombstone> outer = new java.util.ArrayList<>();
+        for (int r = ranges.size() - 1; r >= 0; r--) {
+            RangeTombstone t = ranges.get(r);
+            if (outer.stream().anyMatch(later -> later.contains(t))) {
+                markSuperseded(t.op());
+            } else {
+                outer.add(t);
+            }
+        }
+        latest.forEach((key, off, len, position) -> {
+            for (RangeTombstone t : outer) {
+                if (t.op() > position && t.contains(key, off, len)) {
+                    markSuperseded(position);
+                    return;
+                }
+            }
+        });
     }
 
     /**
@@ -159,6 +215,33 @@ public final class LogCompactor implements RecordRewriter {
                 }
                 if (t == tag && (inline ? sameWords(s) : sameKey(slots[s + 2], src, off, len))) {
                     return slots[s + 1];
+                }
+            }
+        }
+
+        /** Receives a key (in a scratch array or a chunk: read it before returning) and its position. */
+        interface Visitor {
+            void entry(byte[] key, int off, int len, long position);
+        }
+
+        /** Visits every key and its last position, in no particular order. */
+        void forEach(Visitor visitor) {
+            byte[] scratch = new byte[INLINE];
+            for (int i = 0; i < capacity; i++) {
+                int s = SLOT * i;
+                long t = slots[s];
+                if (t == 0) {
+                    continue;
+                }
+                int len = (int) t - 1;
+                if (len <= INLINE) {
+                    for (int b = 0; b < len; b++) {
+                        scratch[b] = (byte) (slots[s + 2 + b / Long.BYTES] >>> (8 * (b % Long.BYTES)));
+                    }
+                    visitor.entry(scratch, 0, len, slots[s + 1]);
+                } else {
+                    long address = slots[s + 2];
+                    visitor.entry(chunks[(int) (address >>> 32)], (int) address, len, slots[s + 1]);
                 }
             }
         }

@@ -129,6 +129,8 @@ public final class RocksDbEngine implements StorageEngine {
             for (WriteBatch.Op op : batch.ops()) {
                 if (op instanceof WriteBatch.Put put) {
                     rocksBatch.put(put.key().unsafeArray(), put.value().unsafeArray());
+                } else if (op instanceof WriteBatch.DeleteRange range) {
+                    rocksBatch.deleteRange(range.from().unsafeArray(), range.to().unsafeArray());
                 } else {
                     rocksBatch.delete(op.key().unsafeArray());
                 }

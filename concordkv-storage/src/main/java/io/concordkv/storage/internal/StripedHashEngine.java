@@ -151,6 +151,11 @@ public final class StripedHashEngine implements StorageEngine {
         int[] hashes = new int[ops.size()];
         boolean[] touched = new boolean[stripes.length];
         for (int i = 0; i < hashes.length; i++) {
+            if (ops.get(i) instanceof WriteBatch.DeleteRange) {
+                // no order to find the range by: every stripe is visited
+                Arrays.fill(touched, true);
+                continue;
+            }
             hashes[i] = mix(ops.get(i).key());
             touched[stripeIndex(hashes[i])] = true;
         }
@@ -167,6 +172,8 @@ public final class StripedHashEngine implements StorageEngine {
                 Stripe s = stripeOf(h);
                 if (ops.get(i) instanceof WriteBatch.Put put) {
                     grow |= put(s, h, put.key(), put.value());
+                } else if (ops.get(i) instanceof WriteBatch.DeleteRange range) {
+                    removeRange(range);
                 } else {
                     remove(s, h, ops.get(i).key());
                 }
@@ -295,6 +302,28 @@ public final class StripedHashEngine implements StorageEngine {
                 s.size--;
                 s.bytes -= key.length() + n.value.length();
                 return;
+            }
+        }
+    }
+
+    /** Caller holds every stripe's write lock: unlinks every key in {@code range}, visiting the whole table. */
+    private void removeRange(WriteBatch.DeleteRange range) {
+        Node[] tab = table;
+        for (int i = 0; i < tab.length; i++) {
+            Node prev = null;
+            for (Node n = tab[i]; n != null; n = n.next) {
+                if (!range.contains(n.key)) {
+                    prev = n;
+                    continue;
+                }
+                if (prev == null) {
+                    tab[i] = n.next;
+                } else {
+                    prev.next = n.next;
+                }
+                Stripe s = stripeOf(n.hash);
+                s.size--;
+                s.bytes -= n.key.length() + n.value.length();
             }
         }
     }

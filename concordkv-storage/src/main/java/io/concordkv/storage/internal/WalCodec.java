@@ -14,7 +14,9 @@ import java.util.List;
  * Big-endian:
  * <pre>
  *   op count u32, then per op:
- *     kind u8 (1 = put, 2 = delete) | key length u32 | key | (put only) value length u32 | value
+ *     kind u8 (1 = put, 2 = delete, 3 = range delete) | key length u32 | key
+ *     | (put) value length u32 | value
+ *     | (range delete; the key is the range's first) end length u32 | end (exclusive)
  * </pre>
  * Stateless.
  */
@@ -23,6 +25,7 @@ public final class WalCodec {
     public static final byte BATCH = 1;
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
+    private static final byte DELETE_RANGE = 3;
 
     private WalCodec() {
     }
@@ -33,6 +36,8 @@ public final class WalCodec {
             size += 5 + op.key().length();
             if (op instanceof WriteBatch.Put put) {
                 size += 4 + put.value().length();
+            } else if (op instanceof WriteBatch.DeleteRange range) {
+                size += 4 + range.to().length();
             }
         }
         if (size > Integer.MAX_VALUE - 64) {
@@ -41,10 +46,12 @@ public final class WalCodec {
         ByteBuffer out = ByteBuffer.allocate((int) size);
         out.putInt(batch.size());
         for (WriteBatch.Op op : batch.ops()) {
-            out.put(op instanceof WriteBatch.Put ? PUT : DELETE);
+            out.put(op instanceof WriteBatch.Put ? PUT : op instanceof WriteBatch.DeleteRange ? DELETE_RANGE : DELETE);
             out.putInt(op.key().length()).put(op.key().unsafeArray());
             if (op instanceof WriteBatch.Put put) {
                 out.putInt(put.value().length()).put(put.value().unsafeArray());
+            } else if (op instanceof WriteBatch.DeleteRange range) {
+                out.putInt(range.to().length()).put(range.to().unsafeArray());
             }
         }
         return out.array();
@@ -71,6 +78,12 @@ public final class WalCodec {
                     ops.add(new WriteBatch.Put(key, readBytes(in)));
                 } else if (kind == DELETE) {
                     ops.add(new WriteBatch.Delete(key));
+                } else if (kind == DELETE_RANGE) {
+                    Bytes end = readBytes(in);
+                    if (key.compareTo(end) >= 0) {
+                        throw new KvException(ErrorCode.CORRUPTION, "empty range delete in log record");
+                    }
+                    ops.add(new WriteBatch.DeleteRange(key, end));
                 } else {
                     throw new KvException(ErrorCode.CORRUPTION, "bad op kind " + kind + " in log record");
                 }
@@ -84,10 +97,17 @@ public final class WalCodec {
         }
     }
 
-    /** Receives the ops of an encoded batch as key positions in the payload (nothing is copied). */
+    /** What an op does, for {@link KeyRangeVisitor}. */
+    public enum Kind { PUT, DELETE, DELETE_RANGE }
+
+    /**
+     * Receives the ops of an encoded batch as key positions in the payload (nothing is copied):
+     * the key, and for a {@link Kind#DELETE_RANGE} the range's exclusive end ({@code -1, -1} for
+     * the other kinds).
+     */
     @FunctionalInterface
     public interface KeyRangeVisitor {
-        void op(int index, boolean put, int keyOffset, int keyLength);
+        void op(int index, Kind kind, int keyOffset, int keyLength, int endOffset, int endLength);
     }
 
     /**
@@ -105,19 +125,21 @@ public final class WalCodec {
             }
             for (int i = 0; i < count; i++) {
                 byte kind = in.get();
-                if (kind != PUT && kind != DELETE) {
+                if (kind != PUT && kind != DELETE && kind != DELETE_RANGE) {
                     throw new KvException(ErrorCode.CORRUPTION, "bad op kind " + kind + " in log record");
                 }
-                int keyLength = in.getInt();
-                int keyOffset = in.position();
-                if (keyLength < 0 || keyLength > in.remaining()) {
-                    throw new KvException(ErrorCode.CORRUPTION, "bad length " + keyLength + " in log record");
-                }
-                in.position(keyOffset + keyLength);
+                int keyOffset = in.position() + 4;
+                int keyLength = skipBytes(in);
+                int endOffset = -1;
+                int endLength = -1;
                 if (kind == PUT) {
                     skipBytes(in);
+                } else if (kind == DELETE_RANGE) {
+                    endOffset = in.position() + 4;
+                    endLength = skipBytes(in);
                 }
-                visitor.op(i, kind == PUT, keyOffset, keyLength);
+                visitor.op(i, kind == PUT ? Kind.PUT : kind == DELETE ? Kind.DELETE : Kind.DELETE_RANGE,
+                    keyOffset, keyLength, endOffset, endLength);
             }
         } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new KvException(ErrorCode.CORRUPTION, "truncated write batch in log record", e);
@@ -135,7 +157,7 @@ public final class WalCodec {
             int start = in.position();
             byte kind = in.get();
             skipBytes(in);
-            if (kind == PUT) {
+            if (kind == PUT || kind == DELETE_RANGE) {
                 skipBytes(in);
             }
             if (keep[i]) {
@@ -147,12 +169,14 @@ public final class WalCodec {
         return java.util.Arrays.copyOf(out.array(), out.position());
     }
 
-    private static void skipBytes(ByteBuffer in) {
+    /** Skips a length-prefixed byte string; returns its length. */
+    private static int skipBytes(ByteBuffer in) {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw new KvException(ErrorCode.CORRUPTION, "bad length " + length + " in log record");
         }
         in.position(in.position() + length);
+        return length;
     }
 
     private static Bytes readBytes(ByteBuffer in) {

@@ -4,6 +4,7 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.KvStore;
+import io.concordkv.storage.ScanRange;
 import io.concordkv.storage.WriteBatch;
 import java.util.List;
 import org.slf4j.Logger;
@@ -17,10 +18,18 @@ import org.slf4j.LoggerFactory;
  * <p>What to drop comes from the {@link HistoryQueue} (no scan of the store). Order of work, so
  * that a crash anywhere leaves a readable store: the new point is published in memory (readers
  * re-check it after following history, and refuse reads below it), then made durable, then old
- * versions are deleted in batches, then tombstones (each re-checked under the commit lock, so a key written meanwhile
+ * versions are deleted, then tombstones (each re-checked under the commit lock, so a key written meanwhile
  * keeps its new version). Old versions left by a crash in the middle are queued again when the
  * store reopens and go at the next compaction; a tombstone whose old version was already deleted
  * stays (it costs a few bytes, and reads treat it as absent). Serialised: one compaction at a time. Thread-safe.
+ *
+ * <p>On an ordered engine the old versions are one range of keys (history is filed by the revision
+ * that replaced a version, {@link MvccKeys#history}): they go by range deletes, each from the
+ * start of history to a revision about {@value #DELETE_BATCH} versions further than the one
+ * before (so that no batch holds the engine long), which the log keeps as one operation each
+ * instead of one per version, and its compaction as the last one only (it covers the others).
+ * On the {@code hash} engine, which would have to visit every key for a range, they are deleted
+ * by key, in batches of {@value #DELETE_BATCH}.
  */
 public final class HistoryCompactor {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryCompactor.class);
@@ -59,11 +68,32 @@ public final class HistoryCompactor {
     public synchronized Result drop(long revision) {
         store.write(WriteBatch.builder().put(MvccKeys.META_COMPACTED, MvccKeys.encodeLong(revision)).build());
         List<HistoryQueue.Entry> droppable = sequencer.takeDroppable(revision);
-        long versions = dropHistory(droppable);
+        long versions = store.isOrdered() ? dropHistoryRanges(droppable, revision) : dropHistory(droppable);
         long tombstones = dropTombstones(droppable, revision);
         LOG.info("history compacted to revision {}: {} old versions and {} tombstones removed",
             revision, versions, tombstones);
         return new Result(revision, versions, tombstones);
+    }
+
+    /**
+     * Deletes every history version replaced at or below {@code revision} by growing ranges from
+     * the start of history, a cut after every {@value #DELETE_BATCH} queued versions.
+     */
+    private long dropHistoryRanges(List<HistoryQueue.Entry> droppable, long revision) {
+        long removed = 0;
+        for (HistoryQueue.Entry e : droppable) {
+            // the queue is in revision order; a cut goes after a revision's last entry
+            if (!e.tombstone() && ++removed % DELETE_BATCH == 0 && e.revision() < revision) {
+                deleteHistoryThrough(e.revision());
+            }
+        }
+        deleteHistoryThrough(revision);
+        return removed;
+    }
+
+    private void deleteHistoryThrough(long revision) {
+        ScanRange history = MvccKeys.historyRange(0, revision + 1);
+        store.write(WriteBatch.builder().deleteRange(history.start(), history.end().orElseThrow()).build());
     }
 
     private long dropHistory(List<HistoryQueue.Entry> droppable) {

@@ -65,7 +65,7 @@ public final class MvccKeys {
     }
 
     /** The revision a history key is filed under. */
-    static long revisionOfHistory(Bytes storeKey) {
+    public static long revisionOfHistory(Bytes storeKey) {
         return readLong(storeKey, 1);
     }
 
