@@ -415,7 +415,6 @@ public final class KvStore implements AutoCloseable {
                     throw e;
                 }
                 nextSnapshotFull = false;
-                trackChanges = true;
                 int dropped = log.dropBefore(capture.index() + 1);
                 SnapshotInfo info = new SnapshotInfo(capture.full(), capture.index(), capture.entries().size(), bytes, dropped);
                 LOG.info("snapshot of {}: {}", dir, info);
@@ -449,6 +448,8 @@ public final class KvStore implements AutoCloseable {
             }
         }
         changed.clear();
+        // from the capture on: a write applied while the file is written belongs to the next one
+        trackChanges = true;
         return new Capture(l.lastIndex(), full, entries);
     }
 

@@ -260,6 +260,49 @@ class KvStoreSnapshotTest {
         }
     }
 
+    /**
+     * Regression: a write made while the store's first snapshot was being written (after its
+     * capture, before the store began tracking changes) was in neither that snapshot nor the next,
+     * incremental one, whose log segments were then deleted: it was lost at the next open.
+     */
+    @Test
+    void aWriteMadeWhileTheFirstSnapshotIsWrittenIsInTheNextOne() {
+        java.util.concurrent.atomic.AtomicReference<Runnable> duringSnapshotFile = new java.util.concurrent.atomic.AtomicReference<>();
+        io.concordkv.storage.fs.FileIo disk = io.concordkv.storage.fs.FileIo.disk();
+        io.concordkv.storage.fs.FileIo io = (io.concordkv.storage.fs.FileIo) java.lang.reflect.Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {io.concordkv.storage.fs.FileIo.class}, (proxy, method, args) -> {
+                if (method.getName().equals("openAppend") && args[0].toString().contains("snapshots")) {
+                    Runnable hook = duringSnapshotFile.getAndSet(null);
+                    if (hook != null) {
+                        hook.run();
+                    }
+                }
+                try {
+                    return method.invoke(disk, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+        StoreOptions options = options().withIo(io);
+        try (KvStore store = KvStore.open(dir, options)) {
+            store.put(b("before"), b("1"));
+            duringSnapshotFile.set(() -> {
+                store.put(b("during"), b("2"));
+                store.write(WriteBatch.builder().deleteRange(b("before"), b("beforf")).build());
+            });
+            assertThat(store.snapshot().full()).isTrue();
+            SnapshotInfo next = store.snapshot();
+            assertThat(next.full()).as("full: a range delete came after the capture").isTrue();
+            store.put(b("after"), b("3"));
+            duringSnapshotFile.set(() -> store.put(b("during2"), b("4")));
+            assertThat(store.snapshot().full()).isFalse();
+            assertThat(store.snapshot().full()).isFalse();
+        }
+        try (KvStore store = KvStore.open(dir, options)) {
+            assertThat(keys(store)).containsExactly("after", "during", "during2");
+        }
+    }
+
     private static List<String> keys(KvStore store) {
         return store.scan(ScanRange.all()).stream()
             .map(kv -> new String(kv.key().toByteArray(), java.nio.charset.StandardCharsets.UTF_8)).toList();
