@@ -43,7 +43,8 @@ public final class WriteBatch {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
             if (from.compareTo(to) >= 0) {
-                throw new IllegalArgumentException("range delete from " + from + " must start before its end " + to);
+                throw new io.concordkv.api.KvException(io.concordkv.api.ErrorCode.INVALID_ARGUMENT,
+                    "range delete from " + from + " must start before its end " + to);
             }
         }
 

@@ -137,6 +137,32 @@ public abstract class StorageEngineContract implements EngineFixture {
     }
 
     @Test
+    void rangeDeleteRemovesExactlyItsRangeInBatchOrderAndItsBytes() {
+        for (int i = 0; i < 100; i++) {
+            engine.put(b(String.format("key-%03d", i)), Bytes.wrap(new byte[10]));
+        }
+        engine.write(WriteBatch.builder()
+            .put(b("key-020x"), b("inside, before the range delete"))
+            .deleteRange(b("key-010"), b("key-090"))
+            .put(b("key-050"), b("0123456789"))
+            .build());
+        List<Bytes> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            if (i < 10 || i >= 90 || i == 50) {
+                expected.add(b(String.format("key-%03d", i)));
+            }
+        }
+        assertThat(keys(engine.scan(ScanRange.all()))).containsExactlyElementsOf(expected);
+        if (exactStats()) {
+            assertThat(engine.stats().keyCount()).isEqualTo(21);
+            assertThat(engine.stats().dataBytes()).isEqualTo(21L * (7 + 10));
+        }
+        engine.write(WriteBatch.builder().deleteRange(b("a"), b("b")).build());
+        assertThat(engine.scan(ScanRange.all())).as("an empty range deletes nothing").hasSize(21);
+        assertError(() -> WriteBatch.builder().deleteRange(b("b"), b("b")), ErrorCode.INVALID_ARGUMENT);
+    }
+
+    @Test
     void batchWithOneInvalidOperationWritesNothing() {
         engine.put(b("a"), b("old"));
         Bytes hugeValue = Bytes.wrap(new byte[EngineLimits.DEFAULT_MAX_VALUE_BYTES + 1]);

@@ -102,8 +102,8 @@ public final class LockedSortedEngine implements StorageEngine {
                 if (op instanceof WriteBatch.Put put) {
                     putLocked(put.key(), put.value());
                 } else if (op instanceof WriteBatch.DeleteRange range) {
-                    for (KeyValue kv : table.scan(ScanRange.between(range.from(), range.to()))) {
-                        deleteLocked(kv.key());
+                    for (KeyValue kv : table.removeRange(range.from(), range.to())) {
+                        dataBytes -= kv.key().length() + kv.value().length();
                     }
                 } else {
                     deleteLocked(op.key());

@@ -71,6 +71,27 @@ final class SortedArray implements SortedTable {
         return old;
     }
 
+    /** One move of the tail for the whole range, where removing key by key would move it once per key. */
+    @Override
+    public List<KeyValue> removeRange(Bytes from, Bytes to) {
+        int start = insertionPoint(from);
+        int end = insertionPoint(to);
+        if (end <= start) {
+            return List.of();
+        }
+        List<KeyValue> removed = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+            removed.add(new KeyValue(keys[i], values[i]));
+        }
+        int count = end - start;
+        System.arraycopy(keys, end, keys, start, size - end);
+        System.arraycopy(values, end, values, start, size - end);
+        Arrays.fill(keys, size - count, size, null);
+        Arrays.fill(values, size - count, size, null);
+        size -= count;
+        return removed;
+    }
+
     @Override
     public List<KeyValue> scan(ScanRange range) {
         int from = insertionPoint(range.start());

@@ -29,6 +29,15 @@ interface SortedTable {
     /** Removes {@code key}; returns its value or {@code null}. */
     Bytes remove(Bytes key);
 
+    /** Removes every key in {@code [from, to)}; returns the entries removed, in key order. */
+    default List<KeyValue> removeRange(Bytes from, Bytes to) {
+        List<KeyValue> removed = scan(ScanRange.between(from, to));
+        for (KeyValue kv : removed) {
+            remove(kv.key());
+        }
+        return removed;
+    }
+
     /** Entries in {@code range}, honouring its direction and limit. */
     List<KeyValue> scan(ScanRange range);
 
