@@ -169,7 +169,6 @@ public final class KvStore implements AutoCloseable {
                         }
                     }
                 });
-
                 changedSinceSnapshot = replayedKeys;
                 rangeDeletedSinceSnapshot = replayedRange[0];
                 LOG.info("opened store {} (engine {}): {} snapshot files to index {}, {} log records, {} ms{}", dir,

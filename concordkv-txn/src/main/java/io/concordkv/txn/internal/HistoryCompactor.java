@@ -82,7 +82,7 @@ public final class HistoryCompactor {
     private long dropHistoryRanges(List<HistoryQueue.Entry> droppable, long revision) {
         long removed = 0;
         for (HistoryQueue.Entry e : droppable) {
-            // the queue is in revision order; a cut goes after a revision's last entry
+            // the queue is in revision order; a cut through a revision takes all of its versions
             if (!e.tombstone() && ++removed % DELETE_BATCH == 0 && e.revision() < revision) {
                 deleteHistoryThrough(e.revision());
             }
