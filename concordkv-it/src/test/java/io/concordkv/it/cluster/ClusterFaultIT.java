@@ -190,6 +190,7 @@ class ClusterFaultIT {
             long victimId = status(victim).getHeader().getMemberId();
             ClusterGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .memberRemove(MemberRemoveRequest.newBuilder().setID(victimId).build());
+            clients.retire(victim);
             serving(50);
             members.get(victim).terminate();
             serving(50);

@@ -35,6 +35,8 @@ final class RecordingClients implements AutoCloseable {
     final AtomicLong okWrites = new AtomicLong();
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** Members no longer sent to: removed from the cluster (a real client learns that from MemberList). */
+    private final java.util.Set<Integer> retired = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stop;
 
     RecordingClients(List<String> endpoints, int clients, long seed) {
@@ -62,6 +64,15 @@ final class RecordingClients implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops sending to member {@code i}, as a client refreshing its endpoints from MemberList does
+     * once the member is removed: a removed member that has not learnt it (the leader stopped
+     * replicating to it before it saw the change commit) lets each request run into its deadline.
+     */
+    void retire(int i) {
+        retired.add(i);
+    }
+
     /** A blocking stub for member {@code i} with a deadline. */
     KVGrpc.KVBlockingStub kv(int i, long millis) {
         return KVGrpc.newBlockingStub(channels.get(i)).withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
@@ -71,6 +82,9 @@ final class RecordingClients implements AutoCloseable {
         long n = 0;
         while (!stop) {
             int member = random.nextInt(channels.size());
+            while (retired.contains(member) && retired.size() < channels.size()) {
+                member = (member + 1) % channels.size();
+            }
             String key = "k" + random.nextInt(KEYS);
             int kind = random.nextInt(10);
             if (kind < 4) {
