@@ -185,6 +185,23 @@ final class RedBlackTree implements SortedTable {
         index.clear();
     }
 
+    /**
+     * Removes the range's first node until none is left: the walk to it from the root stays in
+     * cache, and a node in hand needs no look-up in the point index (a cold miss per key when
+     * removing by key).
+     */
+    @Override
+    public List<KeyValue> removeRange(Bytes from, Bytes to) {
+        List<KeyValue> removed = new ArrayList<>();
+        Probe start = new Probe(from);
+        for (Node n = ceiling(start); n != null && n.key.compareTo(to) < 0; n = ceiling(start)) {
+            removed.add(new KeyValue(n.key, n.value));
+            deleteNode(n);
+            size--;
+        }
+        return removed;
+    }
+
     /** Entries in {@code range}, honouring its direction and limit. */
     @Override
     public List<KeyValue> scan(ScanRange range) {

@@ -51,6 +51,40 @@ class RedBlackTreeTest {
 
     /** The point index grows and shrinks back (deletes empty it in phases) and stays exact throughout. */
     @Test
+    void rangeRemovalKeepsInvariantsAndTheIndexAndRemovesExactlyTheRange() {
+        long seed = System.nanoTime();
+        System.out.println("RedBlackTreeTest range seed = " + seed);
+        Random random = new Random(seed);
+        RedBlackTree tree = new RedBlackTree();
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        List<Bytes> pool = keyPool(random);
+        for (int round = 0; round < 200; round++) {
+            for (int i = 0; i < 100; i++) {
+                Bytes key = pool.get(random.nextInt(pool.size()));
+                Bytes value = Bytes.utf8("v" + round + "." + i);
+                tree.put(key, value);
+                model.put(key, value);
+            }
+            Bytes a = pool.get(random.nextInt(pool.size()));
+            Bytes b = pool.get(random.nextInt(pool.size()));
+            if (a.compareTo(b) == 0) {
+                continue;
+            }
+            Bytes from = a.compareTo(b) < 0 ? a : b;
+            Bytes to = a.compareTo(b) < 0 ? b : a;
+            java.util.NavigableMap<Bytes, Bytes> range = model.subMap(from, true, to, false);
+            List<KeyValue> expected = range.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList();
+            assertThat(tree.removeRange(from, to)).as("seed %d round %d", seed, round).isEqualTo(expected);
+            range.clear();
+            checkInvariants(tree, seed);
+            assertThat(entries(tree)).as("seed %d round %d", seed, round).isEqualTo(entries(model));
+        }
+        for (Bytes key : pool) {
+            assertThat(tree.get(key)).as("seed %d: the index agrees", seed).isEqualTo(model.get(key));
+        }
+    }
+
+    @Test
     void pointIndexFollowsPhasesOfInsertsAndDeletes() {
         long seed = System.nanoTime();
         System.out.println("RedBlackTreeTest phases seed = " + seed);
