@@ -70,6 +70,13 @@ public final class RaftRuntime implements AutoCloseable {
     private final Thread applyThread;
     private volatile RuntimeStatus status;
     private volatile boolean running = true;
+    /**
+     * Set once this member applies its own removal. It then refuses new proposals and linearizable
+     * reads at once, with {@code UNAVAILABLE} (safe to send elsewhere: nothing was proposed): it
+     * would forward them to a leader that no longer listens to it, and each would wait for its
+     * timeout. (etcd's removed member stops itself.)
+     */
+    private volatile boolean removed;
     private HardState savedHardState;
     private long membersVersion = -1;
 
@@ -172,15 +179,32 @@ public final class RaftRuntime implements AutoCloseable {
                 transport.addPeer(m.id(), m.peer());
             }
         }
-        if (change != null && change.type() == ConfChange.Type.REMOVE && change.nodeId() != self.id()) {
-            transport.removePeer(change.nodeId());
+        if (change == null || change.type() != ConfChange.Type.REMOVE) {
+            return;
         }
+        if (change.nodeId() != self.id()) {
+            transport.removePeer(change.nodeId());
+        } else if (!removed) {
+            removed = true;
+            LOG.warn("member {}: removed from the cluster; it refuses proposals and linearizable reads from now on "
+                + "(stop it, or clear its data directory before it joins again)", self.name());
+            // proposals already forwarded may have been committed: they end as before (applied, or a
+            // timeout, which says nothing either way); only new ones, never proposed, are refused
+        }
+    }
+
+    private KvException removedError() {
+        return new KvException(ErrorCode.UNAVAILABLE, "member " + self.name() + " was removed from the cluster; "
+            + "send requests to another member");
     }
 
     // ---- client API ----
 
     /** Proposes {@code command}; completes with the state machine's result once applied here. */
     public CompletableFuture<Object> propose(byte[] command) {
+        if (removed) {
+            return CompletableFuture.failedFuture(removedError());
+        }
         long seq = sequence.incrementAndGet();
         CompletableFuture<Object> f = new CompletableFuture<>();
         applier.proposals.put(seq, f);
@@ -192,6 +216,9 @@ public final class RaftRuntime implements AutoCloseable {
 
     /** Completes once this member has applied everything committed when it was called (linearizable). */
     public CompletableFuture<Void> readBarrier() {
+        if (removed) {
+            return CompletableFuture.failedFuture(removedError());
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (readQueue.add(f)) {
             inbox.add(WAKE);

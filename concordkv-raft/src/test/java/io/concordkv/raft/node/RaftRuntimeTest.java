@@ -1,8 +1,11 @@
 package io.concordkv.raft.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
 import io.concordkv.raft.core.Role;
 import io.concordkv.raft.transport.TransportConfig;
 import java.io.ByteArrayInputStream;
@@ -210,5 +213,29 @@ class RaftRuntimeTest {
         nodes[3].removeMember(members.get(old).id()).join();
         nodes[1].propose(cmd("after=remove")).join();
         assertThat(nodes[3].status().members()).hasSize(3);
+    }
+
+    /**
+     * A member that applied its own removal refuses new proposals and linearizable reads at once,
+     * with UNAVAILABLE, instead of forwarding them to a leader that no longer listens (each then
+     * waited for the request timeout); the others go on serving.
+     */
+    @Test
+    void aRemovedMemberRefusesRequestsAtOnce() throws IOException {
+        startCluster(3);
+        int removed = (leader() + 1) % 3;
+        long id = members.get(removed).id();
+        nodes[leader()].propose(cmd("a=1")).join();
+        nodes[leader()].removeMember(id).join();
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> nodes[removed].status().members().stream().noneMatch(m -> m.id() == id));
+        for (CompletableFuture<?> refused : List.of(nodes[removed].propose(cmd("b=2")), nodes[removed].readBarrier())) {
+            assertThat(refused).isCompletedExceptionally();
+            assertThatThrownBy(refused::join).cause().isInstanceOf(KvException.class)
+                .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        }
+        int remaining = leader();
+        assertThat(nodes[remaining].propose(cmd("c=3")).join()).isEqualTo("");
+        assertThat(machines[removed].get("c")).as("the removed member no longer applies").isNull();
     }
 }
