@@ -49,7 +49,7 @@ class RedBlackTreeTest {
         }
     }
 
-    /** The point index grows and shrinks back (deletes empty it in phases) and stays exact throughout. */
+    /** Removing random ranges among random inserts keeps the invariants and the point index exact. */
     @Test
     void rangeRemovalKeepsInvariantsAndTheIndexAndRemovesExactlyTheRange() {
         long seed = System.nanoTime();
@@ -84,6 +84,7 @@ class RedBlackTreeTest {
         }
     }
 
+    /** The point index grows and shrinks back (deletes empty it in phases) and stays exact throughout. */
     @Test
     void pointIndexFollowsPhasesOfInsertsAndDeletes() {
         long seed = System.nanoTime();
