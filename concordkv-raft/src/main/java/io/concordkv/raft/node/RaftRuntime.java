@@ -70,6 +70,8 @@ public final class RaftRuntime implements AutoCloseable {
     private final Thread applyThread;
     private volatile RuntimeStatus status;
     private volatile boolean running = true;
+    /** How long the transport keeps a removed member's connection, for the messages queued for it. */
+    static final java.time.Duration REMOVAL_GRACE = java.time.Duration.ofMillis(500);
     /**
      * Set once this member applies its own removal. It then refuses new proposals and linearizable
      * reads at once, with {@code UNAVAILABLE} (safe to send elsewhere: nothing was proposed): it
@@ -183,13 +185,27 @@ public final class RaftRuntime implements AutoCloseable {
             return;
         }
         if (change.nodeId() != self.id()) {
-            transport.removePeer(change.nodeId());
+            // not at once: the messages already queued for the member (on the leader, the append
+            // that tells it the change is committed) would be dropped, and it would never learn
+            long id = change.nodeId();
+            CompletableFuture.delayedExecutor(REMOVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (members.get(id).isEmpty()) {
+                    transport.removePeer(id);
+                }
+            });
         } else if (!removed) {
             removed = true;
             LOG.warn("member {}: removed from the cluster; it refuses proposals and linearizable reads from now on "
                 + "(stop it, or clear its data directory before it joins again)", self.name());
             // proposals already forwarded may have been committed: they end as before (applied, or a
             // timeout, which says nothing either way); only new ones, never proposed, are refused
+        }
+    }
+
+    /** Throws {@code UNAVAILABLE} once this member has applied its own removal from the cluster. */
+    public void ensureMember() {
+        if (removed) {
+            throw removedError();
         }
     }
 

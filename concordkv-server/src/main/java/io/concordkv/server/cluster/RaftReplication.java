@@ -108,6 +108,11 @@ public final class RaftReplication implements Replication {
     }
 
     @Override
+    public void ensureServing() {
+        runtime.ensureMember();
+    }
+
+    @Override
     public boolean decidesLeaseExpiry() {
         return runtime.status().role() == Role.LEADER;
     }

@@ -29,6 +29,13 @@ public interface Replication extends AutoCloseable {
      */
     CompletableFuture<Void> readBarrier(Executor continueOn);
 
+    /**
+     * Throws {@code UNAVAILABLE} when this node may no longer answer reads of its own store, even
+     * serializable ones: a member removed from its cluster, whose data no longer changes.
+     */
+    default void ensureServing() {
+    }
+
     /** Whether this member decides lease expiry (the leader, or the only member). */
     boolean decidesLeaseExpiry();
 

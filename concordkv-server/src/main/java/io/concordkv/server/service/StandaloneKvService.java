@@ -104,6 +104,7 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
 
     @Override
     public RangeAnswer range(RangeQuery query) {
+        replication.ensureServing();
         return ranges.range(query);
     }
 

@@ -109,6 +109,39 @@ class ReplicatedServerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ready(0) == 200);
     }
 
+    /**
+     * A member that applied its own removal answers no read or write any more, serializable reads
+     * included (its data no longer changes), with UNAVAILABLE at once; the other two go on.
+     */
+    @Test
+    void aRemovedMemberRefusesReadsAndWritesAtOnce() throws IOException {
+        startCluster();
+        // a follower refuses writes until it has heard from the leader
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(servers).allMatch(
+            s -> ((RaftReplication) s.service().replication()).runtime().status().leader() != 0));
+        int removed = (leader() + 1) % 3;
+        servers[removed].service().put(Bytes.utf8("k"), Bytes.utf8("before"), 0, false, false);
+        assertThat(get(servers[removed], "k")).isEqualTo("before");
+        long id = servers[removed].service().status().memberId();
+        servers[leader()].service().replication().removeMember(id).join();
+        RaftReplication replication = (RaftReplication) servers[removed].service().replication();
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> replication.runtime().status().members().stream().noneMatch(m -> m.id() == id));
+        List<Runnable> refused = List.of(
+            () -> servers[removed].service().range(RangeQuery.of(ScanRange.all())),
+            () -> servers[removed].service().readBarrier().join(),
+            () -> servers[removed].service().put(Bytes.utf8("k"), Bytes.utf8("after"), 0, false, false));
+        for (Runnable call : refused) {
+            assertThatThrownBy(call::run).satisfies(e -> assertThat(e instanceof java.util.concurrent.CompletionException
+                ? e.getCause() : e).isInstanceOf(io.concordkv.api.KvException.class)
+                .extracting(x -> ((io.concordkv.api.KvException) x).code())
+                .isEqualTo(io.concordkv.api.ErrorCode.UNAVAILABLE));
+        }
+        int other = (removed + 1) % 3;
+        servers[other].service().put(Bytes.utf8("k"), Bytes.utf8("after"), 0, false, false);
+        assertThat(get(servers[(removed + 2) % 3], "k")).isEqualTo("after");
+    }
+
     @Test
     void writesThroughAnyMemberAreReadLinearizablyEverywhere() throws IOException {
         startCluster();
