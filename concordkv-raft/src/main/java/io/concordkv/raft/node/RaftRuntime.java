@@ -76,7 +76,8 @@ public final class RaftRuntime implements AutoCloseable {
      * Set once this member applies its own removal. It then refuses new proposals and linearizable
      * reads at once, with {@code UNAVAILABLE} (safe to send elsewhere: nothing was proposed): it
      * would forward them to a leader that no longer listens to it, and each would wait for its
-     * timeout. (etcd's removed member stops itself.)
+     * timeout. {@link #ensureMember} lets the server refuse the rest (its data no longer changes).
+     * (etcd's removed member stops itself.)
      */
     private volatile boolean removed;
     private HardState savedHardState;
@@ -195,7 +196,7 @@ public final class RaftRuntime implements AutoCloseable {
             });
         } else if (!removed) {
             removed = true;
-            LOG.warn("member {}: removed from the cluster; it refuses proposals and linearizable reads from now on "
+            LOG.warn("member {}: removed from the cluster; it refuses requests from now on "
                 + "(stop it, or clear its data directory before it joins again)", self.name());
             // proposals already forwarded may have been committed: they end as before (applied, or a
             // timeout, which says nothing either way); only new ones, never proposed, are refused
