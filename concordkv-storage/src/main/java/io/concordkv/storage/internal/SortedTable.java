@@ -30,13 +30,7 @@ interface SortedTable {
     Bytes remove(Bytes key);
 
     /** Removes every key in {@code [from, to)}; returns the entries removed, in key order. */
-    default List<KeyValue> removeRange(Bytes from, Bytes to) {
-        List<KeyValue> removed = scan(ScanRange.between(from, to));
-        for (KeyValue kv : removed) {
-            remove(kv.key());
-        }
-        return removed;
-    }
+    List<KeyValue> removeRange(Bytes from, Bytes to);
 
     /** Entries in {@code range}, honouring its direction and limit. */
     List<KeyValue> scan(ScanRange range);

@@ -294,13 +294,7 @@ public final class StripedHashEngine implements StorageEngine {
         Node prev = null;
         for (Node n = tab[i]; n != null; prev = n, n = n.next) {
             if (n.hash == h && n.holds(key)) {
-                if (prev == null) {
-                    tab[i] = n.next;
-                } else {
-                    prev.next = n.next;
-                }
-                s.size--;
-                s.bytes -= key.length() + n.value.length();
+                unlink(tab, i, prev, n, s);
                 return;
             }
         }
@@ -316,16 +310,23 @@ public final class StripedHashEngine implements StorageEngine {
                     prev = n;
                     continue;
                 }
-                if (prev == null) {
-                    tab[i] = n.next;
-                } else {
-                    prev.next = n.next;
-                }
-                Stripe s = stripeOf(n.hash);
-                s.size--;
-                s.bytes -= n.key.length() + n.value.length();
+                unlink(tab, i, prev, n, stripeOf(n.hash));
             }
         }
+    }
+
+    /**
+     * Caller holds the write lock of {@code s}, the stripe of {@code n}: takes {@code n} (after
+     * {@code prev}, or first) out of bucket {@code i}. {@code n.next} stays, for a reader on it.
+     */
+    private static void unlink(Node[] tab, int i, Node prev, Node n, Stripe s) {
+        if (prev == null) {
+            tab[i] = n.next;
+        } else {
+            prev.next = n.next;
+        }
+        s.size--;
+        s.bytes -= n.key.length() + n.value.length();
     }
 
     /**
