@@ -87,6 +87,8 @@ public final class KvStore implements AutoCloseable {
      * the log, like {@link #changed}.
      */
     private boolean rangeDeleted;
+    /** Whether the log may hold a range delete: then its compaction reads the ranges first. */
+    private volatile boolean logHasRanges;
     /** A compaction starts once the log has grown to this many times what the previous one left. */
     static final int COMPACTION_GROWTH = 4;
     private volatile long recordsTrigger;
@@ -149,6 +151,7 @@ public final class KvStore implements AutoCloseable {
             SnapshotCatalog snapshots = null;
             Set<Bytes> changedSinceSnapshot = Set.of();
             boolean rangeDeletedSinceSnapshot = false;
+            boolean logRanges = false;
             if (!engine.isPersistent() && options.fsync() != FsyncPolicy.OFF) {
                 long start = System.nanoTime();
                 snapshots = new SnapshotCatalog(io, dir.resolve("snapshots"), options.salvage());
@@ -162,15 +165,16 @@ public final class KvStore implements AutoCloseable {
                 log = SegmentedLog.open(dir.resolve("wal"), logOptions, snapshots.lastIndex(), record -> {
                     WriteBatch batch = WalCodec.decode(record.payload());
                     target.write(batch);
+                    replayedRange[0] |= batch.hasRangeDeletes();
                     if (track) {
                         for (WriteBatch.Op op : batch.ops()) {
                             replayedKeys.add(op.key());
-                            replayedRange[0] |= op instanceof WriteBatch.DeleteRange;
                         }
                     }
                 });
                 changedSinceSnapshot = replayedKeys;
-                rangeDeletedSinceSnapshot = replayedRange[0];
+                rangeDeletedSinceSnapshot = track && replayedRange[0];
+                logRanges = replayedRange[0];
                 LOG.info("opened store {} (engine {}): {} snapshot files to index {}, {} log records, {} ms{}", dir,
                     options.engine(), snapshots.chainLength(), snapshots.lastIndex(), log.recoveryReport().records(),
                     (System.nanoTime() - start) / 1_000_000,
@@ -179,6 +183,7 @@ public final class KvStore implements AutoCloseable {
             }
             KvStore store = new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot,
                 rangeDeletedSinceSnapshot);
+            store.logHasRanges = logRanges;
             if (snapshots != null && snapshots.leftOutDamaged()) {
                 // make the salvage stick: a fresh full snapshot replaces the damaged chain
                 store.nextSnapshotFull = true;
@@ -303,6 +308,9 @@ public final class KvStore implements AutoCloseable {
         }
         WriteTicket ticket = writePath.submit(batch);
         if (log != null) {
+            if (batch.hasRangeDeletes() && !logHasRanges) {
+                logHasRanges = true;
+            }
             long records = logRecords.incrementAndGet();
             long bytes = logBytes.addAndGet(batch.payloadBytes() + RECORD_OVERHEAD + 9L * batch.size());
             if ((records >= recordsTrigger || bytes >= bytesTrigger) && compacting.compareAndSet(false, true)) {
@@ -350,7 +358,7 @@ public final class KvStore implements AutoCloseable {
                 l.rotate();
                 return null;
             });
-            CompactionResult result = log.rewriteSealed(new LogCompactor(snapshots.isEmpty()));
+            CompactionResult result = log.rewriteSealed(new LogCompactor(snapshots.isEmpty(), logHasRanges));
             long[] size = writer.withLog(l -> new long[] {l.records(), l.bytes()});
             logRecords.set(size[0]);
             logBytes.set(size[1]);

@@ -61,19 +61,23 @@ public final class WriteBatch {
 
     private final List<Op> ops;
     private final long payloadBytes;
+    private final boolean hasRangeDeletes;
 
     private WriteBatch(List<Op> ops) {
         this.ops = List.copyOf(ops);
         long bytes = 0;
+        boolean ranges = false;
         for (Op op : this.ops) {
             bytes += op.key().length();
             if (op instanceof Put put) {
                 bytes += put.value().length();
             } else if (op instanceof DeleteRange range) {
                 bytes += range.to().length();
+                ranges = true;
             }
         }
         this.payloadBytes = bytes;
+        this.hasRangeDeletes = ranges;
     }
 
     public static Builder builder() {
@@ -96,6 +100,11 @@ public final class WriteBatch {
 
     public boolean isEmpty() {
         return ops.isEmpty();
+    }
+
+    /** Whether any operation is a {@link DeleteRange}. */
+    public boolean hasRangeDeletes() {
+        return hasRangeDeletes;
     }
 
     /** Sum of the key and value lengths of every operation. */

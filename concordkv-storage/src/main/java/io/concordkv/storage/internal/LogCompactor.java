@@ -17,6 +17,13 @@ import java.util.Arrays;
  * delete is kept like a delete, unless a later range delete covers all of its range (that one
  * removes whatever it would).
  *
+ * <p>Keys that a later range delete covers need not be in the key table at all: with a preview
+ * ({@code preview}), the compactor first reads only the range deletes of the log, and the first
+ * pass then marks an operation superseded at once when a range still ahead of it covers its key
+ * ({@link Cover}). The MVCC store's history records, one per overwrite, each under a new key, are
+ * all covered by the range deletes of its history compaction; without the preview every one took
+ * a slot in the table, which then grew to several times the number of live keys.
+ *
  * <p>The first pass numbers every operation in log order and keeps each key's latest number in an
  * open-addressing table of primitive arrays; when a key comes again, the number it had is marked
  * superseded in a bit set. The second pass sees the same records in the same order (the
@@ -26,6 +33,7 @@ import java.util.Arrays;
  */
 public final class LogCompactor implements RecordRewriter {
     private final boolean dropTombstones;
+    private final boolean preview;
     private KeyPositions latest = new KeyPositions();
     /** Bit n set: the n-th operation of the first pass was superseded by a later one on its key. */
     private long[] superseded = new long[1024];
@@ -34,8 +42,19 @@ public final class LogCompactor implements RecordRewriter {
     private long rewritten;
     /** The range deletes of the first pass, in log order. */
     private final java.util.List<RangeTombstone> ranges = new java.util.ArrayList<>();
+    /** The range deletes of the preview pass, in log order, and the operations it numbered. */
+    private final java.util.List<RangeTombstone> previewed = new java.util.ArrayList<>();
+    private long previewedOps;
+    /** {@code covers[j]}: part of what the previewed ranges from the j-th on cover; null when none. */
+    private Cover[] covers;
+    /** The first previewed range the first pass has not reached yet. */
+    private int nextRange;
 
     private record RangeTombstone(long op, byte[] from, byte[] to) {
+        boolean sameAs(RangeTombstone other) {
+            return op == other.op && Arrays.equals(from, other.from) && Arrays.equals(to, other.to);
+        }
+
         boolean contains(RangeTombstone inner) {
             return Arrays.compareUnsigned(from, inner.from) <= 0 && Arrays.compareUnsigned(inner.to, to) <= 0;
         }
@@ -46,8 +65,41 @@ public final class LogCompactor implements RecordRewriter {
         }
     }
 
+    /** A compactor without a preview pass. */
     public LogCompactor(boolean dropTombstones) {
+        this(dropTombstones, false);
+    }
+
+    /**
+     * @param dropTombstones whether nothing below the log (no snapshot) could bring a deleted key back
+     * @param preview whether to read the log's range deletes first (worth it when it may hold some)
+     */
+    public LogCompactor(boolean dropTombstones, boolean preview) {
         this.dropTombstones = dropTombstones;
+        this.preview = preview;
+    }
+
+    @Override
+    public boolean wantsPreview() {
+        return preview;
+    }
+
+    @Override
+    public void preview(LogRecord record) {
+        if (record.type() != WalCodec.BATCH) {
+            return;
+        }
+        if (covers != null || !preview) {
+            throw new IllegalStateException("preview after observe, or not asked for");
+        }
+        byte[] payload = record.payload();
+        WalCodec.forEachKeyRange(payload, (i, kind, off, len, endOff, endLen) -> {
+            if (kind == WalCodec.Kind.DELETE_RANGE) {
+                previewed.add(new RangeTombstone(previewedOps, Arrays.copyOfRange(payload, off, off + len),
+                    Arrays.copyOfRange(payload, endOff, endOff + endLen)));
+            }
+            previewedOps++;
+        });
     }
 
     @Override
@@ -58,19 +110,40 @@ public final class LogCompactor implements RecordRewriter {
         if (latest == null) {
             throw new IllegalStateException("observe after rewrite");
         }
+        if (covers == null) {
+            covers = Cover.suffixes(previewed);
+        }
         byte[] payload = record.payload();
         WalCodec.forEachKeyRange(payload, (i, kind, off, len, endOff, endLen) -> {
             if (kind == WalCodec.Kind.DELETE_RANGE) {
-                ranges.add(new RangeTombstone(observed, Arrays.copyOfRange(payload, off, off + len),
-                    Arrays.copyOfRange(payload, endOff, endOff + endLen)));
+                RangeTombstone range = new RangeTombstone(observed, Arrays.copyOfRange(payload, off, off + len),
+                    Arrays.copyOfRange(payload, endOff, endOff + endLen));
+                ranges.add(range);
+                if (preview) {
+                    if (nextRange >= previewed.size() || !previewed.get(nextRange).sameAs(range)) {
+                        throw new IllegalStateException("the first pass met range delete " + observed
+                            + " where the preview had none");
+                    }
+                    nextRange++;
+                }
             } else {
-                long previous = latest.put(payload, off, len, observed);
-                if (previous >= 0) {
-                    markSuperseded(previous);
+                Cover ahead = covers[nextRange];
+                if (ahead != null && ahead.contains(payload, off, len)) {
+                    markSuperseded(observed); // a later range delete removes it: no need to track its key
+                } else {
+                    long previous = latest.put(payload, off, len, observed);
+                    if (previous >= 0) {
+                        markSuperseded(previous);
+                    }
                 }
             }
             observed++;
         });
+    }
+
+    /** Number of keys the first pass tracks; a diagnostic for tests. */
+    int trackedKeys() {
+        return latest.size;
     }
 
     private void markSuperseded(long op) {
@@ -92,6 +165,10 @@ public final class LogCompactor implements RecordRewriter {
             return record.payload();
         }
         if (latest != null) {
+            if (preview && (previewedOps != observed || nextRange != previewed.size())) {
+                throw new IllegalStateException("the preview saw " + previewedOps + " operations, the first pass "
+                    + observed);
+            }
             applyRanges();
             latest = null; // the first pass is over: its table is no longer needed
         }
@@ -145,6 +222,78 @@ public final class LogCompactor implements RecordRewriter {
                 }
             }
         });
+    }
+
+    /**
+     * Part of the key space that some range deletes cover: at most {@value #MAX_INTERVALS} disjoint
+     * intervals {@code [from, to)}, sorted. Any part will do (a key it misses is still found
+     * superseded by {@link #applyRanges}); it is kept small so that checking a key stays cheap.
+     */
+    static final class Cover {
+        static final int MAX_INTERVALS = 8;
+        private final byte[][] from;
+        private final byte[][] to;
+
+        private Cover(byte[][] from, byte[][] to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        /**
+         * {@code result[j]} covers part of the union of {@code ranges[j..]} (null when empty); the
+         * array has one more element than {@code ranges}. Built from the last range back, so a
+         * range inside what the later ones cover costs nothing: for the MVCC store's history
+         * compaction, whose ranges grow from one start, every element is one interval.
+         */
+        static Cover[] suffixes(java.util.List<RangeTombstone> ranges) {
+            Cover[] result = new Cover[ranges.size() + 1];
+            for (int j = ranges.size() - 1; j >= 0; j--) {
+                result[j] = with(result[j + 1], ranges.get(j).from(), ranges.get(j).to());
+            }
+            return result;
+        }
+
+        /** {@code base} (may be null) with {@code [f, t)} added, merged, and cut to the limit. */
+        static Cover with(Cover base, byte[] f, byte[] t) {
+            java.util.List<byte[][]> intervals = new java.util.ArrayList<>();
+            if (base != null) {
+                for (int i = 0; i < base.from.length; i++) {
+                    if (Arrays.compareUnsigned(base.from[i], f) <= 0 && Arrays.compareUnsigned(t, base.to[i]) <= 0) {
+                        return base;
+                    }
+                    intervals.add(new byte[][] {base.from[i], base.to[i]});
+                }
+            }
+            intervals.add(new byte[][] {f, t});
+            intervals.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
+            java.util.List<byte[][]> merged = new java.util.ArrayList<>();
+            for (byte[][] next : intervals) {
+                byte[][] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (last != null && Arrays.compareUnsigned(next[0], last[1]) <= 0) {
+                    if (Arrays.compareUnsigned(next[1], last[1]) > 0) {
+                        last[1] = next[1];
+                    }
+                } else if (merged.size() < MAX_INTERVALS) {
+                    merged.add(new byte[][] {next[0], next[1]});
+                }
+            }
+            byte[][] froms = new byte[merged.size()][];
+            byte[][] tos = new byte[merged.size()][];
+            for (int i = 0; i < froms.length; i++) {
+                froms[i] = merged.get(i)[0];
+                tos[i] = merged.get(i)[1];
+            }
+            return new Cover(froms, tos);
+        }
+
+        boolean contains(byte[] key, int off, int len) {
+            for (int i = 0; i < from.length; i++) {
+                if (Arrays.compareUnsigned(key, off, off + len, to[i], 0, to[i].length) < 0) {
+                    return Arrays.compareUnsigned(from[i], 0, from[i].length, key, off, off + len) <= 0;
+                }
+            }
+            return false;
+        }
     }
 
     /**

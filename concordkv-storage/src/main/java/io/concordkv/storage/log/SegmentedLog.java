@@ -246,6 +246,11 @@ public final class SegmentedLog implements AutoCloseable {
         if (victims.isEmpty()) {
             return CompactionResult.NOTHING;
         }
+        if (rewriter.wantsPreview()) {
+            for (Segment s : victims) {
+                checkClean(SegmentScanner.scan(io, s.file(), 0, rewriter::preview), s);
+            }
+        }
         for (Segment s : victims) {
             checkClean(SegmentScanner.scan(io, s.file(), 0, rewriter::observe), s);
         }

@@ -173,10 +173,10 @@ class LogCompactorTest {
      * a range delete that a later one covers is dropped.
      */
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void aLogWithRangeDeletesReplaysToTheSameStateCompacted(boolean dropTombstones) {
+    @org.junit.jupiter.params.provider.CsvSource({"true, false", "false, false", "true, true", "false, true"})
+    void aLogWithRangeDeletesReplaysToTheSameStateCompacted(boolean dropTombstones, boolean preview) {
         long seed = System.nanoTime();
-        System.out.println("LogCompactorTest range seed " + seed);
+        System.out.println("LogCompactorTest range seed " + seed + " preview " + preview);
         java.util.Random random = new java.util.Random(seed);
         java.util.function.IntFunction<Bytes> key = i -> b(String.format("k%03d", i));
         List<LogRecord> log = new ArrayList<>();
@@ -204,7 +204,10 @@ class LogCompactorTest {
                 base.put(key.apply(k), b("base" + k));
             }
         }
-        LogCompactor compactor = new LogCompactor(dropTombstones);
+        LogCompactor compactor = new LogCompactor(dropTombstones, preview);
+        if (preview) {
+            log.forEach(compactor::preview);
+        }
         log.forEach(compactor::observe);
         List<WriteBatch> compacted = new ArrayList<>();
         for (LogRecord rec : log) {
@@ -238,6 +241,84 @@ class LogCompactorTest {
         }
         assertThat(compacted.stream().mapToInt(WriteBatch::size).sum()).as("compaction removed something")
             .isLessThan(log.size());
+    }
+
+    /**
+     * History records as the MVCC store writes them (a new key per overwrite) and the growing
+     * range deletes of its history compaction: with the preview, the first pass keeps the covered
+     * history keys out of its table, and the compacted log is the same as without.
+     */
+    @Test
+    void thePreviewKeepsKeysThatALaterRangeDeleteCoversOutOfTheTable() {
+        List<LogRecord> log = new ArrayList<>();
+        java.util.function.IntFunction<Bytes> history = i -> b(String.format("h%06d", i));
+        int index = 1;
+        for (int i = 0; i < 3_000; i++) {
+            log.add(record(index++, WriteBatch.builder().put(b("k" + i % 50), b("v" + i)).put(history.apply(i), b("old" + i))
+                .build()));
+            if (i % 1_000 == 999) {
+                log.add(record(index++, WriteBatch.builder().deleteRange(history.apply(0), history.apply(i - 99)).build()));
+            }
+        }
+        LogCompactor plain = new LogCompactor(true);
+        log.forEach(plain::observe);
+        LogCompactor previewing = new LogCompactor(true, true);
+        log.forEach(previewing::preview);
+        log.forEach(previewing::observe);
+        assertThat(plain.trackedKeys()).isEqualTo(50 + 3_000);
+        assertThat(previewing.trackedKeys()).as("the 50 live keys and the 100 history keys the last range leaves")
+            .isEqualTo(50 + 100);
+        for (LogRecord rec : log) {
+            byte[] a = plain.rewrite(rec);
+            byte[] b = previewing.rewrite(rec);
+            assertThat(b == null ? null : WalCodec.decode(b).ops()).as("record %d", rec.index())
+                .isEqualTo(a == null ? null : WalCodec.decode(a).ops());
+        }
+    }
+
+    @Test
+    void aFirstPassThatDiffersFromThePreviewIsRefused() {
+        LogRecord put = record(1, WriteBatch.builder().put(b("a"), b("1")).build());
+        LogRecord range = record(2, WriteBatch.builder().deleteRange(b("a"), b("b")).build());
+        LogCompactor missingRange = new LogCompactor(true, true);
+        missingRange.preview(put);
+        missingRange.observe(put);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> missingRange.observe(range))
+            .isInstanceOf(IllegalStateException.class);
+        LogCompactor extraOps = new LogCompactor(true, true);
+        extraOps.preview(put);
+        extraOps.observe(put);
+        extraOps.observe(put);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> extraOps.rewrite(put))
+            .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aCoverMergesRangesAndKeepsAtMostItsLimitOfIntervals() {
+        List<byte[][]> added = new ArrayList<>();
+        LogCompactor.Cover cover = null;
+        for (int i = 0; i < 20; i++) {
+            byte[] from = {(byte) (10 * i)};
+            byte[] to = {(byte) (10 * i + 5)};
+            cover = LogCompactor.Cover.with(cover, from, to);
+            added.add(new byte[][] {from, to});
+        }
+        int covered = 0;
+        for (int k = 0; k < 256; k++) {
+            byte[] key = {(byte) k};
+            boolean inSome = k % 10 < 5 && k < 200;
+            if (cover.contains(key, 0, 1)) {
+                assertThat(inSome).as("key %d is in no range added", k).isTrue();
+                covered++;
+            }
+        }
+        assertThat(covered).isEqualTo(LogCompactor.Cover.MAX_INTERVALS * 5);
+        LogCompactor.Cover merged = LogCompactor.Cover.with(cover, new byte[] {0}, new byte[] {(byte) 250});
+        for (int k = 0; k < 256; k++) {
+            assertThat(merged.contains(new byte[] {(byte) k}, 0, 1)).as("key %d", k).isEqualTo(k < 250);
+        }
+        assertThat(LogCompactor.Cover.with(merged, new byte[] {3}, new byte[] {7})).as("inside: the same cover")
+            .isSameAs(merged);
     }
 
     private static java.util.TreeMap<Bytes, Bytes> replay(java.util.TreeMap<Bytes, Bytes> base, List<WriteBatch> batches) {
