@@ -9,7 +9,8 @@ import java.util.Optional;
  * One condition of a {@link TxnRequest}, as etcd's {@code Compare}: a key's value, version,
  * create revision, mod revision or lease against an operand. An absent key has version, create
  * and mod revision 0, lease 0 and no value (a value comparison on it is false, as in etcd).
- * With {@code end}, every key live in {@code [key, end)} must satisfy it.
+ * With {@code end}, every key live in {@code [key, end)} must satisfy it; an empty {@code end} is
+ * etcd's {@code range_end = "\0"}: every key from {@code key} on.
  *
  * @param number the operand for every target but {@code VALUE}
  * @param value the operand for {@code VALUE}

@@ -337,6 +337,24 @@ class MvccStoreTest {
         }
     }
 
+    /** Regression: an empty end (etcd's range_end "\0") was taken as a range ending before its start. */
+    @Test
+    void aCompareWithAnEmptyEndCoversEveryKeyFromItsKeyOn() {
+        try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
+            store.put(b("a"), b("1"));
+            long before = store.put(b("m"), b("1")).revision();
+            Compare unchangedFromM = new Compare(b("m"), Optional.of(Bytes.EMPTY), Compare.Target.MOD, Compare.Op.LESS,
+                before + 1, Bytes.EMPTY);
+            assertThat(store.txn(new TxnRequest(List.of(unchangedFromM), List.of(), List.of())).succeeded()).isTrue();
+            store.put(b("a"), b("2"));
+            assertThat(store.txn(new TxnRequest(List.of(unchangedFromM), List.of(), List.of())).succeeded())
+                .as("a key before the range changed").isTrue();
+            store.put(b("zz"), b("1"));
+            assertThat(store.txn(new TxnRequest(List.of(unchangedFromM), List.of(), List.of())).succeeded())
+                .as("a key far past the compare's key changed").isFalse();
+        }
+    }
+
     @Test
     void deleteRangeRemovesEveryKeyInOneRevision() {
         try (MvccStore store = MvccStore.open(dir, options("array"))) {

@@ -92,7 +92,10 @@ public final class ConditionalTxnRunner {
             if (c.end().isEmpty()) {
                 return c.test(get(c.key()));
             }
-            List<KeyVersion> found = state.range(ScanRange.between(c.key(), c.end().get()), 0).kvs();
+            Bytes end = c.end().get();
+            // an empty end is etcd's range_end "\0": every key from the compare's key on
+            ScanRange keys = end.isEmpty() ? ScanRange.from(c.key()) : ScanRange.between(c.key(), end);
+            List<KeyVersion> found = state.range(keys, 0).kvs();
             // as etcd: an empty range compares like one absent key
             return found.isEmpty() ? c.test(Optional.empty()) : found.stream().allMatch(kv -> c.test(Optional.of(kv)));
         }
