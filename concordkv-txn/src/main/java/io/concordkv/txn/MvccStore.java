@@ -200,14 +200,29 @@ public final class MvccStore implements AutoCloseable {
 
     /** Begins an interactive transaction; see {@link Transaction}. */
     public Transaction begin(TxnOptions txnOptions) {
+        return begin(txnOptions, null);
+    }
+
+    /**
+     * Begins an interactive transaction of a store that is one replica of many: its reads wait for
+     * {@code replicas} to say they are linearizable, and it commits through them, not into this
+     * store directly (see {@link ReplicatedCommits}). Its locks, if pessimistic, are this
+     * replica's: transactions begun through different replicas meet only at commit.
+     *
+     * @param replicas null for a store of its own (as {@link #begin(TxnOptions)})
+     */
+    public Transaction begin(TxnOptions txnOptions, ReplicatedCommits replicas) {
         ensureOpen();
+        if (replicas != null) {
+            replicas.awaitReadable();
+        }
         InteractiveTxn txn;
         // registered under the pin lock, so a compaction either sees this transaction's start
         // revision or moved its point before the transaction read the published revision
         long stamp = pins.readLock();
         try {
             txn = new InteractiveTxn(registry.nextId(), txnOptions, sequencer.published(), System.nanoTime(),
-                txnContext);
+                txnContext, replicas);
             registry.add(txn);
         } finally {
             pins.unlockRead(stamp);

@@ -46,7 +46,7 @@ public interface Replication extends AutoCloseable {
 
     /**
      * Whether interactive transactions may commit straight into this member's store (true alone;
-     * in a cluster they would bypass the log, so they are refused until they are replicated).
+     * in a cluster they commit through the log instead).
      */
     default boolean localTransactions() {
         return false;

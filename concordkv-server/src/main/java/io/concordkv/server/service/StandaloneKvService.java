@@ -188,13 +188,31 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
         return watches;
     }
 
+    /**
+     * Alone, a transaction commits straight into the store. In a cluster it reads this member's
+     * store once a ReadIndex round says it is current, and commits as one conditional transaction
+     * through the log (see {@link io.concordkv.txn.ReplicatedCommits}), so every member applies it.
+     */
     @Override
     public Transaction begin(TxnOptions options) {
-        if (!replication.localTransactions()) {
-            throw new io.concordkv.api.KvException(io.concordkv.api.ErrorCode.UNSUPPORTED,
-                "interactive transactions are not replicated yet: in a cluster use etcd's Txn (conditional transactions)");
+        if (replication.localTransactions()) {
+            return store.begin(options);
         }
-        return store.begin(options);
+        return store.begin(options, new io.concordkv.txn.ReplicatedCommits() {
+            @Override
+            public void awaitReadable() {
+                try {
+                    readBarrier(null).join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+
+            @Override
+            public TxnResponse commit(io.concordkv.txn.TxnRequest request) {
+                return txn(request);
+            }
+        });
     }
 
     @Override

@@ -4,13 +4,18 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.ScanRange;
+import io.concordkv.txn.Compare;
 import io.concordkv.txn.ConcurrencyMode;
 import io.concordkv.txn.Isolation;
 import io.concordkv.txn.KeyVersion;
+import io.concordkv.txn.ReplicatedCommits;
 import io.concordkv.txn.Transaction;
+import io.concordkv.txn.TxnOp;
 import io.concordkv.txn.TxnOperation;
 import io.concordkv.txn.TxnOperation.Kind;
 import io.concordkv.txn.TxnOptions;
+import io.concordkv.txn.TxnRequest;
+import io.concordkv.txn.TxnResponse;
 import io.concordkv.txn.TxnState;
 import io.concordkv.txn.lock.LockMode;
 import io.concordkv.txn.lock.LockOwner;
@@ -29,7 +34,9 @@ import java.util.function.Supplier;
  * {@code REPEATABLE_READ} and optimistic {@code SERIALIZABLE} at the start revision; pessimistic
  * {@code SERIALIZABLE} at the published revision once a shared lock is held (two-phase locking).
  * Writes are buffered and committed as one revision through the {@link CommitSequencer} with the
- * validator of the isolation level. Operations run under {@code opLock}, which the timeout reaper
+ * validator of the isolation level — or, in a replica of a cluster ({@link ReplicatedCommits}), as a
+ * conditional transaction through the replicated log whose compares check the same things
+ * ({@link #replicatedCompares}). Operations run under {@code opLock}, which the timeout reaper
  * only tries, so a transaction is used by one thread at a time and reaped only between operations
  * (a reaped transaction blocked on a lock is woken through the lock table instead).
  */
@@ -50,11 +57,15 @@ public final class InteractiveTxn implements Transaction {
      * commit then fails validation instead.
      */
     private final java.util.Map<Bytes, Optional<KeyVersion>> lockedReads;
+    /** Null unless the store is one replica of a cluster. */
+    private final ReplicatedCommits replicas;
     private volatile TxnState state = TxnState.ACTIVE;
     private volatile KvException abortReason;
 
-    public InteractiveTxn(long id, TxnOptions options, long startRevision, long nowNanos, TxnContext ctx) {
+    public InteractiveTxn(long id, TxnOptions options, long startRevision, long nowNanos, TxnContext ctx,
+                          ReplicatedCommits replicas) {
         this.id = id;
+        this.replicas = replicas;
         this.options = options;
         this.startRevision = startRevision;
         this.deadlineNanos = nowNanos + options.timeout().toNanos();
@@ -195,7 +206,9 @@ public final class InteractiveTxn implements Transaction {
     public long commit() {
         return run(() -> {
             long revision;
-            if (writes.isEmpty()) {
+            if (replicas != null) {
+                revision = commitThroughReplicas();
+            } else if (writes.isEmpty()) {
                 // a snapshot reader is serializable at its start revision; a locking reader read at
                 // several revisions and must check nothing it read changed (a non-transactional write)
                 if (lockedReads != null && !reads.isEmpty()) {
@@ -209,6 +222,80 @@ public final class InteractiveTxn implements Transaction {
             ctx.counters().commits.increment();
             return revision;
         });
+    }
+
+    /**
+     * Commits as one conditional transaction through the replicated log: the buffered writes,
+     * under the compares of {@link #replicatedCompares}. A read-only transaction needs no round
+     * unless it read with locks at several revisions (as the local commit).
+     */
+    private long commitThroughReplicas() {
+        if (writes.isEmpty() && (lockedReads == null || reads.isEmpty())) {
+            return snapshotReads() ? startRevision : ctx.sequencer().published();
+        }
+        List<TxnOp> apply = new ArrayList<>(writes.size());
+        for (CommitSequencer.Mutation m : writes.values()) {
+            apply.add(m.isDelete() ? TxnOp.DeleteRange.key(m.key()) : new TxnOp.Put(m.key(), m.value(), m.lease(), false));
+        }
+        TxnResponse response = replicas.commit(new TxnRequest(replicatedCompares(), apply, List.of()));
+        if (!response.succeeded()) {
+            throw new KvException(ErrorCode.CONFLICT, "transaction " + id + " read or writes keys that another "
+                + "transaction changed before it committed; retry the transaction");
+        }
+        return writes.isEmpty() && snapshotReads() ? startRevision : response.revision();
+    }
+
+    /**
+     * What the local validator checks, as compares on the latest state, which every replica holds
+     * alike at the same place in the log:
+     * <ul>
+     *   <li>a key read with {@code getForUpdate} (any level), and under {@code SERIALIZABLE} every
+     *       key read, still has the mod revision it was read with (0: still absent) — so a change,
+     *       a delete or a create since the read all fail it;
+     *   <li>under {@code SERIALIZABLE}, every key a range returned still has its mod revision, and
+     *       no key live in the range was written after the range was read (so no insert either);
+     *   <li>under first-committer-wins ({@code REPEATABLE_READ}, optimistic {@code SERIALIZABLE}),
+     *       every key written still has the mod revision it had at the start revision.
+     * </ul>
+     * Reads of the transaction's own writes are not checked.
+     */
+    private List<Compare> replicatedCompares() {
+        boolean serializable = options.isolation() == Isolation.SERIALIZABLE;
+        java.util.Map<Bytes, Long> pointMods = new java.util.LinkedHashMap<>();
+        List<Compare> compares = new ArrayList<>();
+        for (TxnOperation op : ops) {
+            switch (op.kind()) {
+                case GET, GET_FOR_UPDATE -> {
+                    if (op.readRevision() > 0 && (serializable || op.kind() == Kind.GET_FOR_UPDATE)) {
+                        pointMods.putIfAbsent(op.key(), op.read().isEmpty() ? 0L : op.read().get(0).modRevision());
+                    }
+                }
+                case RANGE -> {
+                    if (serializable) {
+                        for (KeyVersion kv : op.read()) {
+                            if (kv.modRevision() > 0) {
+                                pointMods.putIfAbsent(kv.key(), kv.modRevision());
+                            }
+                        }
+                        compares.add(new Compare(op.key(), Optional.of(op.end().orElse(Bytes.EMPTY)), Compare.Target.MOD,
+                            Compare.Op.LESS, op.readRevision() + 1, Bytes.EMPTY));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        boolean firstCommitterWins = options.isolation() == Isolation.REPEATABLE_READ
+            || serializable && !pessimistic();
+        if (firstCommitterWins) {
+            for (Bytes key : writes.keySet()) {
+                if (!pointMods.containsKey(key)) {
+                    pointMods.put(key, ctx.reader().get(key, startRevision).map(KeyVersion::modRevision).orElse(0L));
+                }
+            }
+        }
+        pointMods.forEach((key, mod) -> compares.add(Compare.modRevision(key, Compare.Op.EQUAL, mod)));
+        return compares;
     }
 
     private CommitSequencer.Validator validator() {
@@ -338,7 +425,13 @@ public final class InteractiveTxn implements Transaction {
     }
 
     private long readRevision() {
-        return snapshotReads() ? startRevision : ctx.sequencer().published();
+        if (snapshotReads()) {
+            return startRevision;
+        }
+        if (replicas != null) {
+            replicas.awaitReadable();
+        }
+        return ctx.sequencer().published();
     }
 
     private void checkUnchangedSinceStart(Bytes key) {
