@@ -41,7 +41,10 @@ class CommandCodecTest {
     @Test
     void aTransactionKeepsItsComparesAndBothBranches() {
         TxnRequest t = new TxnRequest(
-            List.of(new Compare(b("k"), Optional.of(b("l")), Compare.Target.MOD, Compare.Op.GREATER, 9, Bytes.EMPTY)),
+            List.of(new Compare(b("k"), Optional.of(b("l")), Compare.Target.MOD, Compare.Op.GREATER, 9, Bytes.EMPTY),
+                // an empty end (every key from k on) stays apart from no end (k alone)
+                new Compare(b("k"), Optional.of(Bytes.EMPTY), Compare.Target.MOD, Compare.Op.LESS, 5, Bytes.EMPTY),
+                new Compare(b("k"), Optional.empty(), Compare.Target.MOD, Compare.Op.LESS, 5, Bytes.EMPTY)),
             List.of(new TxnOp.Put(b("k"), b("v"), 0, true), new TxnOp.Range(ScanRange.prefix(b("p")))),
             List.of(new TxnOp.DeleteRange(ScanRange.from(b("x")), false)));
         TxnRequest back = ((WriteCommand.Txn) roundTrip(new WriteCommand.Txn(t))).request();
