@@ -31,7 +31,13 @@ public enum MessageType {
     TIMEOUT_NOW(false),
     /** A linearizable read request ({@code context} identifies it); local or forwarded. */
     READ_INDEX(false),
-    READ_INDEX_RESP(false);
+    READ_INDEX_RESP(false),
+    /**
+     * Runtime only, never stepped into the core: a member tells {@code to} that it has applied
+     * {@code to}'s removal from the cluster (etcd answers a removed member with HTTP 410), so a
+     * member removed while it was cut off or down learns of it when it comes back.
+     */
+    REMOVED(false);
 
     private final boolean local;
 

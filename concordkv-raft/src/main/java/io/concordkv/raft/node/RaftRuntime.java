@@ -6,6 +6,7 @@ import io.concordkv.raft.core.ConfChange;
 import io.concordkv.raft.core.Entry;
 import io.concordkv.raft.core.HardState;
 import io.concordkv.raft.core.Message;
+import io.concordkv.raft.core.MessageType;
 import io.concordkv.raft.core.ProposalDroppedException;
 import io.concordkv.raft.core.RaftConfig;
 import io.concordkv.raft.core.RaftNode;
@@ -24,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +82,14 @@ public final class RaftRuntime implements AutoCloseable {
      * (etcd's removed member stops itself.)
      */
     private volatile boolean removed;
+    /** Every member this one has known, by id: their addresses outlive their removal. Any thread. */
+    private final Map<Long, Member> knownPeers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The members whose removal this one applied: told so when they send to it. Any thread. */
+    private final Map<Long, Member> removedPeers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When each removed member was last told (nanoTime); the loop thread only. */
+    private final Map<Long, Long> toldRemovedAt = new java.util.HashMap<>();
+    /** A removed member that keeps calling is told at most this often. */
+    static final long TELL_REMOVED_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private HardState savedHardState;
     private long membersVersion = -1;
 
@@ -106,6 +116,7 @@ public final class RaftRuntime implements AutoCloseable {
             }
         }, transportConfig);
         for (Member m : initial) {
+            knownPeers.put(m.id(), m);
             if (m.id() != self.id()) {
                 transport.addPeer(m.id(), m.peer());
             }
@@ -178,14 +189,22 @@ public final class RaftRuntime implements AutoCloseable {
 
     private void updatePeers(List<Member> all, ConfChange change) {
         for (Member m : all) {
+            knownPeers.put(m.id(), m);
             if (m.id() != self.id()) {
                 transport.addPeer(m.id(), m.peer());
             }
+        }
+        if (change != null && change.type() != ConfChange.Type.REMOVE) {
+            removedPeers.remove(change.nodeId());
         }
         if (change == null || change.type() != ConfChange.Type.REMOVE) {
             return;
         }
         if (change.nodeId() != self.id()) {
+            Member gone = knownPeers.get(change.nodeId());
+            if (gone != null) {
+                removedPeers.put(gone.id(), gone);
+            }
             // not at once: the messages already queued for the member (on the leader, the append
             // that tells it the change is committed) would be dropped, and it would never learn
             long id = change.nodeId();
@@ -201,6 +220,36 @@ public final class RaftRuntime implements AutoCloseable {
             // proposals already forwarded may have been committed: they end as before (applied, or a
             // timeout, which says nothing either way); only new ones, never proposed, are refused
         }
+    }
+
+    /**
+     * A member of this one's configuration says it applied this member's removal: this member was
+     * removed while it could not hear of it (cut off, or down), and will never get the entry.
+     */
+    private void learnRemoval(long from) {
+        if (!removed && members.get(from).isPresent()) {
+            removed = true;
+            LOG.warn("member {}: member {} says it was removed from the cluster while it was away; it refuses "
+                + "requests from now on (stop it, or clear its data directory before it joins again)", self.name(), from);
+        }
+    }
+
+    /** A member whose removal this one applied sent to it: tell it so (at most once a second), as etcd's 410. */
+    private void tellRemoved(long id) {
+        long now = System.nanoTime();
+        Long last = toldRemovedAt.get(id);
+        Member gone = removedPeers.get(id);
+        if (gone == null || last != null && now - last < TELL_REMOVED_EVERY_NANOS) {
+            return;
+        }
+        toldRemovedAt.put(id, now);
+        transport.addPeer(id, gone.peer());
+        transport.send(Message.of(MessageType.REMOVED, self.id(), id, node.term()));
+        CompletableFuture.delayedExecutor(REMOVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (members.get(id).isEmpty()) {
+                transport.removePeer(id);
+            }
+        });
     }
 
     /** Throws {@code UNAVAILABLE} once this member has applied its own removal from the cluster. */
@@ -369,7 +418,13 @@ public final class RaftRuntime implements AutoCloseable {
 
     private void dispatch(Object item, List<Proposal> proposals) {
         if (item instanceof Message m) {
-            node.step(m);
+            if (m.type() == MessageType.REMOVED) {
+                learnRemoval(m.from());
+            } else if (removedPeers.containsKey(m.from())) {
+                tellRemoved(m.from());
+            } else {
+                node.step(m);
+            }
         } else if (item instanceof Proposal p) {
             proposals.add(p);
             if (proposals.size() >= options.maxBatch()) {

@@ -42,7 +42,7 @@ public final class MessageCodec {
         MessageType.VOTE, MessageType.VOTE_RESP, MessageType.PRE_VOTE, MessageType.PRE_VOTE_RESP,
         MessageType.SNAP, MessageType.HEARTBEAT, MessageType.HEARTBEAT_RESP, MessageType.UNREACHABLE,
         MessageType.SNAP_STATUS, MessageType.TRANSFER_LEADER, MessageType.TIMEOUT_NOW,
-        MessageType.READ_INDEX, MessageType.READ_INDEX_RESP);
+        MessageType.READ_INDEX, MessageType.READ_INDEX_RESP, MessageType.REMOVED);
     /** The wire code of each entry type, likewise. */
     private static final List<Entry.Type> ENTRY_TYPE_CODES = List.of(Entry.Type.NORMAL, Entry.Type.CONF_CHANGE);
 

@@ -188,6 +188,7 @@ class RaftRuntimeTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> "299".equals(machines[down].get("k299")));
         assertThat(machines[down].restores).as("installed a snapshot (the others purged their logs)").isPositive();
         assertThat(machines[down].get("k0")).isEqualTo("0");
+        assertThat(refusesAsRemoved(nodes[down])).as("a member that was only down is still a member").isFalse();
     }
 
     @Test
@@ -237,5 +238,42 @@ class RaftRuntimeTest {
         int remaining = leader();
         assertThat(nodes[remaining].propose(cmd("c=3")).join()).isEqualTo("");
         assertThat(machines[removed].get("c")).as("the removed member no longer applies").isNull();
+    }
+
+    private static boolean refusesAsRemoved(RaftRuntime node) {
+        try {
+            node.ensureMember();
+            return false;
+        } catch (KvException e) {
+            return e.code() == ErrorCode.UNAVAILABLE && e.getMessage().contains("removed");
+        }
+    }
+
+    /**
+     * A member removed while it was down never gets the entry that removes it (the others no
+     * longer send to it). When it comes back and calls the others (its elections), they tell it,
+     * as etcd's members answer a removed one with HTTP 410; a member that was only down is not.
+     */
+    @Test
+    void aMemberRemovedWhileDownLearnsOfItWhenItComesBack() throws IOException {
+        startCluster(3);
+        int down = (leader() + 1) % 3;
+        long id = members.get(down).id();
+        nodes[leader()].propose(cmd("a=1")).join();
+        nodes[down].close();
+        nodes[down] = null;
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            nodes[leader()].removeMember(id).join();
+            return true;
+        });
+        start(down, true);
+        await().atMost(Duration.ofSeconds(15)).until(() -> refusesAsRemoved(nodes[down]));
+        assertThat(nodes[down].propose(cmd("b=2"))).isCompletedExceptionally();
+        assertThat(nodes[leader()].propose(cmd("c=3")).join()).as("the two left go on").isEqualTo("");
+        for (int i = 0; i < 3; i++) {
+            if (i != down) {
+                assertThat(refusesAsRemoved(nodes[i])).as("member %d stays a member", i).isFalse();
+            }
+        }
     }
 }

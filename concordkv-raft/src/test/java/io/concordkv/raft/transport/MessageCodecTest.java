@@ -109,7 +109,7 @@ class MessageCodecTest {
     void rejectsAnUnknownVersionTypeOrFlag() {
         byte[] ok = MessageCodec.encode(Message.of(MessageType.VOTE, 1, 2, 3));
         assertCorrupt(with(ok, 0, 2), "format version 2");
-        assertCorrupt(with(ok, 1, 18), "unknown message type code 18");
+        assertCorrupt(with(ok, 1, 19), "unknown message type code 19");
         assertCorrupt(with(ok, 2, 4), "unknown flags");
         assertCorrupt(new byte[0], "format version missing");
     }
