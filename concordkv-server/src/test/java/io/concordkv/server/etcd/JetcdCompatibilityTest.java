@@ -115,6 +115,37 @@ class JetcdCompatibilityTest {
         assertThat(s(refused.getGetResponses().get(0).getKvs().get(0).getValue())).isEqualTo("mine");
     }
 
+    /**
+     * Regression: a compare over every key from its key on (range_end "\0", as etcd's Go client
+     * sends for {@code WithFromKey}) was refused as a range ending before its start.
+     */
+    @Test
+    void aCompareFromAKeyOnCoversEveryLaterKey() throws Exception {
+        io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+            .forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        try {
+            var kv = io.etcd.jetcd.api.KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+            com.google.protobuf.ByteString m = com.google.protobuf.ByteString.copyFromUtf8("m");
+            long rev = kv.put(io.etcd.jetcd.api.PutRequest.newBuilder().setKey(m).setValue(m).build()).getHeader()
+                .getRevision();
+            io.etcd.jetcd.api.TxnRequest unchangedFromM = io.etcd.jetcd.api.TxnRequest.newBuilder()
+                .addCompare(io.etcd.jetcd.api.Compare.newBuilder().setKey(m)
+                    .setRangeEnd(com.google.protobuf.ByteString.copyFrom(new byte[] {0}))
+                    .setTarget(io.etcd.jetcd.api.Compare.CompareTarget.MOD)
+                    .setResult(io.etcd.jetcd.api.Compare.CompareResult.LESS).setModRevision(rev + 1))
+                .build();
+            assertThat(kv.txn(unchangedFromM).getSucceeded()).isTrue();
+            kv.put(io.etcd.jetcd.api.PutRequest.newBuilder().setKey(com.google.protobuf.ByteString.copyFromUtf8("a"))
+                .setValue(m).build());
+            assertThat(kv.txn(unchangedFromM).getSucceeded()).as("a key before the range changed").isTrue();
+            kv.put(io.etcd.jetcd.api.PutRequest.newBuilder().setKey(com.google.protobuf.ByteString.copyFromUtf8("zz"))
+                .setValue(m).build());
+            assertThat(kv.txn(unchangedFromM).getSucceeded()).as("a key far past the compare's key changed").isFalse();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     @Test
     void compactedRevisionsAreRefusedWithEtcdsError() throws Exception {
         KV kv = client.getKVClient();
