@@ -239,8 +239,8 @@ public final class InteractiveTxn implements Transaction {
         }
         TxnResponse response = replicas.commit(new TxnRequest(replicatedCompares(), apply, List.of()));
         if (!response.succeeded()) {
-            throw new KvException(ErrorCode.CONFLICT, "transaction " + id + " read or writes keys that another "
-                + "transaction changed before it committed; retry the transaction");
+            throw new KvException(ErrorCode.CONFLICT, "transaction " + id + " conflicts: another transaction "
+                + "changed a key it read or writes before it could commit; retry the transaction");
         }
         return writes.isEmpty() && snapshotReads() ? startRevision : response.revision();
     }
