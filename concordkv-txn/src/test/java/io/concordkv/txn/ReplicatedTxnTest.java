@@ -4,7 +4,6 @@ import static io.concordkv.txn.MvccStoreTest.b;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.ScanRange;
@@ -277,17 +276,7 @@ class ReplicatedTxnTest {
                 for (int n = 0; n < 120; n++) {
                     Transaction txn = replica.begin(options, through());
                     try {
-                        int ops = 1 + random.nextInt(4);
-                        for (int i = 0; i < ops; i++) {
-                            Bytes key = b("k" + random.nextInt(keys));
-                            switch (random.nextInt(6)) {
-                                case 0 -> txn.get(key);
-                                case 1 -> txn.getForUpdate(key);
-                                case 2 -> txn.range(ScanRange.prefix(b("k")));
-                                case 3 -> txn.delete(key);
-                                default -> txn.put(key, b("t" + thread + "-" + n + "-" + i));
-                            }
-                        }
+                        TxnHistoryTest.randomOperations(txn, random, keys, "t" + thread + "-" + n);
                         madeRevision.set(false);
                         long revision = txn.commit();
                         boolean wrote = txn.operations().stream().anyMatch(op -> op.kind() == TxnOperation.Kind.PUT

@@ -97,6 +97,25 @@ class TxnHistoryTest {
         assertThat(checker.check(level, snapshot)).as("seed " + seed).isEmpty();
     }
 
+    /**
+     * One to four random operations on keys {@code k0..k(keys-1)}: get, get for update, a range
+     * over all of them, delete or put; each put writes a value unique in the history
+     * ({@code tag} and the operation's number).
+     */
+    static void randomOperations(Transaction txn, SplittableRandom random, int keys, String tag) {
+        int ops = 1 + random.nextInt(4);
+        for (int i = 0; i < ops; i++) {
+            Bytes key = key(random.nextInt(keys));
+            switch (random.nextInt(6)) {
+                case 0 -> txn.get(key);
+                case 1 -> txn.getForUpdate(key);
+                case 2 -> txn.range(ScanRange.prefix(b("k")));
+                case 3 -> txn.delete(key);
+                default -> txn.put(key, b(tag + "-" + i));
+            }
+        }
+    }
+
     private static Bytes key(int k) {
         return b("k" + k);
     }
@@ -107,17 +126,7 @@ class TxnHistoryTest {
         for (int n = 0; n < TXNS_PER_THREAD; n++) {
             Transaction txn = store.begin(options);
             try {
-                int ops = 1 + random.nextInt(4);
-                for (int i = 0; i < ops; i++) {
-                    Bytes key = key(random.nextInt(KEYS));
-                    switch (random.nextInt(6)) {
-                        case 0 -> txn.get(key);
-                        case 1 -> txn.getForUpdate(key);
-                        case 2 -> txn.range(ScanRange.prefix(b("k")));
-                        case 3 -> txn.delete(key);
-                        default -> txn.put(key, b("t" + thread + "-" + n + "-" + i));
-                    }
-                }
+                randomOperations(txn, random, KEYS, "t" + thread + "-" + n);
                 long revision = txn.commit();
                 committed.add(new HistoryChecker.Committed(txn.id(), txn.startRevision(), revision, txn.operations()));
             } catch (KvException e) {
