@@ -194,10 +194,11 @@ public final class RaftRuntime implements AutoCloseable {
                 transport.addPeer(m.id(), m.peer());
             }
         }
-        if (change != null && change.type() != ConfChange.Type.REMOVE) {
-            removedPeers.remove(change.nodeId());
+        if (change == null) {
+            return;
         }
-        if (change == null || change.type() != ConfChange.Type.REMOVE) {
+        if (change.type() != ConfChange.Type.REMOVE) {
+            removedPeers.remove(change.nodeId());
             return;
         }
         if (change.nodeId() != self.id()) {
@@ -207,12 +208,7 @@ public final class RaftRuntime implements AutoCloseable {
             }
             // not at once: the messages already queued for the member (on the leader, the append
             // that tells it the change is committed) would be dropped, and it would never learn
-            long id = change.nodeId();
-            CompletableFuture.delayedExecutor(REMOVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (members.get(id).isEmpty()) {
-                    transport.removePeer(id);
-                }
-            });
+            removePeerAfterGrace(change.nodeId());
         } else if (!removed) {
             removed = true;
             LOG.warn("member {}: removed from the cluster; it refuses requests from now on "
@@ -245,6 +241,11 @@ public final class RaftRuntime implements AutoCloseable {
         toldRemovedAt.put(id, now);
         transport.addPeer(id, gone.peer());
         transport.send(Message.of(MessageType.REMOVED, self.id(), id, node.term()));
+        removePeerAfterGrace(id);
+    }
+
+    /** Drops the transport's peer {@code id} after {@link #REMOVAL_GRACE}, unless it is a member again by then. */
+    private void removePeerAfterGrace(long id) {
         CompletableFuture.delayedExecutor(REMOVAL_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (members.get(id).isEmpty()) {
                 transport.removePeer(id);

@@ -48,6 +48,22 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     private final LeaseTable leases;
     private final WatchHub watches;
     private final CommandLog log;
+    /** How a cluster member's interactive transactions read linearizably and commit. */
+    private final io.concordkv.txn.ReplicatedCommits throughTheLog = new io.concordkv.txn.ReplicatedCommits() {
+        @Override
+        public void awaitReadable() {
+            try {
+                readBarrier(null).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+
+        @Override
+        public TxnResponse commit(io.concordkv.txn.TxnRequest request) {
+            return txn(request);
+        }
+    };
     private final Replication replication;
     private final RangeReader ranges;
     private final ScheduledExecutorService expiry;
@@ -195,24 +211,7 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
      */
     @Override
     public Transaction begin(TxnOptions options) {
-        if (replication.localTransactions()) {
-            return store.begin(options);
-        }
-        return store.begin(options, new io.concordkv.txn.ReplicatedCommits() {
-            @Override
-            public void awaitReadable() {
-                try {
-                    readBarrier(null).join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : e;
-                }
-            }
-
-            @Override
-            public TxnResponse commit(io.concordkv.txn.TxnRequest request) {
-                return txn(request);
-            }
-        });
+        return replication.localTransactions() ? store.begin(options) : store.begin(options, throughTheLog);
     }
 
     @Override

@@ -285,9 +285,7 @@ public final class InteractiveTxn implements Transaction {
                 }
             }
         }
-        boolean firstCommitterWins = options.isolation() == Isolation.REPEATABLE_READ
-            || serializable && !pessimistic();
-        if (firstCommitterWins) {
+        if (firstCommitterWins()) {
             for (Bytes key : writes.keySet()) {
                 if (!pointMods.containsKey(key)) {
                     pointMods.put(key, ctx.reader().get(key, startRevision).map(KeyVersion::modRevision).orElse(0L));
@@ -298,10 +296,14 @@ public final class InteractiveTxn implements Transaction {
         return compares;
     }
 
-    private CommitSequencer.Validator validator() {
-        boolean firstCommitterWins = options.isolation() == Isolation.REPEATABLE_READ
+    /** Whether a key written must be unchanged since the start revision (snapshot isolation's rule). */
+    private boolean firstCommitterWins() {
+        return options.isolation() == Isolation.REPEATABLE_READ
             || options.isolation() == Isolation.SERIALIZABLE && !pessimistic();
-        return reads.validator(writes.keySet(), firstCommitterWins ? startRevision : -1,
+    }
+
+    private CommitSequencer.Validator validator() {
+        return reads.validator(writes.keySet(), firstCommitterWins() ? startRevision : -1,
             options.isolation() == Isolation.SERIALIZABLE);
     }
 
