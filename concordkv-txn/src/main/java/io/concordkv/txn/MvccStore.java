@@ -360,6 +360,17 @@ public final class MvccStore implements AutoCloseable {
     }
 
     /**
+     * Captures the state now, for an image of it written later on any thread while commits go on
+     * ({@link ImageCapture#writeTo}): a replicated state machine's apply thread captures at a log
+     * index and goes on applying while another thread writes the snapshot. History compaction
+     * stops below the captured revision until the image is written or the capture closed.
+     */
+    public ImageCapture captureImage() {
+        ensureOpen();
+        return images.capture();
+    }
+
+    /**
      * Replaces the store's whole state with the image in {@code in} (read to its end), as
      * {@link #writeImage} wrote it, here or on another store: afterwards every read, revision,
      * compaction point and system record is the image's, exactly as if the store had been opened

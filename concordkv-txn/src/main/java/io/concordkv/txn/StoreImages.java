@@ -57,6 +57,42 @@ final class StoreImages {
         }
     }
 
+    /** See {@link MvccStore#captureImage}. */
+    ImageCapture capture() {
+        // under the pin lock, as a transaction begins: a compaction sees the pin or chose its point before
+        long stamp = pins.readLock();
+        try {
+            long revision = sequencer.awaitNumbered();
+            long token = registry.pin(revision);
+            try {
+                return new ImageCapture(this, revision, ImageWriter.systemRecords(store), token);
+            } catch (RuntimeException e) {
+                registry.unpin(token);
+                throw e;
+            }
+        } finally {
+            pins.unlockRead(stamp);
+        }
+    }
+
+    /** Writes a captured image (the compaction lock held, as {@link #write}) and releases its pin. */
+    void write(ImageCapture capture, OutputStream out) {
+        try {
+            synchronized (compactionLock) {
+                ImageWriter.write(store, capture.revision(), sequencer.compacted(), capture.system(), out);
+            }
+        } catch (IOException e) {
+            throw new KvException(ErrorCode.IO_ERROR, "writing the image failed: " + e.getMessage(), e);
+        } finally {
+            release(capture);
+        }
+    }
+
+    /** Lets history compaction go past a capture's revision again. */
+    void release(ImageCapture capture) {
+        registry.unpin(capture.token());
+    }
+
     /** See {@link MvccStore#restoreImage}. */
     void restore(InputStream in) {
         synchronized (restoring) {

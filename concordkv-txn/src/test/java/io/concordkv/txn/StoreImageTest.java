@@ -155,6 +155,55 @@ class StoreImageTest {
         }
     }
 
+    /**
+     * An image captured at revision R and written after more commits, a system record change and
+     * a compaction asked past R is the image of the store at R: history compaction held at R until
+     * it is written (and free to go on after), system records as they were at the capture.
+     */
+    @Test
+    void aCapturedImageWrittenLaterIsTheStoreAtItsRevision() {
+        try (MvccStore source = MvccStore.open(dir.resolve("source"), options("rbtree"));
+             MvccStore target = MvccStore.open(dir.resolve("target"), options("hash"));
+             MvccStore reference = MvccStore.open(dir.resolve("reference"), options("rbtree"))) {
+            SplittableRandom random = new SplittableRandom(11);
+            for (int i = 0; i < 3_000; i++) {
+                write(source, random, i);
+            }
+            source.putSystem(b("lease/1"), b("ttl=5"));
+            byte[] then = image(source);
+            ImageCapture capture = source.captureImage();
+            long revision = capture.revision();
+            assertThat(revision).isEqualTo(source.currentRevision());
+            for (int i = 0; i < 2_000; i++) {
+                write(source, random, i);
+            }
+            source.putSystem(b("lease/1"), b("ttl=9"));
+            source.putSystem(b("lease/2"), b("ttl=1"));
+            CompactionReport held = source.compact(source.currentRevision());
+            assertThat(held.revision()).as("compaction stops at the captured revision").isLessThanOrEqualTo(revision);
+            ByteArrayOutputStream later = new ByteArrayOutputStream();
+            capture.writeTo(later);
+            assertThatThrownBy(() -> capture.writeTo(new ByteArrayOutputStream())).isInstanceOf(IllegalStateException.class);
+
+            restore(target, later.toByteArray());
+            restore(reference, then);
+            assertThat(target.currentRevision()).isEqualTo(revision);
+            assertThat(target.range(ScanRange.all())).isEqualTo(reference.range(ScanRange.all()));
+            assertThat(target.changes(ScanRange.all(), held.revision() + 1, revision))
+                .isEqualTo(reference.changes(ScanRange.all(), held.revision() + 1, revision));
+            assertThat(target.scanSystem(b("lease/"))).as("system records as at the capture")
+                .isEqualTo(reference.scanSystem(b("lease/")));
+            assertThat(source.compact(source.currentRevision()).revision()).as("free once written")
+                .isEqualTo(source.currentRevision());
+
+            ImageCapture dropped = source.captureImage();
+            write(source, random, 0);
+            dropped.close();
+            assertThat(source.compact(source.currentRevision()).revision()).as("free once closed")
+                .isEqualTo(source.currentRevision());
+        }
+    }
+
     /** Overwrites, deletes, and creations again of 400 keys with values big enough to fill pages. */
     private static void write(MvccStore s, SplittableRandom random, int i) {
         Bytes key = b(String.format("key%04d", random.nextInt(400)));

@@ -43,12 +43,28 @@ public final class ImageWriter {
      * compacted revision) to {@code out}, which is flushed but not closed.
      */
     public static void write(KvStore store, long revision, long compacted, OutputStream out) throws IOException {
+        write(store, revision, compacted, null, out);
+    }
+
+    /**
+     * As {@link #write(KvStore, long, long, OutputStream)}, with the system records as they were
+     * at {@code revision} ({@link #systemRecords}, read then: they have no history to go back to),
+     * or null to read them now.
+     */
+    public static void write(KvStore store, long revision, long compacted, List<KeyValue> system, OutputStream out)
+        throws IOException {
         BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
         buffered.write(ImageFormat.encodeHeader(new ImageFormat.Header(revision, compacted, ImageFormat.LAYOUT)));
         ImageWriter w = new ImageWriter(store, revision, buffered);
         w.history();
         w.latest();
-        w.system();
+        if (system == null) {
+            w.system();
+        } else {
+            for (KeyValue kv : system) {
+                w.record(kv.key(), kv.value());
+            }
+        }
         w.body.writeByte(ImageFormat.END);
         w.body.writeLong(w.records);
         w.body.flush();
@@ -90,6 +106,11 @@ public final class ImageWriter {
             v = VersionReader.predecessor(store, key, v);
         }
         return v;
+    }
+
+    /** The store's system records now, in key order (for an image written later). */
+    public static List<KeyValue> systemRecords(KvStore store) {
+        return store.scan(namespace(MvccKeys.SYSTEM));
     }
 
     private void system() throws IOException {

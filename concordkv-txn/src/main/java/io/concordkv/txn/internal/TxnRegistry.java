@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TxnRegistry {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, InteractiveTxn> active = new ConcurrentHashMap<>();
+    /** Revisions held for images captured but not written yet, by token. */
+    private final Map<Long, Long> imagePins = new ConcurrentHashMap<>();
+    private final AtomicLong pinTokens = new AtomicLong();
 
     public long nextId() {
         return ids.incrementAndGet();
@@ -29,13 +32,27 @@ public final class TxnRegistry {
         return active.size();
     }
 
-    /** The oldest revision an open transaction reads at, or {@code ceiling} if none reads below it. */
+    /** The oldest revision an open transaction or a captured image reads at, or {@code ceiling} if none reads below it. */
     public long oldestPinned(long ceiling) {
         long min = ceiling;
         for (InteractiveTxn txn : active.values()) {
             min = Math.min(min, txn.pinnedRevision());
         }
+        for (long revision : imagePins.values()) {
+            min = Math.min(min, revision);
+        }
         return min;
+    }
+
+    /** Holds history compaction below {@code revision} until {@link #unpin}; returns the token. */
+    public long pin(long revision) {
+        long token = pinTokens.incrementAndGet();
+        imagePins.put(token, revision);
+        return token;
+    }
+
+    public void unpin(long token) {
+        imagePins.remove(token);
     }
 
     /** Rolls back (or wakes, if busy) every transaction past its deadline. */
