@@ -64,6 +64,12 @@ final class Applier implements Runnable {
     private long lastSnapshot;
     private ConfState conf;
     private volatile boolean running = true;
+    /**
+     * Builds snapshot images while this thread goes on applying: a snapshot of a large store
+     * would otherwise hold every command behind it. One at a time ({@link #snapshotting}).
+     */
+    private final java.util.concurrent.ExecutorService snapshotWriter;
+    private volatile boolean snapshotting;
 
     Applier(long self, StateMachine machine, MemberTable members, Events events, long snapshotEntries,
             Snapshot start, ConfState conf) {
@@ -73,6 +79,11 @@ final class Applier implements Runnable {
         this.events = events;
         this.snapshotEntries = snapshotEntries;
         this.conf = conf;
+        this.snapshotWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "concordkv-raft-snapshot-" + Long.toHexString(self));
+            t.setDaemon(true);
+            return t;
+        });
         if (!start.isEmpty()) {
             install(start);
         }
@@ -89,6 +100,16 @@ final class Applier implements Runnable {
     void stop() {
         running = false;
         tasks.add(new Task(Snapshot.EMPTY, List.of(), List.of()));
+        snapshotWriter.shutdown();
+    }
+
+    /** Waits a little for a snapshot being written to end (after {@link #stop}). */
+    void awaitSnapshotWriter() {
+        try {
+            snapshotWriter.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -128,7 +149,7 @@ final class Applier implements Runnable {
         }
         waitingReads.addAll(t.reads());
         answerReads();
-        if (snapshotEntries > 0 && applied - lastSnapshot >= snapshotEntries) {
+        if (snapshotEntries > 0 && applied - lastSnapshot >= snapshotEntries && !snapshotting) {
             takeSnapshot();
         }
     }
@@ -194,18 +215,43 @@ final class Applier implements Runnable {
         }
     }
 
+    /**
+     * Captures the state at the last applied entry (members and the machine's capture) and builds
+     * the image on the snapshot thread while this one goes on applying; the runtime purges the log
+     * behind the snapshot once it is built. If building fails, the next one is tried
+     * {@code snapshotEntries} later.
+     */
     private void takeSnapshot() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(head)) {
             members.write(out);
-            byte[] image = machine.snapshot();
-            out.writeInt(image.length);
-            out.write(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        SnapshotMeta meta = new SnapshotMeta(applied, appliedTerm, conf);
+        java.util.function.Supplier<byte[]> image = machine.snapshotLater();
         lastSnapshot = applied;
-        events.snapshotTaken(new Snapshot(new SnapshotMeta(applied, appliedTerm, conf), bytes.toByteArray()));
+        snapshotting = true;
+        try {
+            snapshotWriter.execute(() -> {
+                try {
+                    byte[] built = image.get();
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream(head.size() + 4 + built.length);
+                    try (DataOutputStream out = new DataOutputStream(bytes)) {
+                        head.writeTo(out);
+                        out.writeInt(built.length);
+                        out.write(built);
+                    }
+                    events.snapshotTaken(new Snapshot(meta, bytes.toByteArray()));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("the snapshot at index {} failed: {}", meta.index(), e.toString());
+                } finally {
+                    snapshotting = false;
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            snapshotting = false;
+        }
     }
 
     private void install(Snapshot snap) {

@@ -528,6 +528,7 @@ public final class RaftRuntime implements AutoCloseable {
         if (applyThread.isAlive()) {
             join(applyThread);
         }
+        applier.awaitSnapshotWriter();
         applier.failAll(f -> f.completeExceptionally(new KvException(ErrorCode.UNAVAILABLE, "member stopped")));
         transport.close();
         wal.close();

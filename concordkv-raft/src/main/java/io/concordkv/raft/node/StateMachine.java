@@ -17,6 +17,16 @@ public interface StateMachine {
     /** An image of the state after the last applied command. */
     byte[] snapshot();
 
+    /**
+     * Captures the state after the last applied command (called on the apply thread, with no
+     * command applied meanwhile) and returns what builds its image, which may run on another
+     * thread while later commands are applied. By default the image is built at once.
+     */
+    default java.util.function.Supplier<byte[]> snapshotLater() {
+        byte[] image = snapshot();
+        return () -> image;
+    }
+
     /** Replaces the whole state with {@code image} (a snapshot taken by {@link #snapshot()} anywhere). */
     void restore(byte[] image);
 }

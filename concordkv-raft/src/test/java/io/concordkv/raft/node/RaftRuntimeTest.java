@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RaftRuntimeTest {
     /** "key=value" commands; the result is the previous value (or ""). */
-    static final class MapMachine implements StateMachine {
+    static class MapMachine implements StateMachine {
         final Map<String, String> data = new TreeMap<>();
         volatile long restores;
 
@@ -81,8 +81,31 @@ class RaftRuntimeTest {
         }
     }
 
+    /** Builds each snapshot's image only once {@link #release} opens: applying must not wait for it. */
+    static final class HeldSnapshots extends MapMachine {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger captured = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public java.util.function.Supplier<byte[]> snapshotLater() {
+            byte[] image = snapshot();
+            captured.incrementAndGet();
+            return () -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                built.incrementAndGet();
+                return image;
+            };
+        }
+    }
+
     @TempDir
     Path dir;
+    private boolean heldSnapshots;
     private final List<Member> members = new ArrayList<>();
     private final RaftRuntime[] nodes = new RaftRuntime[4];
     private final MapMachine[] machines = new MapMachine[4];
@@ -136,7 +159,7 @@ class RaftRuntimeTest {
     }
 
     private void start(int i, boolean bootstrap) {
-        machines[i] = new MapMachine();
+        machines[i] = heldSnapshots ? new HeldSnapshots() : new MapMachine();
         nodes[i] = RaftRuntime.start(members.get(i), members.subList(0, Math.min(3, members.size())), bootstrap, 7,
             machines[i], RaftNodeOptions.defaults(dir.resolve("m" + i)).withSnapshotEntries(50),
             TransportConfig.defaults());
@@ -172,6 +195,37 @@ class RaftRuntimeTest {
         many.forEach(CompletableFuture::join);
         nodes[2].readBarrier().join();
         assertThat(machines[2].get("k499")).isEqualTo("499");
+    }
+
+    /** A snapshot's image is built on its own thread: entries keep being applied while it is. */
+    @Test
+    void entriesAreAppliedWhileASnapshotIsBuilt() throws IOException {
+        heldSnapshots = true;
+        startCluster(3);
+        int leader = leader();
+        for (int i = 0; i < 60; i++) {
+            nodes[leader].propose(cmd("k" + i + "=" + i)).join();
+        }
+        HeldSnapshots held = (HeldSnapshots) machines[leader];
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.captured.get() == 1);
+        for (int i = 60; i < 200; i++) {
+            assertThat(nodes[leader].propose(cmd("k" + i + "=" + i)).orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                .join()).isEqualTo("");
+        }
+        assertThat(held.get("k199")).isEqualTo("199");
+        assertThat(held.built.get()).as("the image is still held").isZero();
+        assertThat(held.captured.get()).as("no second snapshot while the first is built").isEqualTo(1);
+        for (MapMachine m : machines) {
+            if (m != null) {
+                ((HeldSnapshots) m).release.countDown();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.built.get() == 1);
+        // the next one starts once the first is done
+        for (int i = 200; i < 260; i++) {
+            nodes[leader].propose(cmd("k" + i + "=" + i)).join();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.built.get() >= 2);
     }
 
     @Test

@@ -118,6 +118,26 @@ public final class KvStateMachine {
         return out.toByteArray();
     }
 
+    /**
+     * Captures the state as of the last command applied and returns what builds its image, on
+     * any thread, while later commands are applied (the store's image at the captured revision,
+     * its lease records as they were then).
+     */
+    public java.util.function.Supplier<byte[]> snapshotLater() {
+        io.concordkv.txn.ImageCapture capture;
+        applying.writeLock().lock();
+        try {
+            capture = store.captureImage();
+        } finally {
+            applying.writeLock().unlock();
+        }
+        return () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            capture.writeTo(out);
+            return out.toByteArray();
+        };
+    }
+
     /** As {@link #snapshot()}, written to {@code out} (flushed, not closed). */
     public void snapshot(OutputStream out) {
         applying.writeLock().lock();

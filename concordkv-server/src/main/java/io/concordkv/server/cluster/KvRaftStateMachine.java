@@ -7,7 +7,7 @@ import io.concordkv.server.apply.KvStateMachine;
 /**
  * The node's {@link KvStateMachine} behind Raft's {@link StateMachine}: each committed entry is a
  * {@link CommandCodec encoded} write command, applied synchronously in log order. Snapshots are the
- * store's images ({@link KvStateMachine#snapshot()}): taken every {@code snapshot-count} entries so
+ * store's images ({@link KvStateMachine#snapshotLater()}): taken every {@code snapshot-count} entries so
  * the log can be purged behind them, sent to followers too far behind, restored at start.
  */
 final class KvRaftStateMachine implements StateMachine {
@@ -25,6 +25,12 @@ final class KvRaftStateMachine implements StateMachine {
     @Override
     public byte[] snapshot() {
         return machine.snapshot();
+    }
+
+    /** The image is built while later entries are applied ({@link KvStateMachine#snapshotLater}). */
+    @Override
+    public java.util.function.Supplier<byte[]> snapshotLater() {
+        return machine.snapshotLater();
     }
 
     @Override
