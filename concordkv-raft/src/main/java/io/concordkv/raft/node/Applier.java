@@ -236,14 +236,12 @@ final class Applier implements Runnable {
             snapshotWriter.execute(() -> {
                 try {
                     byte[] built = image.get();
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream(head.size() + 4 + built.length);
-                    try (DataOutputStream out = new DataOutputStream(bytes)) {
-                        head.writeTo(out);
-                        out.writeInt(built.length);
-                        out.write(built);
-                    }
-                    events.snapshotTaken(new Snapshot(meta, bytes.toByteArray()));
-                } catch (IOException | RuntimeException e) {
+                    // one exact copy: images run to tens of MB, built while commands go on allocating
+                    byte[] data = java.util.Arrays.copyOf(head.toByteArray(), head.size() + 4 + built.length);
+                    ByteBuffer.wrap(data, head.size(), 4).putInt(built.length);
+                    System.arraycopy(built, 0, data, head.size() + 4, built.length);
+                    events.snapshotTaken(new Snapshot(meta, data));
+                } catch (RuntimeException e) {
                     LOG.warn("the snapshot at index {} failed: {}", meta.index(), e.toString());
                 } finally {
                     snapshotting = false;

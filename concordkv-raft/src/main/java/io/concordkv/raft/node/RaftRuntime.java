@@ -132,8 +132,11 @@ public final class RaftRuntime implements AutoCloseable {
 
             @Override
             public void snapshotTaken(Snapshot snapshot) {
+                // on the snapshot thread: the file (tens of MB, synced) is written here, not on the
+                // raft loop, whose heartbeats would stop meanwhile
+                wal.writeSnapshotFile(snapshot);
                 inbox.add((Runnable) () -> {
-                    if (wal.compactTo(snapshot)) {
+                    if (wal.compactToWritten(snapshot)) {
                         LOG.info("member {}: snapshot at index {} ({} bytes); log purged behind it", self.name(),
                             snapshot.meta().index(), snapshot.data().length);
                     }

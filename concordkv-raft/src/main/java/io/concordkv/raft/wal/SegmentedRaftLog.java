@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@link MemoryStorage} that {@link #storage()} hands to the Raft core, so the core never reads
  * anything that a crash could take back (when the caller asked for a sync).
  *
- * <p>Threads: not thread-safe. One writer thread (the runtime's event loop) calls every method;
- * the core reads {@link #storage()}, normally on the same thread (the storage is synchronized, so
- * another thread may read it too). After an I/O error the log fails: every later write throws.
+ * <p>Threads: not thread-safe. One writer thread (the runtime's event loop) calls every method
+ * but {@link #writeSnapshotFile}, which writes only a new snapshot file of its own and may run on
+ * another thread; the core reads {@link #storage()}, normally on the same thread (the storage is
+ * synchronized, so another thread may read it too). After an I/O error the log fails: every later write throws.
  */
 public final class SegmentedRaftLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedRaftLog.class);
@@ -50,8 +51,8 @@ public final class SegmentedRaftLog implements AutoCloseable {
     private long hardStateWalIndex;
     private long newestMarkerIndex;
     private boolean unsynced;
-    private KvException failure;
-    private boolean closed;
+    private volatile KvException failure;
+    private volatile boolean closed;
 
     private SegmentedRaftLog(Path dir, RaftLogOptions options, AutoCloseable lock, SnapshotFiles files,
                              RaftLogRecovery.Recovered r) {
@@ -179,7 +180,7 @@ public final class SegmentedRaftLog implements AutoCloseable {
      * Returns {@code false} (and does nothing) for a snapshot no newer than the last one recorded.
      */
     public boolean installSnapshot(Snapshot snap) {
-        return recordSnapshot(snap, true);
+        return recordSnapshot(snap, true, false);
     }
 
     /**
@@ -190,7 +191,29 @@ public final class SegmentedRaftLog implements AutoCloseable {
      * @throws IllegalArgumentException when the log does not hold the snapshot's index with its term
      */
     public boolean compactTo(Snapshot snap) {
-        return recordSnapshot(snap, false);
+        return recordSnapshot(snap, false, false);
+    }
+
+    /**
+     * Writes the file of {@code snap}, a snapshot of this member's own state, durably: the heavy
+     * part of {@link #compactTo}, which may run on any thread so that the log's own thread only
+     * records it afterwards ({@link #compactToWritten}).
+     *
+     * @throws KvException {@code IO_ERROR} when the file cannot be written (the log is unharmed)
+     */
+    public void writeSnapshotFile(Snapshot snap) {
+        ensureWritable();
+        try {
+            files.write(snap);
+        } catch (IOException e) {
+            throw new KvException(ErrorCode.IO_ERROR, "cannot write snapshot " + snap.meta().term() + "/"
+                + snap.meta().index() + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #compactTo}, for a snapshot whose file {@link #writeSnapshotFile} wrote. */
+    public boolean compactToWritten(Snapshot snap) {
+        return recordSnapshot(snap, false, true);
     }
 
     /** Syncs what is written and closes the files. Idempotent. */
@@ -207,7 +230,7 @@ public final class SegmentedRaftLog implements AutoCloseable {
         }
     }
 
-    private boolean recordSnapshot(Snapshot snap, boolean install) {
+    private boolean recordSnapshot(Snapshot snap, boolean install, boolean fileWritten) {
         ensureWritable();
         SnapshotMeta meta = snap.meta();
         if (meta.index() <= newestMarkerIndex) {
@@ -219,7 +242,7 @@ public final class SegmentedRaftLog implements AutoCloseable {
         }
         long floor;
         try {
-            long bytes = files.write(snap);
+            long bytes = fileWritten ? snap.data().length : files.write(snap);
             long next = install ? -1 : positions.walIndexOf(meta.index() + 1);
             long markerWalIndex = log.append(RaftRecordCodec.SNAPSHOT, RaftRecordCodec.snapshot(meta, install));
             write(true);

@@ -55,6 +55,27 @@ class RaftLogSnapshotTest {
         assertThat(s.term(expected.meta().index())).isEqualTo(expected.meta().term());
     }
 
+    /** The file written first (on another thread, as the runtime does), then recorded: the same as compactTo. */
+    @Test
+    void aSnapshotFileWrittenAheadIsRecordedAndReopened() throws Exception {
+        try (SegmentedRaftLog log = SegmentedRaftLog.open(dir, options(2))) {
+            fill(log, 1, 300);
+            Snapshot snap = snapshot(1, 200);
+            Thread writer = new Thread(() -> log.writeSnapshotFile(snap));
+            writer.start();
+            writer.join();
+            assertThat(java.nio.file.Files.exists(snapFile(1, 200))).isTrue();
+            assertThat(log.storage().firstIndex()).as("nothing recorded yet").isEqualTo(1);
+            assertThat(log.compactToWritten(snap)).isTrue();
+            assertSnapshot(log.storage(), snap);
+            assertThat(log.compactToWritten(snapshot(1, 150))).as("an older one is ignored").isFalse();
+        }
+        try (SegmentedRaftLog log = SegmentedRaftLog.open(dir, options(2))) {
+            assertSnapshot(log.storage(), snapshot(1, 200));
+            assertThat(describe(all(log.storage()))).isEqualTo(describe(entries(1, 201, 300)));
+        }
+    }
+
     @Test
     void snapshotsPurgeWholeSegmentsAndReopenRestoresSnapshotAndLaterEntries() {
         try (SegmentedRaftLog log = SegmentedRaftLog.open(dir, options(2))) {

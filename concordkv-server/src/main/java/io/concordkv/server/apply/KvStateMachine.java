@@ -132,11 +132,17 @@ public final class KvStateMachine {
             applying.writeLock().unlock();
         }
         return () -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            // sized like the last image, so the buffer seldom grows (each growth copies it all)
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
+                lastImageBytes + lastImageBytes / 8 + 4096));
             capture.writeTo(out);
+            lastImageBytes = out.size();
             return out.toByteArray();
         };
     }
+
+    /** The size of the last image built by {@link #snapshotLater}. */
+    private volatile long lastImageBytes;
 
     /** As {@link #snapshot()}, written to {@code out} (flushed, not closed). */
     public void snapshot(OutputStream out) {
