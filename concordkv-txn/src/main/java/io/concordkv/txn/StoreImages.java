@@ -45,16 +45,9 @@ final class StoreImages {
         this.pins = pins;
     }
 
-    /** See {@link MvccStore#writeImage}. */
+    /** See {@link MvccStore#writeImage}: an image captured and written at once. */
     void write(OutputStream out) {
-        synchronized (compactionLock) {
-            long revision = sequencer.awaitNumbered();
-            try {
-                ImageWriter.write(store, revision, sequencer.compacted(), out);
-            } catch (IOException e) {
-                throw new KvException(ErrorCode.IO_ERROR, "writing the image failed: " + e.getMessage(), e);
-            }
-        }
+        write(capture(), out);
     }
 
     /** See {@link MvccStore#captureImage}. */
@@ -75,7 +68,7 @@ final class StoreImages {
         }
     }
 
-    /** Writes a captured image (the compaction lock held, as {@link #write}) and releases its pin. */
+    /** Writes a captured image, history compaction held off meanwhile, and releases its pin. */
     void write(ImageCapture capture, OutputStream out) {
         try {
             synchronized (compactionLock) {

@@ -46,6 +46,8 @@ public final class KvStateMachine {
     private final java.util.concurrent.Executor blocking;
     /** Shared by commands being applied, exclusive for snapshots and restores. */
     private final ReentrantReadWriteLock applying = new ReentrantReadWriteLock();
+    /** The size of the last image built by {@link #snapshotLater}. */
+    private volatile long lastImageBytes;
 
     /** @param blocking runs, for {@link #applyAsync}, the commands that block (waits for fsyncs, retries) */
     public KvStateMachine(MvccStore store, LeaseTable leases, LeaseWriter leaseWriter,
@@ -140,9 +142,6 @@ public final class KvStateMachine {
             return out.toByteArray();
         };
     }
-
-    /** The size of the last image built by {@link #snapshotLater}. */
-    private volatile long lastImageBytes;
 
     /** As {@link #snapshot()}, written to {@code out} (flushed, not closed). */
     public void snapshot(OutputStream out) {

@@ -19,7 +19,8 @@ import java.util.zip.CheckedOutputStream;
  * latest version (the version current at R is then found by following the key's history back,
  * and written as the latest one again, with no superseded-at revision). The caller holds history
  * compaction off, so nothing the image needs is dropped meanwhile, and has waited until every
- * commit up to R is applied. System records are copied as they are when their pages are read.
+ * commit up to R is applied. System records keep no history: the caller reads them at R
+ * ({@link #systemRecords}) and passes them in.
  * Records come out in key order. Used by one thread.
  */
 public final class ImageWriter {
@@ -39,17 +40,9 @@ public final class ImageWriter {
     }
 
     /**
-     * Writes the image of {@code store} at {@code revision} (the current one; {@code compacted} its
-     * compacted revision) to {@code out}, which is flushed but not closed.
-     */
-    public static void write(KvStore store, long revision, long compacted, OutputStream out) throws IOException {
-        write(store, revision, compacted, null, out);
-    }
-
-    /**
-     * As {@link #write(KvStore, long, long, OutputStream)}, with the system records as they were
-     * at {@code revision} ({@link #systemRecords}, read then: they have no history to go back to),
-     * or null to read them now.
+     * Writes the image of {@code store} at {@code revision} ({@code compacted} its compacted
+     * revision; {@code system} its system records as they were at {@code revision}) to
+     * {@code out}, which is flushed but not closed.
      */
     public static void write(KvStore store, long revision, long compacted, List<KeyValue> system, OutputStream out)
         throws IOException {
@@ -58,12 +51,8 @@ public final class ImageWriter {
         ImageWriter w = new ImageWriter(store, revision, buffered);
         w.history();
         w.latest();
-        if (system == null) {
-            w.system();
-        } else {
-            for (KeyValue kv : system) {
-                w.record(kv.key(), kv.value());
-            }
+        for (KeyValue kv : system) {
+            w.record(kv.key(), kv.value());
         }
         w.body.writeByte(ImageFormat.END);
         w.body.writeLong(w.records);
@@ -111,14 +100,6 @@ public final class ImageWriter {
     /** The store's system records now, in key order (for an image written later). */
     public static List<KeyValue> systemRecords(KvStore store) {
         return store.scan(namespace(MvccKeys.SYSTEM));
-    }
-
-    private void system() throws IOException {
-        for (Page p = new Page(namespace(MvccKeys.SYSTEM)); p.next(); ) {
-            for (KeyValue kv : p.batch) {
-                record(kv.key(), kv.value());
-            }
-        }
     }
 
     private void record(Bytes key, Bytes value) throws IOException {
