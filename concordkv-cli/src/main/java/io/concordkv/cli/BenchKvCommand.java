@@ -39,6 +39,10 @@ final class BenchKvCommand implements Callable<Integer> {
     @Option(names = "--total", defaultValue = "10000", description = "requests in all")
     long total;
 
+    @Option(names = "--warmup", defaultValue = "0",
+        description = "requests sent first by the same clients over the same connections and not recorded")
+    long warmup;
+
     @Option(names = "--key-size", defaultValue = "8", description = "key bytes")
     int keySize;
 
@@ -57,13 +61,13 @@ final class BenchKvCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!op.equals("put") && !op.equals("range") || !consistency.matches("[ls]") || clients < 1 || clients > 100_000
-            || conns < 1 || conns > 1_000 || total < 1 || keySize < 1 || valueSize < 0 || keySpace < 1
+            || conns < 1 || conns > 1_000 || total < 1 || warmup < 0 || keySize < 1 || valueSize < 0 || keySpace < 1
             || maxSeconds < 1 || maxSeconds > 3600) {
             throw new ParameterException(spec.commandLine(), "need --op put|range, --consistency l|s, --clients 1..100000, "
-                + "--conns 1..1000, --total >= 1, --key-size >= 1, --key-space >= 1, --max-seconds 1..3600");
+                + "--conns 1..1000, --total >= 1, --warmup >= 0, --key-size >= 1, --key-space >= 1, --max-seconds 1..3600");
         }
         KvLoad.Config config = new KvLoad.Config(target, Arrays.asList(endpoints.split(",")), clients, conns, op,
-            consistency.equals("l"), total, keySize, valueSize, keySpace, Duration.ofSeconds(maxSeconds), seed);
+            consistency.equals("l"), total, warmup, keySize, valueSize, keySpace, Duration.ofSeconds(maxSeconds), seed);
         BenchStoreCommands.print(spec, KvLoad.run(config));
         return 0;
     }

@@ -99,6 +99,22 @@ class ClientCommandsTest {
     }
 
     @Test
+    void benchKvSendsTheWarmUpFirstAndRecordsOnlyTheRun() throws Exception {
+        long before = revision();
+        JsonNode row = new ObjectMapper().readTree(ok("bench", "kv", "--op", "put", "--clients", "4", "--conns", "2",
+            "--warmup", "30", "--total", "50", "--key-space", "10"));
+        assertThat(row.get("total").asLong()).as("recorded requests").isEqualTo(50);
+        assertThat(row.get("errors").asLong()).isZero();
+        assertThat(row.get("warmup").asLong()).isEqualTo(30);
+        assertThat(row.get("generator_cpu_us_per_op").asDouble()).isPositive();
+        assertThat(revision() - before).as("every put, warm-up included, was sent").isEqualTo(30 + 50);
+    }
+
+    private long revision() throws Exception {
+        return new ObjectMapper().readTree(ok("get", "x", "-w", "json")).get("header").get("revision").asLong();
+    }
+
+    @Test
     void conditionalTxnReadsEtcdctlFormatFromStdin() {
         ok("put", "k", "v1");
         String script = "value(\"k\") = \"v1\"\nversion(\"k\") > \"0\"\n\nput k v2\nget k\n\nput k failed\n";
