@@ -4,6 +4,11 @@
 # With ROUNDS=N in the environment the 1,000-client cells run N times in all (alternating as above).
 
 kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
+# every recorded cell starts with an unrecorded warm-up of the generator itself (--warmup: the same
+# clients, the same connections): a fresh generator JVM otherwise compiles gRPC and Netty during
+# the cell, about 6 CPU-seconds taken from the server on the same two cores
+many="--clients 1000 --conns 100 --warmup 50000"
+one="--clients 1 --conns 1 --warmup 2000"
 
 kv_cells() {
   local ckv="$1" etcd="$2" out="$3" puts1="$4" ranges1="$5"
@@ -26,17 +31,17 @@ kv_cells() {
     kv --target "$1" --endpoints "$2" --op range --consistency s --clients 1000 --conns 100 --total 100000 >/dev/null
     kv --target "$1" --endpoints "$2" --op put --clients 1 --conns 1 --total 3000 >/dev/null
   done
-  both --op put --clients 1 --conns 1 --total "$puts1"
-  both --op put --clients 1000 --conns 100 --total 100000
+  both --op put $one --total "$puts1"
+  both --op put $many --total 100000
   for consistency in l s; do
-    both --op range --consistency "$consistency" --clients 1 --conns 1 --total "$ranges1"
-    both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
+    both --op range --consistency "$consistency" $one --total "$ranges1"
+    both --op range --consistency "$consistency" $many --total 200000
   done
   # ROUNDS=N: N-1 more rounds of the 1,000-client cells, for a median of per-round ratios
   for _ in $(seq 2 "${ROUNDS:-1}"); do
-    both --op put --clients 1000 --conns 100 --total 100000
+    both --op put $many --total 100000
     for consistency in l s; do
-      both --op range --consistency "$consistency" --clients 1000 --conns 100 --total 200000
+      both --op range --consistency "$consistency" $many --total 200000
     done
   done
 }
