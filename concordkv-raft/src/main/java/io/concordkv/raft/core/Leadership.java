@@ -258,7 +258,7 @@ final class Leadership {
         }
         if (r.leadTransferee != 0) {
             throw new ProposalDroppedException("leadership is being transferred to " + r.leadTransferee,
-                r.leadTransferee);
+                r.leadTransferee, true);
         }
         long index = r.log.lastIndex();
         List<Entry> entries = new ArrayList<>(proposed.size());

@@ -281,7 +281,7 @@ final class Raft {
     private void stepCandidate(Message m) {
         MessageType myResp = role == Role.PRE_CANDIDATE ? MessageType.PRE_VOTE_RESP : MessageType.VOTE_RESP;
         switch (m.type()) {
-            case PROP -> throw new ProposalDroppedException("no leader: an election is under way", 0);
+            case PROP -> throw new ProposalDroppedException("no leader: an election is under way", 0, true);
             case READ_INDEX -> dropRead(m, "no leader: an election is under way");
             case APP, HEARTBEAT, SNAP -> {
                 becomeFollower(m.term(), m.from());
@@ -312,7 +312,7 @@ final class Raft {
         switch (m.type()) {
             case PROP -> {
                 if (lead == 0) {
-                    throw new ProposalDroppedException("no leader known", 0);
+                    throw new ProposalDroppedException("no leader known", 0, true);
                 }
                 send(m.withTo(lead));
             }

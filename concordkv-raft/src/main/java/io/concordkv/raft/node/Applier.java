@@ -1,7 +1,5 @@
 package io.concordkv.raft.node;
 
-import io.concordkv.api.ErrorCode;
-import io.concordkv.api.KvException;
 import io.concordkv.raft.core.ConfChange;
 import io.concordkv.raft.core.ConfState;
 import io.concordkv.raft.core.Entry;
@@ -200,18 +198,12 @@ final class Applier implements Runnable {
                 continue;
             }
             it.remove();
+            // a dropped request's reads were queued again by the raft loop, which took its batch
             List<CompletableFuture<Void>> batch = readBatches.remove(ByteBuffer.wrap(rs.context()).getLong());
-            if (batch == null) {
+            if (batch == null || rs.dropped()) {
                 continue;
             }
-            for (CompletableFuture<Void> f : batch) {
-                if (rs.dropped()) {
-                    f.completeExceptionally(new KvException(ErrorCode.UNAVAILABLE,
-                        "leadership changed before the read was confirmed; retry"));
-                } else {
-                    f.complete(null);
-                }
-            }
+            batch.forEach(f -> f.complete(null));
         }
     }
 

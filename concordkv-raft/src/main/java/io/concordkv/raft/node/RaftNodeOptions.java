@@ -17,29 +17,37 @@ import java.util.Optional;
  *     entries; 0 never
  * @param requestTimeout how long a proposal or read waits before failing
  * @param maxBatch proposals put into one batch at most
+ * @param leaderWait how long a member without a leader holds proposals and linearizable reads for
+ *     one (an election under way) before it refuses them, and refuses new ones at once until a
+ *     leader is known (default 600 ms: four base election timeouts)
  * @param listen where to listen for peers, when not at the member's advertised peer address
  *     (behind a proxy or NAT)
  */
 public record RaftNodeOptions(Path dir, Duration tick, int electionTicks, int heartbeatTicks, boolean leaseReads,
-                              long snapshotEntries, Duration requestTimeout, int maxBatch,
+                              long snapshotEntries, Duration requestTimeout, int maxBatch, Duration leaderWait,
                               Optional<InetSocketAddress> listen) {
     public static RaftNodeOptions defaults(Path dir) {
         return new RaftNodeOptions(dir, Duration.ofMillis(10), 15, 5, false, 10_000, Duration.ofSeconds(7), 4096,
-            Optional.empty());
+            Duration.ofMillis(600), Optional.empty());
     }
 
     public RaftNodeOptions withSnapshotEntries(long entries) {
         return new RaftNodeOptions(dir, tick, electionTicks, heartbeatTicks, leaseReads, entries, requestTimeout,
-            maxBatch, listen);
+            maxBatch, leaderWait, listen);
     }
 
     public RaftNodeOptions withLeaseReads(boolean on) {
         return new RaftNodeOptions(dir, tick, electionTicks, heartbeatTicks, on, snapshotEntries, requestTimeout,
-            maxBatch, listen);
+            maxBatch, leaderWait, listen);
     }
 
     public RaftNodeOptions withListen(InetSocketAddress address) {
         return new RaftNodeOptions(dir, tick, electionTicks, heartbeatTicks, leaseReads, snapshotEntries,
-            requestTimeout, maxBatch, Optional.of(address));
+            requestTimeout, maxBatch, leaderWait, Optional.of(address));
+    }
+
+    public RaftNodeOptions withLeaderWait(Duration wait) {
+        return new RaftNodeOptions(dir, tick, electionTicks, heartbeatTicks, leaseReads, snapshotEntries,
+            requestTimeout, maxBatch, wait, listen);
     }
 }

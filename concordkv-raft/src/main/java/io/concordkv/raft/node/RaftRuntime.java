@@ -54,6 +54,9 @@ public final class RaftRuntime implements AutoCloseable {
 
     private record Proposal(long seq, byte[] envelope) { }
 
+    /** Proposals parked for want of a leader at most; beyond, they fail at once. */
+    private static final int MAX_PARKED = 100_000;
+
     /** A leadership transfer waiting for {@code transferee} to lead (checked by the loop). */
     private record Transfer(long transferee, CompletableFuture<Void> done) { }
 
@@ -68,6 +71,22 @@ public final class RaftRuntime implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final java.util.Queue<Transfer> transfers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ReadQueue readQueue;
+    /**
+     * Proposals dropped only for want of a leader (an election, a leadership transfer): nothing of
+     * them was appended, so they go again, in order, once there is one; until then new proposals
+     * queue behind them. Each still ends by its own timeout. Raft loop only.
+     */
+    private final java.util.ArrayDeque<Proposal> parked = new java.util.ArrayDeque<>();
+    /**
+     * Reads whose ReadIndex request was dropped (no leader, or it lost leadership) are queued
+     * again and go no earlier than this (System.nanoTime), a tick later, so that a follower still
+     * pointing at a deposed leader does not ping-pong with it. Raft loop only.
+     */
+    private long readsHeldUntil;
+    /** {@link RaftNodeOptions#leaderWait}: then, until a leader is known, requests are refused at once. */
+    private final long leaderWaitNanos;
+    private boolean leaderless;
+    private long leaderlessSince;
     private final Thread loopThread;
     private final Thread applyThread;
     private volatile RuntimeStatus status;
@@ -98,6 +117,7 @@ public final class RaftRuntime implements AutoCloseable {
         this.self = self;
         this.options = options;
         this.readQueue = new ReadQueue(options.tick().toNanos() * options.electionTicks());
+        this.leaderWaitNanos = options.leaderWait().toNanos();
         this.wal = SegmentedRaftLog.open(options.dir(), RaftLogOptions.defaults());
         RaftStorage storage = wal.storage();
         if (bootstrap && storage.lastIndex() == 0 && storage.hardState().isEmpty()) {
@@ -389,7 +409,8 @@ public final class RaftRuntime implements AutoCloseable {
         List<Proposal> proposals = new ArrayList<>();
         while (running) {
             try {
-                long wait = readQueue.ready() ? 0 : Math.max(0, nextTick - System.nanoTime());
+                boolean readsMayGo = readsMayGo(System.nanoTime());
+                long wait = readQueue.ready() && readsMayGo ? 0 : Math.max(0, nextTick - System.nanoTime());
                 Object first = inbox.poll(wait, TimeUnit.NANOSECONDS);
                 if (first != null) {
                     dispatch(first, proposals);
@@ -404,8 +425,13 @@ public final class RaftRuntime implements AutoCloseable {
                     node.tick();
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
                 }
-                flushProposals(proposals);
-                flushReads(readQueue.take(now));
+                boolean giveUp = waitedTooLongForLeader(now);
+                flushProposals(proposals, giveUp);
+                if (giveUp) {
+                    failReads(readQueue.take(now));
+                } else {
+                    flushReads(readsMayGo(now) ? readQueue.take(now) : List.of());
+                }
                 processReady();
                 refreshStatus();
             } catch (InterruptedException e) {
@@ -432,14 +458,36 @@ public final class RaftRuntime implements AutoCloseable {
         } else if (item instanceof Proposal p) {
             proposals.add(p);
             if (proposals.size() >= options.maxBatch()) {
-                flushProposals(proposals);
+                flushProposals(proposals, false);
             }
         } else if (item instanceof Runnable r) {
             r.run();
         }
     }
 
-    private void flushProposals(List<Proposal> proposals) {
+    /**
+     * Proposes the batch, after any parked proposals. Proposals dropped for want of a leader are
+     * parked, unless {@code giveUp} (this member has been without one too long): then they and the
+     * parked ones fail.
+     */
+    private void flushProposals(List<Proposal> proposals, boolean giveUp) {
+        if (!parked.isEmpty()) {
+            List<Proposal> all = new ArrayList<>(parked.size() + proposals.size());
+            for (Proposal p : parked) {
+                if (applier.proposals.containsKey(p.seq())) { // else it timed out meanwhile
+                    all.add(p);
+                }
+            }
+            parked.clear();
+            all.addAll(proposals);
+            proposals.clear();
+            proposals.addAll(all);
+            if (node.leader() == 0 && !giveUp) {
+                parked.addAll(proposals); // still no leader: all wait, in order
+                proposals.clear();
+                return;
+            }
+        }
         if (proposals.isEmpty()) {
             return;
         }
@@ -448,15 +496,46 @@ public final class RaftRuntime implements AutoCloseable {
         try {
             node.propose(payloads);
         } catch (ProposalDroppedException e) {
-            KvException failure = dropped(e);
-            for (Proposal p : proposals) {
-                CompletableFuture<Object> f = applier.proposals.remove(p.seq());
-                if (f != null) {
-                    f.completeExceptionally(failure);
+            if (e.awaitsLeader() && !giveUp && proposals.size() <= MAX_PARKED) {
+                parked.addAll(proposals);
+            } else {
+                KvException failure = dropped(e);
+                for (Proposal p : proposals) {
+                    CompletableFuture<Object> f = applier.proposals.remove(p.seq());
+                    if (f != null) {
+                        f.completeExceptionally(failure);
+                    }
                 }
             }
         }
         proposals.clear();
+    }
+
+    /** Whether this member has known no leader for longer than it holds requests for one. */
+    private boolean waitedTooLongForLeader(long now) {
+        if (node.leader() != 0) {
+            leaderless = false;
+            return false;
+        }
+        if (!leaderless) {
+            leaderless = true;
+            leaderlessSince = now;
+        }
+        return now - leaderlessSince > leaderWaitNanos;
+    }
+
+    private void failReads(List<CompletableFuture<Void>> reads) {
+        if (!reads.isEmpty()) {
+            KvException failure = new KvException(ErrorCode.UNAVAILABLE, "no leader for "
+                + (System.nanoTime() - leaderlessSince) / 1_000_000 + " ms: this member cannot confirm a "
+                + "linearizable read");
+            reads.forEach(f -> f.completeExceptionally(failure));
+        }
+    }
+
+    /** Whether reads may go to the leader now: one is known, and a dropped request's pause is over. */
+    private boolean readsMayGo(long now) {
+        return node.leader() != 0 && now - readsHeldUntil >= 0;
     }
 
     private void flushReads(List<CompletableFuture<Void>> reads) {
@@ -489,7 +568,16 @@ public final class RaftRuntime implements AutoCloseable {
                 rd.messages().forEach(transport::send);
             }
             for (ReadState rs : rd.readStates()) {
-                readQueue.answered(ByteBuffer.wrap(rs.context()).getLong());
+                long context = ByteBuffer.wrap(rs.context()).getLong();
+                readQueue.answered(context);
+                if (rs.dropped()) {
+                    // no leader confirmed it: a read changes nothing, so it simply goes again
+                    List<CompletableFuture<Void>> batch = applier.readBatches.remove(context);
+                    if (batch != null) {
+                        readQueue.requeue(batch);
+                        readsHeldUntil = System.nanoTime() + options.tick().toNanos();
+                    }
+                }
             }
             if (!rd.snapshot().isEmpty() || !rd.committedEntries().isEmpty() || !rd.readStates().isEmpty()) {
                 applier.submit(new Applier.Task(rd.snapshot(), rd.committedEntries(), rd.readStates()));

@@ -62,6 +62,15 @@ final class ReadQueue {
         return out;
     }
 
+    /** Queues again the reads of a request that was dropped (those not already ended by their timeout). */
+    void requeue(List<CompletableFuture<Void>> reads) {
+        for (CompletableFuture<Void> f : reads) {
+            if (!f.isDone()) {
+                waiting.add(f);
+            }
+        }
+    }
+
     /** Records the request with {@code context} sent at {@code now}. */
     void sent(long context, long now) {
         inFlight = context;
