@@ -110,6 +110,19 @@ class ClientCommandsTest {
         assertThat(revision() - before).as("every put, warm-up included, was sent").isEqualTo(30 + 50);
     }
 
+    @Test
+    void benchKvCountsFailedRequestsByStatusCode() throws Exception {
+        JsonNode row = new ObjectMapper().readTree(ok("bench", "kv", "--op", "put", "--clients", "2", "--total", "6",
+            "--value-size", "1600000"));
+        assertThat(row.get("total").asLong()).as("nothing succeeded").isZero();
+        assertThat(row.get("errors").asLong()).isEqualTo(6);
+        JsonNode byCode = row.get("errors_by_code");
+        assertThat(byCode.fieldNames()).toIterable().hasSize(1);
+        JsonNode only = byCode.elements().next();
+        assertThat(only.get("count").asLong()).isEqualTo(6);
+        assertThat(only.get("first").asText()).as("the server's description of the first failure").isNotBlank();
+    }
+
     private long revision() throws Exception {
         return new ObjectMapper().readTree(ok("get", "x", "-w", "json")).get("header").get("revision").asLong();
     }

@@ -48,6 +48,11 @@ public final class KvLoad {
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    /** Failed requests by gRPC status code, with the first description seen for each. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> errorCodes =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, String> errorSamples =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final ByteString value;
     private volatile long deadline;
     private volatile long limit;
@@ -93,6 +98,8 @@ public final class KvLoad {
             latencyMicros.reset();
             completed.set(0);
             errors.set(0);
+            errorCodes.clear();
+            errorSamples.clear();
         }
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
@@ -147,6 +154,10 @@ public final class KvLoad {
             @Override
             public void onError(Throwable t) {
                 errors.incrementAndGet();
+                io.grpc.Status status = io.grpc.Status.fromThrowable(t);
+                String code = status.getCode().name();
+                errorCodes.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
+                errorSamples.putIfAbsent(code, String.valueOf(status.getDescription()));
                 next(stub, random, done);
             }
 
@@ -180,6 +191,11 @@ public final class KvLoad {
         r.put("conns", config.conns());
         r.put("total", completed.get());
         r.put("errors", errors.get());
+        if (!errorCodes.isEmpty()) {
+            Map<String, Object> byCode = new java.util.TreeMap<>();
+            errorCodes.forEach((code, n) -> byCode.put(code, Map.of("count", n.get(), "first", errorSamples.get(code))));
+            r.put("errors_by_code", byCode);
+        }
         r.put("seconds", Math.round(seconds * 1000) / 1000.0);
         r.put("ops_per_sec", Math.round(completed.get() / seconds));
         r.put("p50_ms", millis(50));
