@@ -128,7 +128,7 @@ public final class InteractiveTxn implements Transaction {
         if (own != null) {
             Optional<KeyVersion> mine = own.isDelete() ? Optional.empty()
                 : Optional.of(new KeyVersion(key, own.value(), 0, 0, 0, own.lease()));
-            ops.add(new TxnOperation(kind, key, Optional.empty(), Optional.empty(), mine.stream().toList(), 0));
+            ops.add(new TxnOperation(kind, key, Optional.empty(), Optional.empty(), mine.map(List::of).orElse(List.of()), 0));
             return mine;
         }
         boolean forUpdate = kind == Kind.GET_FOR_UPDATE;
@@ -146,7 +146,8 @@ public final class InteractiveTxn implements Transaction {
         } else if (options.isolation() == Isolation.SERIALIZABLE) {
             reads.point(key, at);
         }
-        ops.add(new TxnOperation(kind, key, Optional.empty(), Optional.empty(), found.stream().toList(), at));
+        ops.add(new TxnOperation(kind, key, Optional.empty(), Optional.empty(), found.map(List::of).orElse(List.of()),
+            at));
         return found;
     }
 
