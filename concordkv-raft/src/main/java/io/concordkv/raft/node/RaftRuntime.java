@@ -77,6 +77,8 @@ public final class RaftRuntime implements AutoCloseable {
      * queue behind them. Each still ends by its own timeout. Raft loop only.
      */
     private final java.util.ArrayDeque<Proposal> parked = new java.util.ArrayDeque<>();
+    /** Proposals forwarded by peers, not yet stepped (see {@link #flushForwarded}). Raft loop only. */
+    private final List<Message> forwarded = new ArrayList<>();
     /**
      * Reads whose ReadIndex request was dropped (no leader, or it lost leadership) are queued
      * again and go no earlier than this (System.nanoTime), a tick later, so that a follower still
@@ -426,6 +428,7 @@ public final class RaftRuntime implements AutoCloseable {
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
                 }
                 boolean giveUp = waitedTooLongForLeader(now);
+                flushForwarded(giveUp);
                 flushProposals(proposals, giveUp);
                 if (giveUp) {
                     failReads(readQueue.take(now));
@@ -452,6 +455,8 @@ public final class RaftRuntime implements AutoCloseable {
                 learnRemoval(m.from());
             } else if (removedPeers.containsKey(m.from())) {
                 tellRemoved(m.from());
+            } else if (m.type() == MessageType.PROP) {
+                forwarded.add(m); // after the pass's other messages, see flushForwarded
             } else {
                 node.step(m);
             }
@@ -509,6 +514,26 @@ public final class RaftRuntime implements AutoCloseable {
             }
         }
         proposals.clear();
+    }
+
+    /**
+     * Steps the proposals peers forwarded here, after the other messages of the pass: a leader
+     * back from a pause then first learns from them that it was deposed, and forwards these to
+     * the new leader instead of appending them to a log tail the new leader will cut. While this
+     * member knows no leader they wait, as its own proposals do (their senders' timeouts bound
+     * them); a proposal this member still cannot place is dropped, and its sender times out.
+     */
+    private void flushForwarded(boolean giveUp) {
+        if (forwarded.isEmpty() || node.leader() == 0 && !giveUp && forwarded.size() <= MAX_PARKED) {
+            return;
+        }
+        forwarded.forEach(node::step);
+        forwarded.clear();
+    }
+
+    /** What the transport does with a message from a peer (tests inject messages with it). */
+    void deliver(Message m) {
+        inbox.add(m);
     }
 
     /** Whether this member has known no leader for longer than it holds requests for one. */

@@ -231,6 +231,29 @@ class RaftRuntimeTest {
     }
 
     /**
+     * A proposal a peer forwarded to a member that knows no leader (here the first of three up
+     * alone; under load, a deposed leader back from a GC pause) waits there for one and is then
+     * placed, instead of being dropped for its sender to time out after seven seconds.
+     */
+    @Test
+    void aProposalForwardedToAMemberWithoutALeaderWaitsThereForOne() throws IOException {
+        leaderWait = Duration.ofSeconds(30);
+        addMembers(3);
+        start(0, true);
+        byte[] envelope = java.nio.ByteBuffer.allocate(16 + 3).putLong(members.get(1).id()).putLong(1)
+            .put(cmd("f=1")).array();
+        nodes[0].deliver(new io.concordkv.raft.core.Message(io.concordkv.raft.core.MessageType.PROP,
+            members.get(1).id(), members.get(0).id(), 0, 0, 0,
+            List.of(io.concordkv.raft.core.Entry.normal(0, 1, envelope)), 0, false, 0,
+            io.concordkv.raft.core.Snapshot.EMPTY, new byte[0]));
+        start(1, true);
+        start(2, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(machines[0].get("f")));
+        nodes[2].readBarrier().join();
+        assertThat(machines[2].get("f")).as("committed through the log, so on every member").isEqualTo("1");
+    }
+
+    /**
      * The wait is bounded: a member without a leader for longer than {@code leaderWait} (cut off
      * from the majority) refuses what it held, and new requests at once, as before.
      */
