@@ -149,10 +149,7 @@ class RaftRuntimeTest {
     }
 
     private void startCluster(int n) throws IOException {
-        for (int i = 0; i < n; i++) {
-            members.add(new Member(Member.idOf("m" + i), "m" + i, new InetSocketAddress("127.0.0.1", freePort()), "",
-                false));
-        }
+        addMembers(n);
         for (int i = 0; i < n; i++) {
             start(i, true);
         }
@@ -198,6 +195,13 @@ class RaftRuntimeTest {
         assertThat(machines[2].get("k499")).isEqualTo("499");
     }
 
+    /** Three members, only the first started, with {@code wait} as its leader wait: it knows no leader. */
+    private void startFirstOfThree(Duration wait) throws IOException {
+        leaderWait = wait;
+        addMembers(3);
+        start(0, true);
+    }
+
     private void addMembers(int n) throws IOException {
         for (int i = 0; i < n; i++) {
             members.add(new Member(Member.idOf("m" + i), "m" + i, new InetSocketAddress("127.0.0.1", freePort()), "",
@@ -213,9 +217,7 @@ class RaftRuntimeTest {
      */
     @Test
     void aProposalAndAReadMadeWithoutALeaderWaitForOne() throws IOException {
-        leaderWait = Duration.ofSeconds(30);
-        addMembers(3);
-        start(0, true);
+        startFirstOfThree(Duration.ofSeconds(30));
         CompletableFuture<Object> write = nodes[0].propose(cmd("a=1"));
         CompletableFuture<Object> second = nodes[0].propose(cmd("a=2"));
         CompletableFuture<Void> read = nodes[0].readBarrier();
@@ -237,9 +239,7 @@ class RaftRuntimeTest {
      */
     @Test
     void aProposalForwardedToAMemberWithoutALeaderWaitsThereForOne() throws IOException {
-        leaderWait = Duration.ofSeconds(30);
-        addMembers(3);
-        start(0, true);
+        startFirstOfThree(Duration.ofSeconds(30));
         byte[] envelope = java.nio.ByteBuffer.allocate(16 + 3).putLong(members.get(1).id()).putLong(1)
             .put(cmd("f=1")).array();
         nodes[0].deliver(new io.concordkv.raft.core.Message(io.concordkv.raft.core.MessageType.PROP,
@@ -259,9 +259,7 @@ class RaftRuntimeTest {
      */
     @Test
     void aMemberWithoutALeaderForLongerThanTheLeaderWaitRefusesRequests() throws IOException {
-        leaderWait = Duration.ofMillis(300);
-        addMembers(3);
-        start(0, true);
+        startFirstOfThree(Duration.ofMillis(300));
         CompletableFuture<Object> held = nodes[0].propose(cmd("a=1"));
         CompletableFuture<Void> heldRead = nodes[0].readBarrier();
         for (CompletableFuture<?> f : List.of(held, heldRead)) {
