@@ -52,10 +52,6 @@ public final class RaftRuntime implements AutoCloseable {
     /** Wakes the loop for reads that may go (see {@link ReadQueue}); does nothing itself. */
     private static final Runnable WAKE = () -> { };
 
-    private record Proposal(long seq, byte[] envelope) { }
-
-    /** Proposals parked for want of a leader at most; beyond, they fail at once. */
-    private static final int MAX_PARKED = 100_000;
 
     /** A leadership transfer waiting for {@code transferee} to lead (checked by the loop). */
     private record Transfer(long transferee, CompletableFuture<Void> done) { }
@@ -71,24 +67,7 @@ public final class RaftRuntime implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final java.util.Queue<Transfer> transfers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ReadQueue readQueue;
-    /**
-     * Proposals dropped only for want of a leader (an election, a leadership transfer): nothing of
-     * them was appended, so they go again, in order, once there is one; until then new proposals
-     * queue behind them. Each still ends by its own timeout. Raft loop only.
-     */
-    private final java.util.ArrayDeque<Proposal> parked = new java.util.ArrayDeque<>();
-    /** Proposals forwarded by peers, not yet stepped (see {@link #flushForwarded}). Raft loop only. */
-    private final List<Message> forwarded = new ArrayList<>();
-    /**
-     * Reads whose ReadIndex request was dropped (no leader, or it lost leadership) are queued
-     * again and go no earlier than this (System.nanoTime), a tick later, so that a follower still
-     * pointing at a deposed leader does not ping-pong with it. Raft loop only.
-     */
-    private long readsHeldUntil;
-    /** {@link RaftNodeOptions#leaderWait}: then, until a leader is known, requests are refused at once. */
-    private final long leaderWaitNanos;
-    private boolean leaderless;
-    private long leaderlessSince;
+    private final LeaderlessHold hold;
     private final Thread loopThread;
     private final Thread applyThread;
     private volatile RuntimeStatus status;
@@ -119,7 +98,6 @@ public final class RaftRuntime implements AutoCloseable {
         this.self = self;
         this.options = options;
         this.readQueue = new ReadQueue(options.tick().toNanos() * options.electionTicks());
-        this.leaderWaitNanos = options.leaderWait().toNanos();
         this.wal = SegmentedRaftLog.open(options.dir(), RaftLogOptions.defaults());
         RaftStorage storage = wal.storage();
         if (bootstrap && storage.lastIndex() == 0 && storage.hardState().isEmpty()) {
@@ -165,6 +143,8 @@ public final class RaftRuntime implements AutoCloseable {
                 });
             }
         }, options.snapshotEntries(), storage.snapshot(), node.status().conf());
+        this.hold = new LeaderlessHold(node, applier.proposals, options.leaderWait().toNanos(),
+            options.tick().toNanos());
         this.loopThread = new Thread(this::loop, "concordkv-raft-loop-" + self.name());
         this.applyThread = new Thread(applier, "concordkv-raft-apply-" + self.name());
         refreshStatus();
@@ -302,7 +282,7 @@ public final class RaftRuntime implements AutoCloseable {
         applier.proposals.put(seq, f);
         ByteBuffer b = ByteBuffer.allocate(16 + command.length);
         b.putLong(self.id()).putLong(seq).put(command);
-        inbox.add(new Proposal(seq, b.array()));
+        inbox.add(new LeaderlessHold.Proposal(seq, b.array()));
         return withTimeout(f, () -> applier.proposals.remove(seq), "proposal");
     }
 
@@ -398,7 +378,7 @@ public final class RaftRuntime implements AutoCloseable {
         }).thenCompose(x -> x);
     }
 
-    private static KvException dropped(ProposalDroppedException e) {
+    static KvException dropped(ProposalDroppedException e) {
         return new KvException(ErrorCode.UNAVAILABLE, e.getMessage()
             + (e.leaderHint() != 0 ? " (leader " + Long.toHexString(e.leaderHint()) + ")" : ""));
     }
@@ -408,10 +388,10 @@ public final class RaftRuntime implements AutoCloseable {
     private void loop() {
         long tickNanos = options.tick().toNanos();
         long nextTick = System.nanoTime() + tickNanos;
-        List<Proposal> proposals = new ArrayList<>();
+        List<LeaderlessHold.Proposal> proposals = new ArrayList<>();
         while (running) {
             try {
-                boolean readsMayGo = readsMayGo(System.nanoTime());
+                boolean readsMayGo = hold.readsMayGo(System.nanoTime());
                 long wait = readQueue.ready() && readsMayGo ? 0 : Math.max(0, nextTick - System.nanoTime());
                 Object first = inbox.poll(wait, TimeUnit.NANOSECONDS);
                 if (first != null) {
@@ -427,13 +407,13 @@ public final class RaftRuntime implements AutoCloseable {
                     node.tick();
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
                 }
-                boolean giveUp = waitedTooLongForLeader(now);
-                flushForwarded(giveUp);
-                flushProposals(proposals, giveUp);
+                boolean giveUp = hold.waitedTooLong(now);
+                hold.flushForwarded(giveUp);
+                hold.propose(proposals, giveUp);
                 if (giveUp) {
-                    failReads(readQueue.take(now));
+                    hold.failReads(readQueue.take(now), now);
                 } else {
-                    flushReads(readsMayGo(now) ? readQueue.take(now) : List.of());
+                    flushReads(hold.readsMayGo(now) ? readQueue.take(now) : List.of());
                 }
                 processReady();
                 refreshStatus();
@@ -449,118 +429,30 @@ public final class RaftRuntime implements AutoCloseable {
         }
     }
 
-    private void dispatch(Object item, List<Proposal> proposals) {
+    private void dispatch(Object item, List<LeaderlessHold.Proposal> proposals) {
         if (item instanceof Message m) {
             if (m.type() == MessageType.REMOVED) {
                 learnRemoval(m.from());
             } else if (removedPeers.containsKey(m.from())) {
                 tellRemoved(m.from());
             } else if (m.type() == MessageType.PROP) {
-                forwarded.add(m); // after the pass's other messages, see flushForwarded
+                hold.forwarded(m); // after the pass's other messages
             } else {
                 node.step(m);
             }
-        } else if (item instanceof Proposal p) {
+        } else if (item instanceof LeaderlessHold.Proposal p) {
             proposals.add(p);
             if (proposals.size() >= options.maxBatch()) {
-                flushProposals(proposals, false);
+                hold.propose(proposals, false);
             }
         } else if (item instanceof Runnable r) {
             r.run();
         }
     }
 
-    /**
-     * Proposes the batch, after any parked proposals. Proposals dropped for want of a leader are
-     * parked, unless {@code giveUp} (this member has been without one too long): then they and the
-     * parked ones fail.
-     */
-    private void flushProposals(List<Proposal> proposals, boolean giveUp) {
-        if (!parked.isEmpty()) {
-            List<Proposal> all = new ArrayList<>(parked.size() + proposals.size());
-            for (Proposal p : parked) {
-                if (applier.proposals.containsKey(p.seq())) { // else it timed out meanwhile
-                    all.add(p);
-                }
-            }
-            parked.clear();
-            all.addAll(proposals);
-            proposals.clear();
-            proposals.addAll(all);
-            if (node.leader() == 0 && !giveUp) {
-                parked.addAll(proposals); // still no leader: all wait, in order
-                proposals.clear();
-                return;
-            }
-        }
-        if (proposals.isEmpty()) {
-            return;
-        }
-        List<byte[]> payloads = new ArrayList<>(proposals.size());
-        proposals.forEach(p -> payloads.add(p.envelope()));
-        try {
-            node.propose(payloads);
-        } catch (ProposalDroppedException e) {
-            if (e.awaitsLeader() && !giveUp && proposals.size() <= MAX_PARKED) {
-                parked.addAll(proposals);
-            } else {
-                KvException failure = dropped(e);
-                for (Proposal p : proposals) {
-                    CompletableFuture<Object> f = applier.proposals.remove(p.seq());
-                    if (f != null) {
-                        f.completeExceptionally(failure);
-                    }
-                }
-            }
-        }
-        proposals.clear();
-    }
-
-    /**
-     * Steps the proposals peers forwarded here, after the other messages of the pass: a leader
-     * back from a pause then first learns from them that it was deposed, and forwards these to
-     * the new leader instead of appending them to a log tail the new leader will cut. While this
-     * member knows no leader they wait, as its own proposals do (their senders' timeouts bound
-     * them); a proposal this member still cannot place is dropped, and its sender times out.
-     */
-    private void flushForwarded(boolean giveUp) {
-        if (forwarded.isEmpty() || node.leader() == 0 && !giveUp && forwarded.size() <= MAX_PARKED) {
-            return;
-        }
-        forwarded.forEach(node::step);
-        forwarded.clear();
-    }
-
     /** What the transport does with a message from a peer (tests inject messages with it). */
     void deliver(Message m) {
         inbox.add(m);
-    }
-
-    /** Whether this member has known no leader for longer than it holds requests for one. */
-    private boolean waitedTooLongForLeader(long now) {
-        if (node.leader() != 0) {
-            leaderless = false;
-            return false;
-        }
-        if (!leaderless) {
-            leaderless = true;
-            leaderlessSince = now;
-        }
-        return now - leaderlessSince > leaderWaitNanos;
-    }
-
-    private void failReads(List<CompletableFuture<Void>> reads) {
-        if (!reads.isEmpty()) {
-            KvException failure = new KvException(ErrorCode.UNAVAILABLE, "no leader for "
-                + (System.nanoTime() - leaderlessSince) / 1_000_000 + " ms: this member cannot confirm a "
-                + "linearizable read");
-            reads.forEach(f -> f.completeExceptionally(failure));
-        }
-    }
-
-    /** Whether reads may go to the leader now: one is known, and a dropped request's pause is over. */
-    private boolean readsMayGo(long now) {
-        return node.leader() != 0 && now - readsHeldUntil >= 0;
     }
 
     private void flushReads(List<CompletableFuture<Void>> reads) {
@@ -600,7 +492,7 @@ public final class RaftRuntime implements AutoCloseable {
                     List<CompletableFuture<Void>> batch = applier.readBatches.remove(context);
                     if (batch != null) {
                         readQueue.requeue(batch);
-                        readsHeldUntil = System.nanoTime() + options.tick().toNanos();
+                        hold.readDropped(System.nanoTime());
                     }
                 }
             }
