@@ -119,10 +119,15 @@ class LocalClusterTest {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** A base port whose 3 ports per member are all free now (another process may still take one). */
+    /**
+     * A base port whose 3 ports per member are all free now (another process may still take one),
+     * below Linux's ephemeral range (32768 and up): a port there, free when checked, could become
+     * the local end of any outgoing connection before the member binds it, as one did in a CI run
+     * ("cannot listen for HTTP on 127.0.0.1:33032: address in use").
+     */
     private static int freeBasePort(int nodes) {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20000 + 10 * ThreadLocalRandom.current().nextInt(3000);
+            int base = 20000 + 10 * ThreadLocalRandom.current().nextInt(1200);
             if (new ClusterLayout(Path.of("."), nodes, base).ports().stream().allMatch(LocalClusterTest::free)) {
                 return base;
             }
