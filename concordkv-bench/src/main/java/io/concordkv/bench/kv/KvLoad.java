@@ -48,10 +48,12 @@ public final class KvLoad {
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
-    /** Failed requests by gRPC status code, with the first description seen for each. */
-    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> errorCodes =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<String, String> errorSamples =
+    /** Failed requests of one gRPC status code: how many, and the description of the first. */
+    private record ErrorTally(AtomicLong count, String first) {
+    }
+
+    /** Failed requests by gRPC status code. */
+    private final java.util.concurrent.ConcurrentHashMap<String, ErrorTally> errorCodes =
         new java.util.concurrent.ConcurrentHashMap<>();
     private final ByteString value;
     private volatile long deadline;
@@ -99,7 +101,6 @@ public final class KvLoad {
             completed.set(0);
             errors.set(0);
             errorCodes.clear();
-            errorSamples.clear();
         }
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
@@ -155,9 +156,8 @@ public final class KvLoad {
             public void onError(Throwable t) {
                 errors.incrementAndGet();
                 io.grpc.Status status = io.grpc.Status.fromThrowable(t);
-                String code = status.getCode().name();
-                errorCodes.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
-                errorSamples.putIfAbsent(code, String.valueOf(status.getDescription()));
+                errorCodes.computeIfAbsent(status.getCode().name(),
+                    c -> new ErrorTally(new AtomicLong(), String.valueOf(status.getDescription()))).count().incrementAndGet();
                 next(stub, random, done);
             }
 
@@ -193,7 +193,7 @@ public final class KvLoad {
         r.put("errors", errors.get());
         if (!errorCodes.isEmpty()) {
             Map<String, Object> byCode = new java.util.TreeMap<>();
-            errorCodes.forEach((code, n) -> byCode.put(code, Map.of("count", n.get(), "first", errorSamples.get(code))));
+            errorCodes.forEach((code, t) -> byCode.put(code, Map.of("count", t.count().get(), "first", t.first())));
             r.put("errors_by_code", byCode);
         }
         r.put("seconds", Math.round(seconds * 1000) / 1000.0);

@@ -263,9 +263,7 @@ class RaftRuntimeTest {
         CompletableFuture<Object> held = nodes[0].propose(cmd("a=1"));
         CompletableFuture<Void> heldRead = nodes[0].readBarrier();
         for (CompletableFuture<?> f : List.of(held, heldRead)) {
-            assertThatThrownBy(f::join).as("refused within the leader wait, not the 7 s request timeout")
-                .cause().isInstanceOf(KvException.class)
-                .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertUnavailable(f, "refused within the leader wait, not the 7 s request timeout");
         }
         CompletableFuture<Object> late = nodes[0].propose(cmd("a=2"));
         await().atMost(Duration.ofMillis(200)).until(late::isDone);
@@ -361,12 +359,17 @@ class RaftRuntimeTest {
             .until(() -> nodes[removed].status().members().stream().noneMatch(m -> m.id() == id));
         for (CompletableFuture<?> refused : List.of(nodes[removed].propose(cmd("b=2")), nodes[removed].readBarrier())) {
             assertThat(refused).isCompletedExceptionally();
-            assertThatThrownBy(refused::join).cause().isInstanceOf(KvException.class)
-                .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertUnavailable(refused, "refused at once");
         }
         int remaining = leader();
         assertThat(nodes[remaining].propose(cmd("c=3")).join()).isEqualTo("");
         assertThat(machines[removed].get("c")).as("the removed member no longer applies").isNull();
+    }
+
+    /** {@code f} failed (or fails) with {@code UNAVAILABLE}. */
+    private static void assertUnavailable(CompletableFuture<?> f, String why) {
+        assertThatThrownBy(f::join).as(why).cause().isInstanceOf(KvException.class)
+            .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
 
     private static boolean refusesAsRemoved(RaftRuntime node) {
