@@ -34,6 +34,12 @@ import java.util.concurrent.locks.StampedLock;
  * {@code io.concordkv.txn.internal.MvccKeys}. Thread-safe.
  */
 public final class MvccStore implements AutoCloseable {
+    /**
+     * The revision of a store no write has reached yet, as in etcd: the first commit gets 2, and no
+     * response header carries 0, which etcd clients read as "unset" or "the latest".
+     */
+    public static final long FIRST_REVISION = 1;
+
     private final KvStore store;
     private final MvccOptions options;
     private final CommitSequencer sequencer;
@@ -63,7 +69,7 @@ public final class MvccStore implements AutoCloseable {
         this.store = store;
         this.options = options;
         TimestampSource timestamps = options.timestamps().get();
-        timestamps.advancePast(StoreOpening.lastRevision(store));
+        timestamps.advancePast(Math.max(FIRST_REVISION, StoreOpening.lastRevision(store)));
         this.sequencer = new CommitSequencer(store, timestamps, StoreOpening.readMeta(store, MvccKeys.META_COMPACTED));
         this.reader = new VersionReader(store, sequencer);
         this.conditional = new ConditionalTxnRunner(sequencer, store.options().limits());

@@ -35,13 +35,14 @@ class ChangeFeedTest {
     }
 
     private void writeSample(MvccStore store) {
-        store.put(b("a"), b("1"));                                   // 1
-        store.put(b("b"), b("1"));                                   // 2
-        store.put(b("a"), b("2"));                                   // 3
-        store.delete(b("b"));                                        // 4
+        // on a new store, at revision 1
+        store.put(b("a"), b("1"));                                   // 2
+        store.put(b("b"), b("1"));                                   // 3
+        store.put(b("a"), b("2"));                                   // 4
+        store.delete(b("b"));                                        // 5
         store.txn(new TxnRequest(List.of(), List.of(TxnOp.Put.of(b("c"), b("1")),
-            TxnOp.Put.of(b("a"), b("3"))), List.of()));              // 5
-        store.put(b("zz"), b("1"));                                  // 6
+            TxnOp.Put.of(b("a"), b("3"))), List.of()));              // 6
+        store.put(b("zz"), b("1"));                                  // 7
     }
 
     @ParameterizedTest
@@ -49,16 +50,16 @@ class ChangeFeedTest {
     void changesReadBackTheHistoryInRevisionOrderWithPreviousVersions(String engine) {
         try (MvccStore store = MvccStore.open(dir, MvccStoreTest.options(engine))) {
             writeSample(store);
-            List<String> all = store.changes(ScanRange.all(), 1, 6).stream().map(ChangeFeedTest::describe).toList();
-            assertThat(all).containsExactly("1 PUT a=1", "2 PUT b=1", "3 PUT a=2 prev=1", "4 DEL b prev=1",
-                "5 PUT a=3 prev=2", "5 PUT c=1", "6 PUT zz=1");
-            List<String> someKeys = store.changes(ScanRange.between(b("a"), b("c")), 3, 5).stream()
+            List<String> all = store.changes(ScanRange.all(), 1, 7).stream().map(ChangeFeedTest::describe).toList();
+            assertThat(all).containsExactly("2 PUT a=1", "3 PUT b=1", "4 PUT a=2 prev=1", "5 DEL b prev=1",
+                "6 PUT a=3 prev=2", "6 PUT c=1", "7 PUT zz=1");
+            List<String> someKeys = store.changes(ScanRange.between(b("a"), b("c")), 4, 6).stream()
                 .map(ChangeFeedTest::describe).toList();
-            assertThat(someKeys).containsExactly("3 PUT a=2 prev=1", "4 DEL b prev=1", "5 PUT a=3 prev=2");
-            assertThat(store.changes(ScanRange.all(), 7, 6)).isEmpty();
-            KeyVersion deleted = store.changes(ScanRange.prefix(b("b")), 4, 4).get(0).kv();
+            assertThat(someKeys).containsExactly("4 PUT a=2 prev=1", "5 DEL b prev=1", "6 PUT a=3 prev=2");
+            assertThat(store.changes(ScanRange.all(), 8, 7)).isEmpty();
+            KeyVersion deleted = store.changes(ScanRange.prefix(b("b")), 5, 5).get(0).kv();
             assertThat(deleted).as("a delete event carries the key and the delete's revision only")
-                .isEqualTo(new KeyVersion(b("b"), Bytes.EMPTY, 0, 4, 0, 0));
+                .isEqualTo(new KeyVersion(b("b"), Bytes.EMPTY, 0, 5, 0, 0));
         }
     }
 
@@ -72,11 +73,11 @@ class ChangeFeedTest {
                 revisions.add(rev);
                 changes.forEach(e -> heard.add(describe(e)));
             });
-            assertThat(from).isEqualTo(1);
+            assertThat(from).isEqualTo(2);
             writeSample(store);
             assertThat(heard).containsExactlyElementsOf(
-                store.changes(ScanRange.all(), 2, 7).stream().map(ChangeFeedTest::describe).toList());
-            assertThat(revisions).containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
+                store.changes(ScanRange.all(), 3, 8).stream().map(ChangeFeedTest::describe).toList());
+            assertThat(revisions).containsExactly(3L, 4L, 5L, 6L, 7L, 8L);
             store.delete(b("absent"));
             assertThat(revisions).as("a commit that changes nothing has no revision and no event").hasSize(6);
         }
@@ -102,7 +103,7 @@ class ChangeFeedTest {
             }
             assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
             List<Long> expected = new ArrayList<>();
-            for (long r = 1; r <= threads * perThread; r++) {
+            for (long r = MvccStore.FIRST_REVISION + 1; r <= MvccStore.FIRST_REVISION + threads * perThread; r++) {
                 expected.add(r);
             }
             assertThat(revisions).containsExactlyElementsOf(expected);
@@ -113,11 +114,11 @@ class ChangeFeedTest {
     void changesBelowTheCompactionPointFailWithCompacted() {
         try (MvccStore store = MvccStore.open(dir, MvccStoreTest.options("rbtree"))) {
             writeSample(store);
-            store.compact(4);
-            assertThatThrownBy(() -> store.changes(ScanRange.all(), 4, 6)).isInstanceOf(KvException.class)
+            store.compact(5);
+            assertThatThrownBy(() -> store.changes(ScanRange.all(), 5, 7)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.COMPACTED);
-            assertThat(store.changes(ScanRange.all(), 5, 6)).hasSize(3);
-            assertThatThrownBy(() -> store.changes(ScanRange.all(), 5, 9)).isInstanceOf(KvException.class)
+            assertThat(store.changes(ScanRange.all(), 6, 7)).hasSize(3);
+            assertThatThrownBy(() -> store.changes(ScanRange.all(), 6, 10)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.FUTURE_REVISION);
         }
     }
@@ -130,7 +131,7 @@ class ChangeFeedTest {
             store.putSystem(b("other"), b("x"));
             store.deleteSystem(b("lease/1"));
             assertThat(store.range(ScanRange.all()).kvs()).isEmpty();
-            assertThat(store.currentRevision()).isZero();
+            assertThat(store.currentRevision()).isEqualTo(MvccStore.FIRST_REVISION);
         }
         try (MvccStore store = MvccStore.open(dir, MvccStoreTest.options("rbtree"))) {
             assertThat(store.scanSystem(b("lease/"))).singleElement()

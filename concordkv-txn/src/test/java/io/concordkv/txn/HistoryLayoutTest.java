@@ -54,20 +54,20 @@ class HistoryLayoutTest {
 
         try (MvccStore s = MvccStore.open(dir, options(engine))) {
             assertThat(observe(s)).isEqualTo(before);
-            assertThat(s.put(b("a"), b("a4")).revision()).isEqualTo(13);
-            assertThat(s.get(b("c"), 12)).contains(new KeyVersion(b("c"), b("c2"), 5, 12, 2, 7));
+            assertThat(s.put(b("a"), b("a4")).revision()).isEqualTo(14);
+            assertThat(s.get(b("c"), 13)).contains(new KeyVersion(b("c"), b("c2"), 6, 13, 2, 7));
         }
         assertThat(layout1Keys(dir, engine)).as("every old version refiled").isZero();
         try (MvccStore s = MvccStore.open(dir, options(engine))) {
-            assertThat(s.get(b("a"), 12)).isEmpty();
-            assertThat(s.get(b("a"), 13)).contains(new KeyVersion(b("a"), b("a4"), 13, 13, 1, 0));
-            assertThat(s.get(b("c"), 6)).contains(new KeyVersion(b("c"), b("c1"), 5, 5, 1, 7));
+            assertThat(s.get(b("a"), 13)).isEmpty();
+            assertThat(s.get(b("a"), 14)).contains(new KeyVersion(b("a"), b("a4"), 14, 14, 1, 0));
+            assertThat(s.get(b("c"), 7)).contains(new KeyVersion(b("c"), b("c1"), 6, 6, 1, 7));
 
-            s.compact(12);
-            assertThat(s.get(b("c"), 12)).contains(new KeyVersion(b("c"), b("c2"), 5, 12, 2, 7));
+            s.compact(13);
+            assertThat(s.get(b("c"), 13)).contains(new KeyVersion(b("c"), b("c2"), 6, 13, 2, 7));
         }
-        assertThat(historyKeys(engine)).as("compaction found the refiled versions: only the delete of a at 11, replaced at 13, is left")
-            .containsExactly(13L);
+        assertThat(historyKeys(engine)).as("compaction found the refiled versions: only the delete of a at 12, replaced at 14, is left")
+            .containsExactly(14L);
     }
 
     /** The revisions the store's history keys are filed under. */
@@ -85,7 +85,7 @@ class HistoryLayoutTest {
     @Test
     void aRefilingThatACrashInterruptedIsFinished() {
         ImageFixture.Observed before = populated("rbtree");
-        int moved = toLayout1(dir, "rbtree", mod -> mod <= 5);
+        int moved = toLayout1(dir, "rbtree", mod -> mod <= 6);
         assertThat(moved).as("some old versions still filed the layout-1 way").isBetween(1, 5);
 
         try (MvccStore s = MvccStore.open(dir, options("rbtree"))) {

@@ -40,24 +40,24 @@ final class ImageFixture {
 
     /**
      * Puts, overwrites, deletes, a key deleted and created again, keys with leases, a compaction
-     * with history on both sides of it, a transaction, lease records. Ends at revision 12,
-     * compacted at 5.
+     * with history on both sides of it, a transaction, lease records. On a new store (at revision
+     * 1), ends at revision 13, compacted at 6.
      */
     static void populate(MvccStore s) {
-        s.put(b("a"), b("a1"));                       // 1
-        s.put(b("b"), b("b1"));                       // 2
-        s.put(b("a"), b("a2"));                       // 3
-        s.delete(b("b"));                             // 4
-        s.put(b("c"), b("c1"), 7);                    // 5
-        s.put(b("b"), b("b2"));                       // 6: created again
-        s.put(b("d"), b("d1"));                       // 7
-        s.delete(b("d"));                             // 8: a tombstone kept past the compaction
-        s.put(b("a"), b("a3"));                       // 9
-        s.compact(5);
-        s.put(b("e"), b("e1"), 9);                    // 10
+        s.put(b("a"), b("a1"));                       // 2
+        s.put(b("b"), b("b1"));                       // 3
+        s.put(b("a"), b("a2"));                       // 4
+        s.delete(b("b"));                             // 5
+        s.put(b("c"), b("c1"), 7);                    // 6
+        s.put(b("b"), b("b2"));                       // 7: created again
+        s.put(b("d"), b("d1"));                       // 8
+        s.delete(b("d"));                             // 9: a tombstone kept past the compaction
+        s.put(b("a"), b("a3"));                       // 10
+        s.compact(6);
+        s.put(b("e"), b("e1"), 9);                    // 11
         s.txn(new TxnRequest(List.of(), List.of(new TxnOp.Put(b("f"), b("f1"), 0, false),
-            TxnOp.DeleteRange.key(b("a"))), List.of()));  // 11
-        s.put(b("c"), b("c2"), 7);                    // 12
+            TxnOp.DeleteRange.key(b("a"))), List.of()));  // 12
+        s.put(b("c"), b("c2"), 7);                    // 13
         s.putSystem(leaseName(7), Bytes.wrap(ByteBuffer.allocate(8).putLong(30).array()));
         s.putSystem(leaseName(9), Bytes.wrap(ByteBuffer.allocate(8).putLong(60).array()));
     }

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageRestoreConcurrencyTest {
     private static final int OLD_KEYS = 5_000;
     private static final int NEW_KEYS = 6_000;
+    /** The revision of the image: the source's puts of its NEW_KEYS keys on a new store. */
+    private static final long IMAGE_REVISION = MvccStore.FIRST_REVISION + NEW_KEYS;
 
     @TempDir
     Path dir;
@@ -48,9 +50,9 @@ class ImageRestoreConcurrencyTest {
         boolean coherent = written.stream().allMatch(kv -> kv.modRevision() <= r.revision());
         boolean old = coherent && data.size() == OLD_KEYS
             && data.stream().allMatch(kv -> kv.key().toUtf8().startsWith("o") && kv.value().equals(b("old")));
-        boolean fresh = coherent && data.size() == NEW_KEYS && r.revision() >= NEW_KEYS
+        boolean fresh = coherent && data.size() == NEW_KEYS && r.revision() >= IMAGE_REVISION
             && data.stream().allMatch(kv -> kv.key().toUtf8().startsWith("n") && kv.value().equals(b("new")))
-            && written.stream().allMatch(kv -> kv.modRevision() > NEW_KEYS);
+            && written.stream().allMatch(kv -> kv.modRevision() > IMAGE_REVISION);
         return old ? "old" : fresh ? "new" : "a mix of " + data.size() + " keys at revision " + r.revision();
     }
 
@@ -109,8 +111,8 @@ class ImageRestoreConcurrencyTest {
             }
             assertThat(kept.stream().map(KeyVersion::modRevision).sorted().toList())
                 .as("revisions go on from the image's, without a gap")
-                .isEqualTo(LongStream.rangeClosed(NEW_KEYS + 1, NEW_KEYS + kept.size()).boxed().toList());
-            assertThat(target.currentRevision()).isEqualTo(NEW_KEYS + kept.size());
+                .isEqualTo(LongStream.rangeClosed(IMAGE_REVISION + 1, IMAGE_REVISION + kept.size()).boxed().toList());
+            assertThat(target.currentRevision()).isEqualTo(IMAGE_REVISION + kept.size());
         }
     }
 
@@ -141,10 +143,10 @@ class ImageRestoreConcurrencyTest {
             }
             assertThat(target.stats().activeTransactions()).isZero();
             try (Transaction after = target.begin(locking)) {
-                assertThat(after.startRevision()).isEqualTo(12);
+                assertThat(after.startRevision()).isEqualTo(13);
                 assertThat(after.getForUpdate(b("k"))).as("the holder's lock was released").isEmpty();
                 after.put(b("k"), b("3"));
-                assertThat(after.commit()).isEqualTo(13);
+                assertThat(after.commit()).isEqualTo(14);
             }
         }
     }
@@ -172,8 +174,8 @@ class ImageRestoreConcurrencyTest {
             }
             restore(target, image(source));
             target.put(b("y"), b("1"));
-            assertThat(heard).containsExactly("commit 1", "commit 2", "commit 3",
-                "reset 12 at revision 12 reading c2", "commit 13");
+            assertThat(heard).containsExactly("commit 2", "commit 3", "commit 4",
+                "reset 13 at revision 13 reading c2", "commit 14");
         }
     }
 }

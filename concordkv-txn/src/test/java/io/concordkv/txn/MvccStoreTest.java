@@ -40,19 +40,19 @@ class MvccStoreTest {
     @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
     void everyWriteGetsTheNextRevisionAndKeysCarryEtcdMetadata(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            assertThat(store.currentRevision()).isZero();
-            assertThat(store.put(b("a"), b("1")).revision()).isEqualTo(1);
-            assertThat(store.put(b("b"), b("1")).revision()).isEqualTo(2);
+            assertThat(store.currentRevision()).as("a new store is at revision 1, as etcd's").isEqualTo(1);
+            assertThat(store.put(b("a"), b("1")).revision()).isEqualTo(2);
+            assertThat(store.put(b("b"), b("1")).revision()).isEqualTo(3);
             WriteResult second = store.put(b("a"), b("2"));
-            assertThat(second.revision()).isEqualTo(3);
+            assertThat(second.revision()).isEqualTo(4);
             assertThat(second.previous()).singleElement().satisfies(p -> assertThat(p.value()).isEqualTo(b("1")));
-            assertThat(store.get(b("a"))).contains(new KeyVersion(b("a"), b("2"), 1, 3, 2, 0));
-            assertThat(store.delete(b("a")).revision()).isEqualTo(4);
+            assertThat(store.get(b("a"))).contains(new KeyVersion(b("a"), b("2"), 2, 4, 2, 0));
+            assertThat(store.delete(b("a")).revision()).isEqualTo(5);
             assertThat(store.get(b("a"))).isEmpty();
-            assertThat(store.delete(b("a")).revision()).as("a delete of an absent key uses no revision").isEqualTo(4);
-            assertThat(store.put(b("a"), b("3")).revision()).isEqualTo(5);
+            assertThat(store.delete(b("a")).revision()).as("a delete of an absent key uses no revision").isEqualTo(5);
+            assertThat(store.put(b("a"), b("3")).revision()).isEqualTo(6);
             assertThat(store.get(b("a"))).as("recreated: new create revision, version 1")
-                .contains(new KeyVersion(b("a"), b("3"), 5, 5, 1, 0));
+                .contains(new KeyVersion(b("a"), b("3"), 6, 6, 1, 0));
         }
     }
 
@@ -60,25 +60,26 @@ class MvccStoreTest {
     @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
     void readsAtOlderRevisionsSeeThatMomentAcrossKeys(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            store.put(b("a"), b("a1"));          // 1
-            store.put(b("b"), b("b1"));          // 2
-            store.put(b("a"), b("a2"));          // 3
-            store.delete(b("b"));                // 4
-            store.put(b("c"), b("c1"));          // 5
-            assertThat(store.get(b("a"), 2).map(KeyVersion::value)).contains(b("a1"));
-            assertThat(store.get(b("a"), 3).map(KeyVersion::value)).contains(b("a2"));
-            assertThat(store.get(b("b"), 3).map(KeyVersion::value)).contains(b("b1"));
-            assertThat(store.get(b("b"), 4)).isEmpty();
-            assertThat(store.get(b("c"), 4)).isEmpty();
-            assertThat(keys(store.range(ScanRange.all(), 2))).containsExactly("a", "b");
-            assertThat(store.range(ScanRange.all(), 3).kvs()).extracting(KeyVersion::value)
+            store.put(b("a"), b("a1"));          // 2
+            store.put(b("b"), b("b1"));          // 3
+            store.put(b("a"), b("a2"));          // 4
+            store.delete(b("b"));                // 5
+            store.put(b("c"), b("c1"));          // 6
+            assertThat(store.get(b("a"), 1)).as("the empty revision a new store starts at").isEmpty();
+            assertThat(store.get(b("a"), 3).map(KeyVersion::value)).contains(b("a1"));
+            assertThat(store.get(b("a"), 4).map(KeyVersion::value)).contains(b("a2"));
+            assertThat(store.get(b("b"), 4).map(KeyVersion::value)).contains(b("b1"));
+            assertThat(store.get(b("b"), 5)).isEmpty();
+            assertThat(store.get(b("c"), 5)).isEmpty();
+            assertThat(keys(store.range(ScanRange.all(), 3))).containsExactly("a", "b");
+            assertThat(store.range(ScanRange.all(), 4).kvs()).extracting(KeyVersion::value)
                 .containsExactly(b("a2"), b("b1"));
-            assertThat(keys(store.range(ScanRange.all(), 5))).containsExactly("a", "c");
-            assertThat(keys(store.range(ScanRange.all().reversed(), 3))).containsExactly("b", "a");
-            RangeResult limited = store.range(ScanRange.all().withLimit(1), 3);
+            assertThat(keys(store.range(ScanRange.all(), 6))).containsExactly("a", "c");
+            assertThat(keys(store.range(ScanRange.all().reversed(), 4))).containsExactly("b", "a");
+            RangeResult limited = store.range(ScanRange.all().withLimit(1), 4);
             assertThat(keys(limited)).containsExactly("a");
             assertThat(limited.more()).isTrue();
-            assertThatThrownBy(() -> store.get(b("a"), 6)).isInstanceOf(KvException.class)
+            assertThatThrownBy(() -> store.get(b("a"), 7)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.FUTURE_REVISION);
         }
     }
@@ -105,26 +106,26 @@ class MvccStoreTest {
     @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
     void compactionDropsOldVersionsAndRefusesReadsBelowIt(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            store.put(b("a"), b("1"));   // 1
-            store.put(b("a"), b("2"));   // 2
-            store.put(b("b"), b("1"));   // 3
-            store.delete(b("b"));        // 4
-            store.put(b("a"), b("3"));   // 5
-            CompactionReport report = store.compact(4);
-            assertThat(report.revision()).isEqualTo(4);
-            assertThat(report.versionsRemoved()).as("a@1 and b@3 (replaced at or before 4)").isEqualTo(2);
+            store.put(b("a"), b("1"));   // 2
+            store.put(b("a"), b("2"));   // 3
+            store.put(b("b"), b("1"));   // 4
+            store.delete(b("b"));        // 5
+            store.put(b("a"), b("3"));   // 6
+            CompactionReport report = store.compact(5);
+            assertThat(report.revision()).isEqualTo(5);
+            assertThat(report.versionsRemoved()).as("a@2 and b@4 (replaced at or before 5)").isEqualTo(2);
             assertThat(report.tombstonesRemoved()).isEqualTo(1);
-            assertThat(store.get(b("a"), 4).map(KeyVersion::value)).contains(b("2"));
-            assertThat(store.get(b("a"), 5).map(KeyVersion::value)).contains(b("3"));
-            assertThat(store.get(b("b"), 4)).isEmpty();
-            assertThatThrownBy(() -> store.get(b("a"), 3)).isInstanceOf(KvException.class)
+            assertThat(store.get(b("a"), 5).map(KeyVersion::value)).contains(b("2"));
+            assertThat(store.get(b("a"), 6).map(KeyVersion::value)).contains(b("3"));
+            assertThat(store.get(b("b"), 5)).isEmpty();
+            assertThatThrownBy(() -> store.get(b("a"), 4)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.COMPACTED);
-            assertThatThrownBy(() -> store.compact(4)).extracting(e -> ((KvException) e).code())
+            assertThatThrownBy(() -> store.compact(5)).extracting(e -> ((KvException) e).code())
                 .isEqualTo(ErrorCode.COMPACTED);
-            assertThatThrownBy(() -> store.compact(9)).extracting(e -> ((KvException) e).code())
+            assertThatThrownBy(() -> store.compact(10)).extracting(e -> ((KvException) e).code())
                 .isEqualTo(ErrorCode.FUTURE_REVISION);
             store.put(b("b"), b("again"));
-            assertThat(store.get(b("b"))).contains(new KeyVersion(b("b"), b("again"), 6, 6, 1, 0));
+            assertThat(store.get(b("b"))).contains(new KeyVersion(b("b"), b("again"), 7, 7, 1, 0));
         }
     }
 
@@ -137,30 +138,31 @@ class MvccStoreTest {
     @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
     void compactionRemovesTheOldVersionsFromTheStoreAndTheLogAgrees(String engine) {
         int versions = 2_500; // more than the compactor deletes in one go
+        long base = MvccStore.FIRST_REVISION; // put i is revision base + i
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
             for (int i = 1; i <= versions; i++) {
-                store.put(b("k" + (i % 7)), b("v" + i)); // revision i
+                store.put(b("k" + (i % 7)), b("v" + i));
             }
-            CompactionReport report = store.compact(versions - 100);
-            // every revision from 8 on replaced one version; those replaced at or before the point go
+            CompactionReport report = store.compact(base + versions - 100);
+            // every put from the 8th on replaced one version; those replaced at or before the point go
             assertThat(report.versionsRemoved()).isEqualTo(versions - 100 - 7);
-            assertThat(store.get(b("k1"), versions - 100).map(KeyVersion::value))
+            assertThat(store.get(b("k1"), base + versions - 100).map(KeyVersion::value))
                 .contains(b("v" + lastWrite(1, versions - 100)));
         }
         try (KvStore raw = KvStore.open(dir, options(engine).store())) {
             List<Long> replacedAt = raw.scan(io.concordkv.txn.internal.MvccKeys.historyRange(0, Long.MAX_VALUE))
                 .stream().map(kv -> io.concordkv.txn.internal.MvccKeys.revisionOfHistory(kv.key())).toList();
             assertThat(replacedAt).as("history left: versions replaced after the point")
-                .hasSize(100).allMatch(r -> r > versions - 100);
+                .hasSize(100).allMatch(r -> r > base + versions - 100);
             if (!engine.equals("lsm")) {
                 raw.compact();
             }
         }
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            assertThat(store.get(b("k3"), versions - 50).map(KeyVersion::value)).isPresent();
-            assertThatThrownBy(() -> store.get(b("k3"), versions - 101)).extracting(e -> ((KvException) e).code())
+            assertThat(store.get(b("k3"), base + versions - 50).map(KeyVersion::value)).isPresent();
+            assertThatThrownBy(() -> store.get(b("k3"), base + versions - 101)).extracting(e -> ((KvException) e).code())
                 .isEqualTo(ErrorCode.COMPACTED);
-            assertThat(store.get(b("k3")).map(KeyVersion::modRevision)).contains(lastWrite(3, versions));
+            assertThat(store.get(b("k3")).map(KeyVersion::modRevision)).contains(base + lastWrite(3, versions));
         }
         try (KvStore raw = KvStore.open(dir, options(engine).store())) {
             assertThat(raw.scan(io.concordkv.txn.internal.MvccKeys.historyRange(0, Long.MAX_VALUE)))
@@ -168,9 +170,9 @@ class MvccStoreTest {
         }
     }
 
-    /** The last revision at or before {@code revision} that wrote key k{@code n} (revision i writes k(i % 7)). */
-    private static long lastWrite(int n, long revision) {
-        long r = revision;
+    /** The last put at or before the {@code put}th that wrote key k{@code n} (put i writes k(i % 7)). */
+    private static long lastWrite(int n, long put) {
+        long r = put;
         while (r % 7 != n) {
             r--;
         }
@@ -185,11 +187,11 @@ class MvccStoreTest {
                 .withReadOnly(true));
             store.put(b("a"), b("2"));
             store.put(b("a"), b("3"));
-            CompactionReport report = store.compact(3);
-            assertThat(report.revision()).as("stopped at the reader's start revision").isEqualTo(1);
+            CompactionReport report = store.compact(4);
+            assertThat(report.revision()).as("stopped at the reader's start revision").isEqualTo(2);
             assertThat(reader.get(b("a")).map(KeyVersion::value)).contains(b("1"));
             reader.commit();
-            assertThat(store.compact(3).revision()).isEqualTo(3);
+            assertThat(store.compact(4).revision()).isEqualTo(4);
         }
     }
 
@@ -200,13 +202,13 @@ class MvccStoreTest {
             for (int i = 0; i < 100; i++) {
                 store.put(b("k"), b("v" + i));
             }
-            // it may run during the puts too; it stops once at most 10 + 1 revisions are beyond the point
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() >= 89);
+            // revisions 2..101; it may run during the puts too; it stops once at most 10 + 1 revisions are beyond the point
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() >= 90);
             long point = store.compactedRevision();
-            assertThat(point).isLessThanOrEqualTo(90);
-            assertThat(store.get(b("k"), point).map(KeyVersion::value)).contains(b("v" + (point - 1)));
-            assertThat(store.stats().versionsCompacted()).as("one replaced version per revision below the point")
-                .isEqualTo(point - 1);
+            assertThat(point).isLessThanOrEqualTo(91);
+            assertThat(store.get(b("k"), point).map(KeyVersion::value)).contains(b("v" + (point - 2)));
+            assertThat(store.stats().versionsCompacted()).as("one replaced version per revision from 3 to the point")
+                .isEqualTo(point - 2);
         }
     }
 
@@ -218,9 +220,9 @@ class MvccStoreTest {
             for (int i = 0; i < 10; i++) {
                 store.put(b("k"), b("v" + i));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() == 10);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() == 11);
             assertThat(store.get(b("k")).map(KeyVersion::value)).contains(b("v9"));
-            assertThatThrownBy(() -> store.get(b("k"), 9)).extracting(e -> ((KvException) e).code())
+            assertThatThrownBy(() -> store.get(b("k"), 10)).extracting(e -> ((KvException) e).code())
                 .isEqualTo(ErrorCode.COMPACTED);
         }
     }
@@ -232,16 +234,16 @@ class MvccStoreTest {
             store.put(b("a"), b("1"));
             store.put(b("a"), b("2"));
             store.put(b("a"), b("3"));
-            store.compact(2);
+            store.compact(3);
             store.delete(b("a"));
         }
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            assertThat(store.currentRevision()).isEqualTo(4);
-            assertThat(store.compactedRevision()).isEqualTo(2);
-            assertThat(store.get(b("a"), 3).map(KeyVersion::value)).contains(b("3"));
-            assertThat(store.get(b("a"), 2).map(KeyVersion::value)).contains(b("2"));
+            assertThat(store.currentRevision()).isEqualTo(5);
+            assertThat(store.compactedRevision()).isEqualTo(3);
+            assertThat(store.get(b("a"), 4).map(KeyVersion::value)).contains(b("3"));
+            assertThat(store.get(b("a"), 3).map(KeyVersion::value)).contains(b("2"));
             assertThat(store.get(b("a"))).isEmpty();
-            assertThat(store.put(b("a"), b("4")).revision()).isEqualTo(5);
+            assertThat(store.put(b("a"), b("4")).revision()).isEqualTo(6);
         }
     }
 
@@ -249,23 +251,23 @@ class MvccStoreTest {
     @ValueSource(strings = {"rbtree", "hash"})
     void historyLivesThroughSnapshotsAndIsStillCompactedAfterReopen(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            store.put(b("a"), b("1"));                 // 1
-            store.put(b("a"), b("2"));                 // 2
+            store.put(b("a"), b("1"));                 // 2
+            store.put(b("a"), b("2"));                 // 3
             store.kvStore().snapshot();                // full
-            store.put(b("a"), b("3"));                 // 3
+            store.put(b("a"), b("3"));                 // 4
             store.delete(b("b"));                      // absent: no revision
-            store.put(b("b"), b("1"));                 // 4
+            store.put(b("b"), b("1"));                 // 5
             store.kvStore().snapshot();                // incremental
-            store.delete(b("b"));                      // 5
+            store.delete(b("b"));                      // 6
         }
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            assertThat(store.currentRevision()).isEqualTo(5);
-            assertThat(store.get(b("a"), 1).map(KeyVersion::value)).contains(b("1"));
-            assertThat(store.get(b("b"), 4).map(KeyVersion::value)).contains(b("1"));
-            CompactionReport report = store.compact(5);
-            assertThat(report.versionsRemoved()).as("a@1, a@2, b@4: found again after reopening").isEqualTo(3);
+            assertThat(store.currentRevision()).isEqualTo(6);
+            assertThat(store.get(b("a"), 2).map(KeyVersion::value)).contains(b("1"));
+            assertThat(store.get(b("b"), 5).map(KeyVersion::value)).contains(b("1"));
+            CompactionReport report = store.compact(6);
+            assertThat(report.versionsRemoved()).as("a@2, a@3, b@5: found again after reopening").isEqualTo(3);
             assertThat(report.tombstonesRemoved()).isEqualTo(1);
-            assertThat(store.get(b("a"), 5).map(KeyVersion::value)).contains(b("3"));
+            assertThat(store.get(b("a"), 6).map(KeyVersion::value)).contains(b("3"));
         }
     }
 
@@ -279,10 +281,10 @@ class MvccStoreTest {
             store.put(b("k"), big);
             assertThatThrownBy(() -> store.put(b("k"), big)).as("800 new + 800 moved to history")
                 .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
-            assertThat(store.currentRevision()).isEqualTo(1);
+            assertThat(store.currentRevision()).isEqualTo(2);
             assertThat(store.delete(b("absent")).revision()).as("answers at once, waits for no lost revision")
-                .isEqualTo(1);
-            assertThat(store.put(b("small"), b("v")).revision()).isEqualTo(2);
+                .isEqualTo(2);
+            assertThat(store.put(b("small"), b("v")).revision()).isEqualTo(3);
             assertThat(store.get(b("k")).orElseThrow().version()).isEqualTo(1);
         }
     }
@@ -305,7 +307,7 @@ class MvccStoreTest {
                 List.of(new TxnOp.Range(ScanRange.prefix(b("a")))));
             TxnResponse first = store.txn(cas);
             assertThat(first.succeeded()).isTrue();
-            assertThat(first.revision()).isEqualTo(2);
+            assertThat(first.revision()).isEqualTo(3);
             assertThat(((TxnResponse.PutResponse) first.results().get(0)).previous().map(KeyVersion::value))
                 .contains(b("1"));
             assertThat(((TxnResponse.RangeResponse) first.results().get(1)).range().kvs())
@@ -313,9 +315,9 @@ class MvccStoreTest {
                 .containsExactly(b("2"));
             TxnResponse second = store.txn(cas);
             assertThat(second.succeeded()).isFalse();
-            assertThat(second.revision()).isEqualTo(2);
+            assertThat(second.revision()).isEqualTo(3);
             assertThat(store.txn(new TxnRequest(List.of(Compare.version(b("a"), Compare.Op.EQUAL, 2),
-                Compare.createRevision(b("a"), Compare.Op.EQUAL, 1), Compare.modRevision(b("a"), Compare.Op.LESS, 3),
+                Compare.createRevision(b("a"), Compare.Op.EQUAL, 2), Compare.modRevision(b("a"), Compare.Op.LESS, 4),
                 Compare.version(b("absent"), Compare.Op.EQUAL, 0)), List.of(), List.of())).succeeded()).isTrue();
         }
     }
@@ -362,10 +364,10 @@ class MvccStoreTest {
             store.put(b("p/2"), b("2"));
             store.put(b("q"), b("3"));
             WriteResult r = store.deleteRange(ScanRange.prefix(b("p/")));
-            assertThat(r.revision()).isEqualTo(4);
+            assertThat(r.revision()).isEqualTo(5);
             assertThat(r.previous()).hasSize(2);
             assertThat(keys(store.range(ScanRange.all()))).containsExactly("q");
-            assertThat(keys(store.range(ScanRange.all(), 3))).containsExactly("p/1", "p/2", "q");
+            assertThat(keys(store.range(ScanRange.all(), 4))).containsExactly("p/1", "p/2", "q");
         }
     }
 
@@ -375,7 +377,7 @@ class MvccStoreTest {
             Bytes huge = Bytes.wrap(new byte[9 * 1024 * 1024]);
             assertThatThrownBy(() -> store.put(b("k"), huge)).extracting(e -> ((KvException) e).code())
                 .isEqualTo(ErrorCode.VALUE_TOO_LARGE);
-            assertThat(store.currentRevision()).isZero();
+            assertThat(store.currentRevision()).isEqualTo(MvccStore.FIRST_REVISION);
             assertThat(store.get(b("k"))).isEqualTo(Optional.empty());
         }
     }
@@ -385,19 +387,19 @@ class MvccStoreTest {
     @ValueSource(strings = {"rbtree", "hash", "lsm"})
     void revisionsContinueAfterAReopenWhateverTheLastCommitWas(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            store.put(b("a"), b("1"));                      // 1
-            store.put(b("b"), b("1"));                      // 2
-            store.delete(b("b"));                           // 3: the newest trace is a tombstone
+            store.put(b("a"), b("1"));                      // 2
+            store.put(b("b"), b("1"));                      // 3
+            store.delete(b("b"));                           // 4: the newest trace is a tombstone
         }
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            assertThat(store.currentRevision()).isEqualTo(3);
-            assertThat(store.put(b("c"), b("1")).revision()).isEqualTo(4);
-            store.delete(b("c"));                           // 5
-            store.compact(5);                               // drops the tombstone of revision 5
+            assertThat(store.currentRevision()).isEqualTo(4);
+            assertThat(store.put(b("c"), b("1")).revision()).isEqualTo(5);
+            store.delete(b("c"));                           // 6
+            store.compact(6);                               // drops the tombstone of revision 6
         }
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
-            assertThat(store.currentRevision()).as("the compaction point keeps revision 5 used").isEqualTo(5);
-            assertThat(store.put(b("d"), b("1")).revision()).isEqualTo(6);
+            assertThat(store.currentRevision()).as("the compaction point keeps revision 6 used").isEqualTo(6);
+            assertThat(store.put(b("d"), b("1")).revision()).isEqualTo(7);
         }
     }
 
@@ -411,11 +413,11 @@ class MvccStoreTest {
             }
         }
         try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
-            assertThat(store.currentRevision()).as("newest on the last page").isEqualTo(keys);
+            assertThat(store.currentRevision()).as("newest on the last page").isEqualTo(keys + 1);
             store.put(b("k00000"), b("again"));
         }
         try (MvccStore store = MvccStore.open(dir, options("rbtree"))) {
-            assertThat(store.currentRevision()).as("newest on the first page").isEqualTo(keys + 1);
+            assertThat(store.currentRevision()).as("newest on the first page").isEqualTo(keys + 2);
         }
     }
 }

@@ -40,18 +40,18 @@ class StoreImageTest {
             byte[] image = image(source);
             restore(target, image);
 
-            assertThat(target.currentRevision()).isEqualTo(12);
-            assertThat(target.compactedRevision()).isEqualTo(5);
+            assertThat(target.currentRevision()).isEqualTo(13);
+            assertThat(target.compactedRevision()).isEqualTo(6);
             assertThat(observe(target)).isEqualTo(observe(source));
-            assertThat(target.get(b("c"))).contains(new KeyVersion(b("c"), b("c2"), 5, 12, 2, 7));
-            assertThat(target.get(b("b"), 6)).as("created again: a new create revision")
-                .contains(new KeyVersion(b("b"), b("b2"), 6, 6, 1, 0));
-            assertThatThrownBy(() -> target.get(b("a"), 4)).isInstanceOf(KvException.class)
+            assertThat(target.get(b("c"))).contains(new KeyVersion(b("c"), b("c2"), 6, 13, 2, 7));
+            assertThat(target.get(b("b"), 7)).as("created again: a new create revision")
+                .contains(new KeyVersion(b("b"), b("b2"), 7, 7, 1, 0));
+            assertThatThrownBy(() -> target.get(b("a"), 5)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.COMPACTED);
             assertThat(image(target)).as("the restored store's image is the image, byte for byte").isEqualTo(image);
 
             assertThat(target.put(b("g"), b("g1")).revision()).as("commits go on after the image's revision")
-                .isEqualTo(source.put(b("g"), b("g1")).revision()).isEqualTo(13);
+                .isEqualTo(source.put(b("g"), b("g1")).revision()).isEqualTo(14);
             assertThat(observe(target)).isEqualTo(observe(source));
         }
     }
@@ -74,8 +74,8 @@ class StoreImageTest {
         target.close();
         target = MvccStore.open(dir.resolve("target"), options("rbtree"));
         assertThat(observe(target)).as("reopened on the restored data").isEqualTo(observe(source));
-        CompactionReport there = target.compact(12);
-        CompactionReport here = source.compact(12);
+        CompactionReport there = target.compact(13);
+        CompactionReport here = source.compact(13);
         assertThat(there).as("the history queue is the one a fresh open builds").isEqualTo(here);
         assertThat(observe(target)).isEqualTo(observe(source));
         target.close();
@@ -91,11 +91,11 @@ class StoreImageTest {
                 target.put(b("k" + i % 4), b("v" + i));
             }
             restore(target, image(source));
-            CompactionReport there = target.compact(12);
-            assertThat(there).as("without a reopen the history queue is rebuilt too").isEqualTo(source.compact(12));
-            assertThat(target.txn(new TxnRequest(java.util.List.of(Compare.modRevision(b("c"), Compare.Op.EQUAL, 12)),
+            CompactionReport there = target.compact(13);
+            assertThat(there).as("without a reopen the history queue is rebuilt too").isEqualTo(source.compact(13));
+            assertThat(target.txn(new TxnRequest(java.util.List.of(Compare.modRevision(b("c"), Compare.Op.EQUAL, 13)),
                 java.util.List.of(new TxnOp.Put(b("c"), b("c3"), 7, true)), java.util.List.of())).revision())
-                .isEqualTo(13);
+                .isEqualTo(14);
         }
     }
 
@@ -106,8 +106,8 @@ class StoreImageTest {
             populate(target);
             restore(target, image(empty));
             assertThat(observe(target)).isEqualTo(observe(empty));
-            assertThat(target.currentRevision()).isZero();
-            assertThat(target.put(b("a"), b("1")).revision()).isEqualTo(1);
+            assertThat(target.currentRevision()).isEqualTo(MvccStore.FIRST_REVISION);
+            assertThat(target.put(b("a"), b("1")).revision()).isEqualTo(2);
         }
     }
 
@@ -224,7 +224,7 @@ class StoreImageTest {
                     throw new IOException("disk full");
                 }
             })).isInstanceOf(KvException.class).extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.IO_ERROR);
-            assertThat(source.compact(12).revision()).as("compaction is not held off after a failed image").isEqualTo(12);
+            assertThat(source.compact(13).revision()).as("compaction is not held off after a failed image").isEqualTo(13);
         }
     }
 }

@@ -58,7 +58,7 @@ class ClientReconnectIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 4);
             }
             assertThat(events.stream().map(ClientReconnectIT::describe).toList())
-                .containsExactly("PUT r/1@1", "PUT r/2@2", "PUT r/3@3", "DELETE r/1@4");
+                .containsExactly("PUT r/1@2", "PUT r/2@3", "PUT r/3@4", "DELETE r/1@5");
         } finally {
             server.close();
         }

@@ -95,7 +95,7 @@ class KvStateMachineSnapshotTest {
             leader.put("c", "c1", 0);
             leader.put("a", "a2", 100);
             leader.apply(new WriteCommand.DeleteRange(ScanRange.between(b("c"), b("d"))));
-            leader.apply(new WriteCommand.Compact(3));
+            leader.apply(new WriteCommand.Compact(4));
             leader.put("d", "d1", 200);
 
             follower.apply(new WriteCommand.LeaseGrant(100, 5));
@@ -110,9 +110,9 @@ class KvStateMachineSnapshotTest {
             follower.machine.restore(leader.machine.snapshot());
 
             assertThat(keys(follower.store)).isEqualTo(keys(leader.store))
-                .containsExactly("a=a2@4/100", "b=b1@2/200", "d=d1@6/200");
-            assertThat(follower.store.currentRevision()).isEqualTo(6);
-            assertThat(follower.store.compactedRevision()).isEqualTo(3);
+                .containsExactly("a=a2@5/100", "b=b1@3/200", "d=d1@7/200");
+            assertThat(follower.store.currentRevision()).isEqualTo(7);
+            assertThat(follower.store.compactedRevision()).isEqualTo(4);
             assertThat(follower.leases.ids()).containsExactly(100L, 200L);
             assertThat(follower.leases.describe(100, true)).as("the leader's TTL, restarted from now")
                 .contains(new Lease(100, 30, 30, List.of(b("a"))));
@@ -120,18 +120,18 @@ class KvStateMachineSnapshotTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> live.compactedAt().isPresent()
                 && fromPast.compactedAt().isPresent());
-            assertThat(live.compactedAt()).hasValue(3);
-            assertThat(fromPast.compactedAt()).hasValue(3);
+            assertThat(live.compactedAt()).hasValue(4);
+            assertThat(fromPast.compactedAt()).hasValue(4);
             assertThat(live.take(100)).isEmpty();
             assertThat(follower.hub.watchers()).isZero();
-            assertThat(follower.hub.revision()).isEqualTo(6);
+            assertThat(follower.hub.revision()).isEqualTo(7);
 
             Watcher after = follower.hub.watch(WatchSpec.of(ScanRange.all()), () -> { });
             assertThat(follower.apply(new WriteCommand.LeaseRevoke(200)))
                 .as("the revoke deletes the keys the restored lease holds, at the next revision")
-                .isEqualTo(leader.apply(new WriteCommand.LeaseRevoke(200))).isEqualTo(7L);
-            assertThat(keys(follower.store)).isEqualTo(keys(leader.store)).containsExactly("a=a2@4/100");
-            assertThat(after.take(100)).extracting(ChangeEvent::revision).containsExactly(7L, 7L);
+                .isEqualTo(leader.apply(new WriteCommand.LeaseRevoke(200))).isEqualTo(8L);
+            assertThat(keys(follower.store)).isEqualTo(keys(leader.store)).containsExactly("a=a2@5/100");
+            assertThat(after.take(100)).extracting(ChangeEvent::revision).containsExactly(8L, 8L);
 
             follower.millis.addAndGet(29_000);
             assertThat(follower.leases.expired()).isEmpty();
@@ -154,11 +154,11 @@ class KvStateMachineSnapshotTest {
             assertThatThrownBy(() -> follower.machine.restore(image)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).code()).isEqualTo(ErrorCode.CORRUPTION);
 
-            assertThat(keys(follower.store)).containsExactly("x=x1@1/300");
+            assertThat(keys(follower.store)).containsExactly("x=x1@2/300");
             assertThat(follower.leases.describe(300, true)).contains(new Lease(300, 10, 10, List.of(b("x"))));
             follower.put("y", "y1", 0);
             assertThat(live.compactedAt()).isEmpty();
-            assertThat(live.take(100)).extracting(ChangeEvent::revision).containsExactly(2L);
+            assertThat(live.take(100)).extracting(ChangeEvent::revision).containsExactly(3L);
         }
     }
 }

@@ -64,6 +64,22 @@ class JetcdCompatibilityTest {
         return f.get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Regression: a new ConcordKV server answered at revision 0, which etcd never does (a new etcd
+     * is at revision 1, its first write gets 2) and clients take for "unset" or "the latest".
+     */
+    @Test
+    void aNewServerIsAtRevisionOneAndItsFirstWriteGetsTwoAsEtcd() throws Exception {
+        KV kv = client.getKVClient();
+        assertThat(get(kv.get(b("absent"))).getHeader().getRevision()).isEqualTo(1);
+        assertThat(get(kv.put(b("k"), b("v"))).getHeader().getRevision()).isEqualTo(2);
+        KeyValue k = get(kv.get(b("k"))).getKvs().get(0);
+        assertThat(k.getCreateRevision()).isEqualTo(2);
+        assertThat(k.getModRevision()).isEqualTo(2);
+        assertThat(get(kv.get(b("k"), GetOption.builder().withRevision(1).build())).getKvs())
+            .as("revision 1 is readable and empty").isEmpty();
+    }
+
     @Test
     void putGetPrefixDeleteAndRevisions() throws Exception {
         KV kv = client.getKVClient();

@@ -59,7 +59,7 @@ class MetricsEndpointTest {
                 .containsPattern("concordkv_wal_fsync_seconds_count\\{[^}]*} [1-9]")
                 .containsPattern("concordkv_wal_fsynced_writes_total\\{[^}]*} [1-9]")
                 .containsPattern("concordkv_store_records\\{[^}]*} [1-9]")
-                .containsPattern("concordkv_mvcc_revision\\{[^}]*} 3")
+                .containsPattern("concordkv_mvcc_revision\\{[^}]*} 4")
                 .contains("process_cpu_usage", "jvm_memory_used_bytes", "jvm_gc_", "node=\"default\"");
             assertThat(get(server, "/health")).contains("true");
             assertThat(get(server, "/ready")).contains("true");
