@@ -52,6 +52,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--max-request-bytes", description = "largest request (default 2097152)")
     String maxRequestBytes;
 
+    @Option(names = "--max-txn-ops", description = "most compares or operations per branch of a txn (default 128, as etcd)")
+    String maxTxnOps;
+
     @Option(names = "--watch-queue", description = "events queued per watcher before it is caught up from history (default 10000)")
     String watchQueue;
 
@@ -105,6 +108,7 @@ final class ServerCommand implements Callable<Integer> {
         put(f, "max-key-bytes", maxKeyBytes);
         put(f, "max-value-bytes", maxValueBytes);
         put(f, "max-request-bytes", maxRequestBytes);
+        put(f, "max-txn-ops", maxTxnOps);
         put(f, "watch-queue", watchQueue);
         put(f, "retain-revisions", retainRevisions);
         put(f, "watch-progress-ms", watchProgressMs);

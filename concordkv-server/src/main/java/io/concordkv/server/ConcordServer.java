@@ -85,7 +85,7 @@ public final class ConcordServer implements AutoCloseable {
             parts.add(metrics);
             metrics.bind(store, service, sessions);
             EtcdServices etcd = new EtcdServices(service, service.replication(),
-                () -> store.kvStore().compact(), Duration.ofMillis(config.watchProgressMillis()));
+                () -> store.kvStore().compact(), Duration.ofMillis(config.watchProgressMillis()), config.maxTxnOps());
             parts.add(etcd);
             List<ServerServiceDefinition> services = new ArrayList<>(etcd.definitions());
             services.add(new TransactionsService(sessions).bindService());
@@ -93,7 +93,7 @@ public final class ConcordServer implements AutoCloseable {
                 new ConnectionOwners(sessions), new GrpcRequestMetrics(metrics));
             parts.add(grpc);
             RestServer rest = RestServer.start(service, sessions, config.listenHttp(), config.maxRequestBytes(),
-                RestServer.DEFAULT_WATCH_HEARTBEAT, Optional.of(metrics));
+                config.maxTxnOps(), RestServer.DEFAULT_WATCH_HEARTBEAT, Optional.of(metrics));
             parts.add(rest);
             LOG.info("serving the etcd v3 API on {}, REST on http://{}:{} (member {}, data in {})", clientUrl,
                 config.listenHttp().getHostString(), rest.port(), Long.toHexString(memberId),

@@ -27,6 +27,7 @@ import java.util.Properties;
  * @param engine the storage engine (default {@code rbtree})
  * @param fsync the fsync policy (default {@code always}: every acknowledged write is on disk, as etcd)
  * @param maxKeyBytes, maxValueBytes, maxRequestBytes size limits (64 KiB, 1.5 MiB, 2 MiB as etcd's request limit)
+ * @param maxTxnOps the most compares or operations per branch of a conditional transaction (128, as etcd's {@code --max-txn-ops})
  * @param watchQueue events queued per watcher before it falls behind and is caught up from history
  * @param retainRevisions revisions of history automatic compaction keeps (default 100,000; 0 turns it off)
  * @param watchProgressMillis how often watchers that asked for progress notifications get one (default 10 min, as etcd)
@@ -43,7 +44,7 @@ import java.util.Properties;
  */
 public record ServerConfig(Path dataDir, String name, InetSocketAddress listenClient, InetSocketAddress listenHttp,
                            String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
-                           int watchQueue, long retainRevisions, long watchProgressMillis, String logFormat, String logFile, long logMaxBytes,
+                           int maxTxnOps, int watchQueue, long retainRevisions, long watchProgressMillis, String logFormat, String logFile, long logMaxBytes,
                            int logMaxFiles, Cluster cluster) {
     /** Replication settings; {@link #replicated()} is false without an initial cluster. */
     public record Cluster(String initialCluster, InetSocketAddress listenPeer, String token, boolean leaseReads,
@@ -67,6 +68,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("max-key-bytes", "65536");
         d.put("max-value-bytes", "1572864");
         d.put("max-request-bytes", "2097152");
+        d.put("max-txn-ops", "128");
         d.put("watch-queue", "10000");
         d.put("retain-revisions", "100000");
         d.put("watch-progress-ms", "600000");
@@ -124,7 +126,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
     private static ServerConfig fromMap(Map<String, String> v) {
         return new ServerConfig(Path.of(v.get("data-dir")), v.get("name"), address(v, "listen-client"),
             address(v, "listen-http"), v.get("engine"), fsync(v.get("fsync")), integer(v, "max-key-bytes"),
-            integer(v, "max-value-bytes"), integer(v, "max-request-bytes"), integer(v, "watch-queue"),
+            integer(v, "max-value-bytes"), integer(v, "max-request-bytes"), integer(v, "max-txn-ops"), integer(v, "watch-queue"),
             Long.parseLong(number(v, "retain-revisions")), integer(v, "watch-progress-ms"), logFormat(v.get("log-format")), v.get("log-file"),
             Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"),
             new Cluster(v.get("initial-cluster"), address(v, "listen-peer"), v.get("initial-cluster-token"),
@@ -204,6 +206,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("max-key-bytes", Integer.toString(maxKeyBytes));
         d.put("max-value-bytes", Integer.toString(maxValueBytes));
         d.put("max-request-bytes", Integer.toString(maxRequestBytes));
+        d.put("max-txn-ops", Integer.toString(maxTxnOps));
         d.put("watch-queue", Integer.toString(watchQueue));
         d.put("retain-revisions", Long.toString(retainRevisions));
         d.put("watch-progress-ms", Long.toString(watchProgressMillis));

@@ -213,7 +213,8 @@ public final class KvStateMachine {
         for (int attempt = 0; attempt < KEEP_ATTEMPTS; attempt++) {
             Optional<KeyVersion> current = store.get(p.key());
             if (current.isEmpty()) {
-                throw new KvException(ErrorCode.NOT_FOUND, "etcdserver: key not found");
+                // etcd answers InvalidArgument here (ErrGRPCKeyNotFound): the request asks to keep what is not there
+                throw new KvException(ErrorCode.INVALID_ARGUMENT, "etcdserver: key not found");
             }
             KeyVersion kv = current.get();
             Bytes value = p.ignoreValue() ? kv.value() : p.value();

@@ -6,6 +6,7 @@ import io.concordkv.server.grpc.GrpcEndpoint;
 import io.concordkv.server.grpc.GrpcErrors;
 import io.concordkv.server.service.KvService;
 import io.concordkv.server.service.RangeAnswer;
+import io.concordkv.server.service.TxnChecks;
 import io.concordkv.txn.KeyVersion;
 import io.concordkv.txn.WriteResult;
 import io.etcd.jetcd.api.CompactionRequest;
@@ -25,10 +26,12 @@ import io.grpc.stub.StreamObserver;
 final class EtcdKvService extends KVGrpc.KVImplBase {
     private final KvService service;
     private final Headers headers;
+    private final int maxTxnOps;
 
-    EtcdKvService(KvService service, Headers headers) {
+    EtcdKvService(KvService service, Headers headers, int maxTxnOps) {
         this.service = service;
         this.headers = headers;
+        this.maxTxnOps = maxTxnOps;
     }
 
     @Override
@@ -91,8 +94,11 @@ final class EtcdKvService extends KVGrpc.KVImplBase {
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
-        GrpcErrors.async(out, () -> service.txnAsync(EtcdTxnCodec.request(request))
-            .thenApply(r -> EtcdTxnCodec.response(request, r, headers.at(r.revision()))));
+        GrpcErrors.async(out, () -> {
+            io.concordkv.txn.TxnRequest txn = EtcdTxnCodec.request(request);
+            TxnChecks.check(txn, maxTxnOps);
+            return service.txnAsync(txn).thenApply(r -> EtcdTxnCodec.response(request, r, headers.at(r.revision())));
+        });
     }
 
     @Override

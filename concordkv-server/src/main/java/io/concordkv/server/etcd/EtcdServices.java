@@ -1,9 +1,10 @@
 package io.concordkv.server.etcd;
 
 import io.concordkv.server.service.KvService;
+import io.concordkv.server.service.Replication;
+import io.concordkv.server.service.TxnChecks;
 import io.grpc.ServerServiceDefinition;
 import java.time.Duration;
-import io.concordkv.server.service.Replication;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,12 +34,15 @@ public final class EtcdServices implements AutoCloseable {
     public EtcdServices(KvService service, String name, List<String> clientUrls, Runnable defragment,
                         Duration progressInterval) {
         this(service, Replication.standalone(new Replication.MemberView(service.status().memberId(), name, List.of(),
-            clientUrls, false)), defragment, progressInterval);
+            clientUrls, false)), defragment, progressInterval, TxnChecks.DEFAULT_MAX_OPS);
     }
 
-    /** @param replication what MemberList reports and what membership calls and MoveLeader change */
+    /**
+     * @param replication what MemberList reports and what membership calls and MoveLeader change
+     * @param maxTxnOps the most compares or operations per branch of a {@code Txn} ({@link TxnChecks})
+     */
     public EtcdServices(KvService service, Replication replication, Runnable defragment,
-                        Duration progressInterval) {
+                        Duration progressInterval, int maxTxnOps) {
         Headers headers = new Headers(service);
         this.watchSenders = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "concordkv-watch-send");
@@ -51,7 +55,7 @@ public final class EtcdServices implements AutoCloseable {
             return t;
         });
         this.definitions = List.of(
-            new EtcdKvService(service, headers).bindService(),
+            new EtcdKvService(service, headers, maxTxnOps).bindService(),
             new EtcdWatchService(service.watches(), headers, watchSenders, progress, progressInterval).bindService(),
             LeaseLeasesMethod.addTo(new EtcdLeaseService(service, headers).bindService(), service, headers),
             new EtcdMaintenanceService(service, headers, defragment, replication).bindService(),

@@ -85,14 +85,18 @@ final class EtcdTxnCodec {
         return out;
     }
 
-    /** The etcd response; {@code request} gives the range options the store's result lacks. */
+    /**
+     * The etcd response; {@code request} gives the range options the store's result lacks. As in
+     * etcd, the responses inside carry a header with the revision only.
+     */
     static io.etcd.jetcd.api.TxnResponse response(io.etcd.jetcd.api.TxnRequest request, TxnResponse r,
                                                  ResponseHeader header) {
         List<RequestOp> branch = r.succeeded() ? request.getSuccessList() : request.getFailureList();
         io.etcd.jetcd.api.TxnResponse.Builder out = io.etcd.jetcd.api.TxnResponse.newBuilder()
             .setHeader(header).setSucceeded(r.succeeded());
+        ResponseHeader inner = ResponseHeader.newBuilder().setRevision(header.getRevision()).build();
         for (int i = 0; i < r.results().size(); i++) {
-            out.addResponses(responseOp(branch.get(i), r.results().get(i), header));
+            out.addResponses(responseOp(branch.get(i), r.results().get(i), inner));
         }
         return out.build();
     }

@@ -9,6 +9,7 @@ import io.concordkv.server.http.RestBodies.OpBody;
 import io.concordkv.server.http.RestBodies.PutOp;
 import io.concordkv.server.http.RestBodies.TxnBody;
 import io.concordkv.server.service.KvService;
+import io.concordkv.server.service.TxnChecks;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.txn.Compare;
 import io.concordkv.txn.TxnOp;
@@ -29,15 +30,18 @@ import java.util.Optional;
 final class ConditionalTxnRoutes {
     private final KvService service;
     private final int maxRequestBytes;
+    private final int maxTxnOps;
 
-    ConditionalTxnRoutes(KvService service, int maxRequestBytes) {
+    ConditionalTxnRoutes(KvService service, int maxRequestBytes, int maxTxnOps) {
         this.service = service;
         this.maxRequestBytes = maxRequestBytes;
+        this.maxTxnOps = maxTxnOps;
     }
 
     void txn(Context ctx) {
         TxnBody body = RestJson.read(RestParams.body(ctx, maxRequestBytes), TxnBody.class);
         TxnRequest request = new TxnRequest(compares(body.compare()), ops(body.success()), ops(body.failure()));
+        TxnChecks.check(request, maxTxnOps);
         TxnResponse r = service.txn(request);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("succeeded", r.succeeded());

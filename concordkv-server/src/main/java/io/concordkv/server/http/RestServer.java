@@ -5,6 +5,7 @@ import io.concordkv.api.KvException;
 import io.concordkv.server.metrics.ServerMetrics;
 import io.concordkv.server.service.KvService;
 import io.concordkv.server.service.NodeStatus;
+import io.concordkv.server.service.TxnChecks;
 import io.concordkv.server.service.TxnSessions;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -46,23 +47,26 @@ public final class RestServer implements AutoCloseable {
 
     public static RestServer start(KvService service, TxnSessions sessions, InetSocketAddress address,
                                    int maxRequestBytes) {
-        return start(service, sessions, address, maxRequestBytes, DEFAULT_WATCH_HEARTBEAT, Optional.empty());
+        return start(service, sessions, address, maxRequestBytes, TxnChecks.DEFAULT_MAX_OPS, DEFAULT_WATCH_HEARTBEAT,
+            Optional.empty());
     }
 
     /**
-     * As {@link #start(KvService, TxnSessions, InetSocketAddress, int)}, with the idle heartbeat of watch
-     * streams, and with {@code metrics} served as {@code GET /metrics} and fed with every request.
+     * As {@link #start(KvService, TxnSessions, InetSocketAddress, int)}, with the most compares or
+     * operations per branch of a conditional transaction ({@link TxnChecks}), the idle heartbeat of
+     * watch streams, and with {@code metrics} served as {@code GET /metrics} and fed with every request.
      */
     public static RestServer start(KvService service, TxnSessions sessions, InetSocketAddress address,
-                                   int maxRequestBytes, Duration watchHeartbeat, Optional<ServerMetrics> metrics) {
-        if (maxRequestBytes <= 0 || watchHeartbeat.isNegative() || watchHeartbeat.isZero()) {
-            throw new KvException(ErrorCode.INVALID_ARGUMENT, "maxRequestBytes and watchHeartbeat must be positive");
+                                   int maxRequestBytes, int maxTxnOps, Duration watchHeartbeat,
+                                   Optional<ServerMetrics> metrics) {
+        if (maxRequestBytes <= 0 || maxTxnOps <= 0 || watchHeartbeat.isNegative() || watchHeartbeat.isZero()) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "maxRequestBytes, maxTxnOps and watchHeartbeat must be positive");
         }
         InteractiveTxnRoutes txns = new InteractiveTxnRoutes(sessions, maxRequestBytes);
         SseWatch watch = new SseWatch(service.watches(), watchHeartbeat);
         AtomicBoolean serving = new AtomicBoolean();
         Javalin app = Javalin.create(config -> {
-            configure(config, service, maxRequestBytes, txns, watch, serving);
+            configure(config, service, maxRequestBytes, maxTxnOps, txns, watch, serving);
             metrics.ifPresent(m -> instrument(config.routes, m));
         });
         try {
@@ -80,7 +84,7 @@ public final class RestServer implements AutoCloseable {
         return new RestServer(app, watch, serving);
     }
 
-    private static void configure(JavalinConfig config, KvService service, int maxRequestBytes,
+    private static void configure(JavalinConfig config, KvService service, int maxRequestBytes, int maxTxnOps,
                                   InteractiveTxnRoutes txns, SseWatch watch, AtomicBoolean serving) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
@@ -96,7 +100,7 @@ public final class RestServer implements AutoCloseable {
         r.get("/v1/kv/<key>", kv::get);
         r.put("/v1/kv/<key>", kv::put);
         r.delete("/v1/kv/<key>", kv::delete);
-        r.post("/v1/txn", new ConditionalTxnRoutes(service, maxRequestBytes)::txn);
+        r.post("/v1/txn", new ConditionalTxnRoutes(service, maxRequestBytes, maxTxnOps)::txn);
         r.post("/v1/txns", txns::begin);
         r.get("/v1/txns/{id}/kv", txns::range);
         r.get("/v1/txns/{id}/kv/<key>", txns::get);

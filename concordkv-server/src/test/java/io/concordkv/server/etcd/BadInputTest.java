@@ -7,9 +7,14 @@ import com.google.protobuf.ByteString;
 import io.concordkv.server.ConcordServer;
 import io.concordkv.server.TestServers;
 import io.concordkv.server.grpc.RawBytes;
+import io.concordkv.server.service.TxnChecks;
+import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -99,6 +104,50 @@ class BadInputTest {
         assertThat(kv(channel).range(RangeRequest.newBuilder().setKey(bs("z")).setRangeEnd(bs("a")).build())
             .getKvsList()).as("an end before the start is an empty range, as in etcd").isEmpty();
         assertNothingChangedAndBothConnectionsWork();
+    }
+
+    private static RequestOp putOp(String key) {
+        return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bs(key)).setValue(bs("v"))).build();
+    }
+
+    /** Refused as etcd refuses them, with its codes and messages (checked against etcd 3.4.23). */
+    @Test
+    void txnsThatWriteAKeyTwiceOrHaveTooManyOperationsAndKeepingAnAbsentKeyAreRefused() {
+        assertThatThrownBy(() -> kv(channel).txn(TxnRequest.newBuilder().addSuccess(putOp("d")).addSuccess(putOp("d"))
+            .build())).satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            .hasMessageContaining("etcdserver: duplicate key given in txn request");
+        assertThatThrownBy(() -> kv(channel).txn(TxnRequest.newBuilder().addFailure(putOp("d")).addFailure(
+            RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bs("a"))
+                .setRangeEnd(bs("z")))).build()))
+            .as("a put inside a delete of the same branch, in the branch that does not run")
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            .hasMessageContaining("duplicate key");
+        TxnRequest.Builder many = TxnRequest.newBuilder();
+        for (int i = 0; i <= TxnChecks.DEFAULT_MAX_OPS; i++) {
+            many.addSuccess(putOp("m" + i));
+        }
+        assertThatThrownBy(() -> kv(channel).txn(many.build()))
+            .satisfies(t -> assertThat(code(t)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            .hasMessageContaining("etcdserver: too many operations in txn request");
+        assertThatThrownBy(() -> kv(channel).put(PutRequest.newBuilder().setKey(bs("absent")).setIgnoreValue(true).build()))
+            .satisfies(t -> assertThat(code(t)).as("etcd's ErrGRPCKeyNotFound").isEqualTo(Status.Code.INVALID_ARGUMENT))
+            .hasMessageContaining("etcdserver: key not found");
+        assertNothingChangedAndBothConnectionsWork();
+    }
+
+    /** As etcd's: the responses inside a Txn carry the revision only in their headers. */
+    @Test
+    void theResponsesInsideATxnCarryOnlyTheRevisionInTheirHeaders() {
+        TxnResponse r = kv(channel).txn(TxnRequest.newBuilder().addSuccess(RequestOp.newBuilder()
+            .setRequestRange(RangeRequest.newBuilder().setKey(bs("safe")))).addSuccess(putOp("other")).build());
+        assertThat(r.getHeader().getMemberId()).isNotZero();
+        assertThat(r.getResponsesList()).hasSize(2).allSatisfy(op -> {
+            var header = op.hasResponseRange() ? op.getResponseRange().getHeader() : op.getResponsePut().getHeader();
+            assertThat(header.getRevision()).isEqualTo(r.getHeader().getRevision());
+            assertThat(header.getMemberId()).isZero();
+            assertThat(header.getClusterId()).isZero();
+            assertThat(header.getRaftTerm()).isZero();
+        });
     }
 
     /** Sends raw bytes as a request of {@code method}. */

@@ -39,7 +39,7 @@ final class RestFixture implements AutoCloseable {
             Clock.systemUTC(), 16, Duration.ofMillis(100));
         sessions = new TxnSessions(service, Clock.systemUTC(), Duration.ofMillis(50));
         server = RestServer.start(service, sessions, new InetSocketAddress("127.0.0.1", 0), MAX_REQUEST_BYTES,
-            Duration.ofMillis(50), java.util.Optional.empty());
+            io.concordkv.server.service.TxnChecks.DEFAULT_MAX_OPS, Duration.ofMillis(50), java.util.Optional.empty());
     }
 
     URI uri(String pathAndQuery) {

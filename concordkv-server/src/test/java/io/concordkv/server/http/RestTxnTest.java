@@ -86,6 +86,28 @@ class RestTxnTest {
         assertThat(rest.store.currentRevision()).isEqualTo(before);
     }
 
+    /** As etcd: a branch may not write one key twice, nor hold more than max-txn-ops operations. */
+    @Test
+    void aBranchThatWritesAKeyTwiceOrHasTooManyOperationsIsRefusedAndChangesNothing() {
+        long before = rest.store.currentRevision();
+        String put = "{\"put\":{\"key_utf8\":\"d\",\"value\":\"" + b64("1") + "\"}}";
+        Answer twice = rest.postJson("/v1/txn", "{\"failure\":[" + put + "," + put + "]}");
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.errorCode()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(twice.body().toString()).contains("duplicate key given in txn request");
+        assertThat(rest.postJson("/v1/txn", "{\"success\":[" + put + ",{\"delete\":{\"key_utf8\":\"\","
+            + "\"prefix\":true}}]}").errorCode()).isEqualTo("INVALID_ARGUMENT");
+        String many = String.join(",", java.util.Collections.nCopies(
+            io.concordkv.server.service.TxnChecks.DEFAULT_MAX_OPS + 1, "{\"get\":{\"key_utf8\":\"d\"}}"));
+        Answer tooMany = rest.postJson("/v1/txn", "{\"success\":[" + many + "]}");
+        assertThat(tooMany.errorCode()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(tooMany.body().toString()).contains("too many operations in txn request");
+        assertThat(rest.store.currentRevision()).isEqualTo(before);
+        assertThat(rest.postJson("/v1/txn", "{\"success\":[" + put + ",{\"delete\":{\"key_utf8\":\"e\"}},"
+            + "{\"delete\":{\"key_utf8\":\"a\",\"prefix\":true}},{\"delete\":{\"key_utf8\":\"ab\",\"prefix\":true}}]}").status())
+            .as("deletes may overlap each other and a put outside them").isEqualTo(200);
+    }
+
     private String begin(String json) {
         Answer a = rest.postJson("/v1/txns", json);
         assertThat(a.status()).isEqualTo(200);
