@@ -49,7 +49,9 @@ public enum ErrorCode {
     /** The call did not finish within its deadline; whether a write took effect is unknown. */
     TIMEOUT(20, 4, 504),
     /** What the request creates exists already (a lease id, a watch id). */
-    ALREADY_EXISTS(21, 6, 409);
+    ALREADY_EXISTS(21, 6, 409),
+    /** The cluster is not in a state the request needs (a leader transfer to a member that cannot lead). */
+    FAILED_PRECONDITION(22, 9, 412);
 
     private final int number;
     private final int grpcStatus;

@@ -172,6 +172,9 @@ public final class RaftReplication implements Replication {
 
     @Override
     public CompletableFuture<Void> moveLeader(long id) {
+        if (runtime.status().members().stream().noneMatch(m -> m.id() == id && !m.learner())) {
+            return CompletableFuture.failedFuture(Replication.badTransferee());
+        }
         return runtime.transferLeadership(id);
     }
 

@@ -67,9 +67,17 @@ public interface Replication extends AutoCloseable {
         return CompletableFuture.failedFuture(single());
     }
 
-    /** Hands leadership to member {@code id}; completes once it leads. */
-    default CompletableFuture<Void> moveLeader(long id) {
-        return CompletableFuture.failedFuture(single());
+    /**
+     * Hands leadership to member {@code id}; completes once it leads. Fails with
+     * {@code FAILED_PRECONDITION} "etcdserver: bad leader transferee", as etcd does, when {@code id}
+     * is no voting member.
+     */
+    CompletableFuture<Void> moveLeader(long id);
+
+    /** The failure of a leader transfer to a member that is no voting member. */
+    static io.concordkv.api.KvException badTransferee() {
+        return new io.concordkv.api.KvException(io.concordkv.api.ErrorCode.FAILED_PRECONDITION,
+            "etcdserver: bad leader transferee");
     }
 
     private static io.concordkv.api.KvException single() {
@@ -117,6 +125,13 @@ public interface Replication extends AutoCloseable {
             @Override
             public List<MemberView> members() {
                 return List.of(self);
+            }
+
+            /** It leads already, so a transfer to itself is done at once, as in etcd. */
+            @Override
+            public CompletableFuture<Void> moveLeader(long id) {
+                return id == self.id() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(Replication.badTransferee());
             }
 
             @Override

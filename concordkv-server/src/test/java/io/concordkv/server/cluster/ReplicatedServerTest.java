@@ -10,6 +10,7 @@ import io.concordkv.server.ConcordServer;
 import io.concordkv.server.TestServers;
 import io.concordkv.server.service.NodeStatus;
 import io.concordkv.server.service.RangeQuery;
+import io.concordkv.server.service.Replication;
 import io.concordkv.storage.ScanRange;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +121,22 @@ class ReplicatedServerTest {
      * A member that applied its own removal answers no read or write any more, serializable reads
      * included (its data no longer changes), with UNAVAILABLE at once; the other two go on.
      */
+    /** As etcd: a transfer to a member that cannot lead fails at once, "bad leader transferee". */
+    @Test
+    void leadershipMovesToAVotingMemberAndATransferToAnyOtherIdFailsAtOnce() throws IOException {
+        startCluster();
+        Replication replication = servers[leader()].service().replication();
+        long unknown = 12345;
+        assertThatThrownBy(() -> replication.moveLeader(unknown).join()).cause()
+            .isInstanceOfSatisfying(io.concordkv.api.KvException.class, e -> {
+                assertThat(e.code()).isEqualTo(io.concordkv.api.ErrorCode.FAILED_PRECONDITION);
+                assertThat(e.getMessage()).isEqualTo("etcdserver: bad leader transferee");
+            });
+        int next = (leader() + 1) % 3;
+        replication.moveLeader(servers[next].service().status().memberId()).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(leader()).isEqualTo(next);
+    }
+
     @Test
     void aRemovedMemberRefusesReadsAndWritesAtOnce() throws IOException {
         startCluster();

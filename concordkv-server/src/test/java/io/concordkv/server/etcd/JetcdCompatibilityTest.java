@@ -80,6 +80,17 @@ class JetcdCompatibilityTest {
             .as("revision 1 is readable and empty").isEmpty();
     }
 
+    /** A single node leads already: a transfer to itself is done, to any other id refused as etcd does. */
+    @Test
+    void moveLeaderOnASingleNodeAnswersAsEtcd() throws Exception {
+        long self = get(client.getClusterClient().listMember()).getMembers().get(0).getId();
+        get(client.getMaintenanceClient().moveLeader(self));
+        assertThatThrownBy(() -> get(client.getMaintenanceClient().moveLeader(self + 1)))
+            .isInstanceOf(ExecutionException.class).hasMessageContaining("bad leader transferee").cause()
+            .isInstanceOfSatisfying(io.etcd.jetcd.common.exception.EtcdException.class, e -> assertThat(e.getErrorCode())
+                .isEqualTo(io.etcd.jetcd.common.exception.ErrorCode.FAILED_PRECONDITION));
+    }
+
     @Test
     void putGetPrefixDeleteAndRevisions() throws Exception {
         KV kv = client.getKVClient();
