@@ -1,6 +1,7 @@
 package io.concordkv.txn;
 
 import io.concordkv.api.Bytes;
+import io.concordkv.storage.ScanRange;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -27,13 +28,12 @@ public record TxnRequest(List<Compare> compares, List<TxnOp> success, List<TxnOp
     }
 
     private static Optional<Bytes> keyWrittenTwice(List<TxnOp> ops) {
+        List<ScanRange> deletes = ops.stream().filter(TxnOp.DeleteRange.class::isInstance)
+            .map(op -> ((TxnOp.DeleteRange) op).range()).toList();
         Set<Bytes> puts = new HashSet<>();
         for (TxnOp op : ops) {
-            if (op instanceof TxnOp.Put p) {
-                boolean deleted = ops.stream().anyMatch(o -> o instanceof TxnOp.DeleteRange d && d.range().contains(p.key()));
-                if (!puts.add(p.key()) || deleted) {
-                    return Optional.of(p.key());
-                }
+            if (op instanceof TxnOp.Put p && (!puts.add(p.key()) || deletes.stream().anyMatch(d -> d.contains(p.key())))) {
+                return Optional.of(p.key());
             }
         }
         return Optional.empty();
