@@ -129,6 +129,11 @@ public final class RaftReplication implements Replication {
     }
 
     @Override
+    public long raftTerm() {
+        return runtime.status().term();
+    }
+
+    @Override
     public List<MemberView> members() {
         List<MemberView> out = new ArrayList<>();
         for (Member m : runtime.status().members()) {

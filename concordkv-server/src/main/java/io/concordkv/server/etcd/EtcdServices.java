@@ -43,7 +43,7 @@ public final class EtcdServices implements AutoCloseable {
      */
     public EtcdServices(KvService service, Replication replication, Runnable defragment,
                         Duration progressInterval, int maxTxnOps) {
-        Headers headers = new Headers(service);
+        Headers headers = new Headers(service, replication);
         this.watchSenders = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "concordkv-watch-send");
             t.setDaemon(true);

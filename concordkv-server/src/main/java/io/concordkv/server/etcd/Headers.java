@@ -1,22 +1,22 @@
 package io.concordkv.server.etcd;
 
 import io.concordkv.server.service.KvService;
+import io.concordkv.server.service.Replication;
 import io.etcd.jetcd.api.ResponseHeader;
 
 /**
- * Response headers: cluster and member ids, the revision and the raft term (1 for a single node
- * without consensus). Thread-safe.
+ * Response headers: cluster and member ids, the revision and the raft term (a cluster member's
+ * current term; 1 for a single node without consensus). Thread-safe.
  */
 final class Headers {
-    /** The raft term a standalone node reports. */
-    static final long TERM = 1;
-
     private final KvService service;
+    private final Replication replication;
     private final long clusterId;
     private final long memberId;
 
-    Headers(KvService service) {
+    Headers(KvService service, Replication replication) {
         this.service = service;
+        this.replication = replication;
         var status = service.status();
         this.clusterId = status.clusterId();
         this.memberId = status.memberId();
@@ -24,7 +24,7 @@ final class Headers {
 
     ResponseHeader at(long revision) {
         return ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).setRevision(revision)
-            .setRaftTerm(TERM).build();
+            .setRaftTerm(replication.raftTerm()).build();
     }
 
     ResponseHeader current() {

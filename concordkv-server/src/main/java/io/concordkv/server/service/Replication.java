@@ -44,6 +44,11 @@ public interface Replication extends AutoCloseable {
 
     RaftState raftState();
 
+    /** The raft term now, as every etcd response header carries it; cheap enough for each response. */
+    default long raftTerm() {
+        return raftState().term();
+    }
+
     /**
      * Whether interactive transactions may commit straight into this member's store (true alone;
      * in a cluster they commit through the log instead).

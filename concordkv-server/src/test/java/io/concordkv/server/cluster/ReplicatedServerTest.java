@@ -137,6 +137,29 @@ class ReplicatedServerTest {
         assertThat(leader()).isEqualTo(next);
     }
 
+    /** Regression: every response header said raft term 1, whatever the cluster's term. */
+    @Test
+    void responseHeadersCarryTheMembersRaftTerm() throws IOException {
+        startCluster();
+        Replication replication = servers[leader()].service().replication();
+        int next = (leader() + 1) % 3;
+        replication.moveLeader(servers[next].service().status().memberId()).orTimeout(10, TimeUnit.SECONDS).join();
+        for (ConcordServer s : servers) {
+            io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                .forAddress("127.0.0.1", s.grpcPort()).usePlaintext().build();
+            try {
+                long term = io.etcd.jetcd.api.KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .put(io.etcd.jetcd.api.PutRequest.newBuilder().setKey(com.google.protobuf.ByteString.copyFromUtf8("t"))
+                        .setValue(com.google.protobuf.ByteString.copyFromUtf8("v")).build()).getHeader().getRaftTerm();
+                long now = ((RaftReplication) s.service().replication()).runtime().status().term();
+                assertThat(term).as("a transfer raised the term past the first election's").isGreaterThan(1)
+                    .isEqualTo(now);
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void aRemovedMemberRefusesReadsAndWritesAtOnce() throws IOException {
         startCluster();
