@@ -163,11 +163,29 @@ public final class RaftReplication implements Replication {
 
     @Override
     public CompletableFuture<Void> removeMember(long id) {
-        return runtime.removeMember(id);
+        return member(id).isEmpty() ? CompletableFuture.failedFuture(memberNotFound()) : runtime.removeMember(id);
+    }
+
+    private java.util.Optional<Member> member(long id) {
+        return runtime.status().members().stream().filter(m -> m.id() == id).findFirst();
+    }
+
+    /** etcd's ErrGRPCMemberNotFound. */
+    private static KvException memberNotFound() {
+        return new KvException(io.concordkv.api.ErrorCode.NOT_FOUND, "etcdserver: member not found");
     }
 
     @Override
     public CompletableFuture<Void> promoteMember(long id) {
+        java.util.Optional<Member> m = member(id);
+        if (m.isEmpty()) {
+            return CompletableFuture.failedFuture(memberNotFound());
+        }
+        if (!m.get().learner()) {
+            // etcd's ErrGRPCMemberNotLearner
+            return CompletableFuture.failedFuture(new KvException(io.concordkv.api.ErrorCode.FAILED_PRECONDITION,
+                "etcdserver: can only promote a learner member"));
+        }
         try {
             return runtime.promoteMember(id);
         } catch (KvException e) {
@@ -177,7 +195,7 @@ public final class RaftReplication implements Replication {
 
     @Override
     public CompletableFuture<Void> moveLeader(long id) {
-        if (runtime.status().members().stream().noneMatch(m -> m.id() == id && !m.learner())) {
+        if (member(id).filter(m -> !m.learner()).isEmpty()) {
             return CompletableFuture.failedFuture(Replication.badTransferee());
         }
         return runtime.transferLeadership(id);

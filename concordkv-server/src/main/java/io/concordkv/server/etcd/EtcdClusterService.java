@@ -36,14 +36,14 @@ final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
-        GrpcErrors.unary(out, () -> MemberListResponse.newBuilder().setHeader(headers.current())
+        GrpcErrors.unary(out, () -> MemberListResponse.newBuilder().setHeader(headers.membership())
             .addAllMembers(members()).build());
     }
 
     @Override
     public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> out) {
         GrpcErrors.async(out, () -> replication.addMember(request.getPeerURLsList(), request.getIsLearner())
-            .thenApply(m -> MemberAddResponse.newBuilder().setHeader(headers.current())
+            .thenApply(m -> MemberAddResponse.newBuilder().setHeader(headers.membership())
                 .setMember(Member.newBuilder().setID(m.id()).addAllPeerURLs(m.peerUrls()).setIsLearner(m.learner()))
                 .addAllMembers(members()).build()));
     }
@@ -51,7 +51,7 @@ final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
     @Override
     public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> out) {
         GrpcErrors.async(out, () -> replication.removeMember(request.getID()).thenApply(v ->
-            MemberRemoveResponse.newBuilder().setHeader(headers.current()).addAllMembers(members()).build()));
+            MemberRemoveResponse.newBuilder().setHeader(headers.membership()).addAllMembers(members()).build()));
     }
 
     /** MemberPromote, which the generated stubs lack: see {@link MemberPromoteMethod}. */
@@ -59,7 +59,7 @@ final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
         return replication.promoteMember(id).thenApply(v -> {
             List<byte[]> encoded = new ArrayList<>();
             members().forEach(m -> encoded.add(m.toByteArray()));
-            return new MemberPromoteMethod.Answer(headers.current().toByteArray(), encoded);
+            return new MemberPromoteMethod.Answer(headers.membership().toByteArray(), encoded);
         });
     }
 }

@@ -31,6 +31,12 @@ final class Headers {
         return at(service.watches().revision());
     }
 
+    /** The header of the Cluster service's answers: etcd's carries no revision there. */
+    ResponseHeader membership() {
+        return ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId)
+            .setRaftTerm(replication.raftTerm()).build();
+    }
+
     long memberId() {
         return memberId;
     }

@@ -121,20 +121,33 @@ class ReplicatedServerTest {
      * A member that applied its own removal answers no read or write any more, serializable reads
      * included (its data no longer changes), with UNAVAILABLE at once; the other two go on.
      */
-    /** As etcd: a transfer to a member that cannot lead fails at once, "bad leader transferee". */
+    private static void assertFails(java.util.concurrent.CompletableFuture<?> call, io.concordkv.api.ErrorCode code,
+                                    String message) {
+        assertThatThrownBy(call::join).cause().isInstanceOfSatisfying(io.concordkv.api.KvException.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.getMessage()).isEqualTo(message);
+        });
+    }
+
+    /**
+     * As etcd: a transfer to a member that cannot lead fails at once, "bad leader transferee";
+     * removing or promoting an unknown member, or promoting a voter, fails with etcd's errors.
+     */
     @Test
-    void leadershipMovesToAVotingMemberAndATransferToAnyOtherIdFailsAtOnce() throws IOException {
+    void leadershipMovesToAVotingMemberAndCallsOnMembersThatCannotTakeThemFailAsEtcds() throws IOException {
         startCluster();
         Replication replication = servers[leader()].service().replication();
         long unknown = 12345;
-        assertThatThrownBy(() -> replication.moveLeader(unknown).join()).cause()
-            .isInstanceOfSatisfying(io.concordkv.api.KvException.class, e -> {
-                assertThat(e.code()).isEqualTo(io.concordkv.api.ErrorCode.FAILED_PRECONDITION);
-                assertThat(e.getMessage()).isEqualTo("etcdserver: bad leader transferee");
-            });
+        assertFails(replication.moveLeader(unknown), io.concordkv.api.ErrorCode.FAILED_PRECONDITION,
+            "etcdserver: bad leader transferee");
+        assertFails(replication.removeMember(unknown), io.concordkv.api.ErrorCode.NOT_FOUND, "etcdserver: member not found");
+        assertFails(replication.promoteMember(unknown), io.concordkv.api.ErrorCode.NOT_FOUND, "etcdserver: member not found");
+        assertFails(replication.promoteMember(servers[0].service().status().memberId()),
+            io.concordkv.api.ErrorCode.FAILED_PRECONDITION, "etcdserver: can only promote a learner member");
         int next = (leader() + 1) % 3;
         replication.moveLeader(servers[next].service().status().memberId()).orTimeout(10, TimeUnit.SECONDS).join();
-        assertThat(leader()).isEqualTo(next);
+        // the transfer completes once this member hears of the new leader; each member's own status follows on its loop
+        await().atMost(Duration.ofSeconds(10)).until(() -> leader() == next);
     }
 
     /** Regression: every response header said raft term 1, whatever the cluster's term. */

@@ -80,10 +80,17 @@ class JetcdCompatibilityTest {
             .as("revision 1 is readable and empty").isEmpty();
     }
 
-    /** A single node leads already: a transfer to itself is done, to any other id refused as etcd does. */
+    /**
+     * A single node leads already: a transfer to itself is done, to any other id refused as etcd
+     * does; MemberList's header carries no revision, as etcd's.
+     */
     @Test
-    void moveLeaderOnASingleNodeAnswersAsEtcd() throws Exception {
-        long self = get(client.getClusterClient().listMember()).getMembers().get(0).getId();
+    void moveLeaderAndMemberListOnASingleNodeAnswerAsEtcd() throws Exception {
+        get(client.getKVClient().put(b("k"), b("v")));
+        var members = get(client.getClusterClient().listMember());
+        assertThat(members.getHeader().getRevision()).isZero();
+        assertThat(members.getHeader().getMemberId()).isNotZero();
+        long self = members.getMembers().get(0).getId();
         get(client.getMaintenanceClient().moveLeader(self));
         assertThatThrownBy(() -> get(client.getMaintenanceClient().moveLeader(self + 1)))
             .isInstanceOf(ExecutionException.class).hasMessageContaining("bad leader transferee").cause()
