@@ -59,7 +59,8 @@ public final class EtcdServices implements AutoCloseable {
             new EtcdWatchService(service.watches(), headers, watchSenders, progress, progressInterval).bindService(),
             LeaseLeasesMethod.addTo(new EtcdLeaseService(service, headers).bindService(), service, headers),
             new EtcdMaintenanceService(service, headers, defragment, replication).bindService(),
-            clusterService(new EtcdClusterService(headers, replication)));
+            clusterService(new EtcdClusterService(headers, replication)),
+            new EtcdAuthService(headers).bindService());
     }
 
     private static ServerServiceDefinition clusterService(EtcdClusterService cluster) {

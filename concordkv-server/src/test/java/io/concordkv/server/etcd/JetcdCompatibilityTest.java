@@ -98,6 +98,25 @@ class JetcdCompatibilityTest {
                 .isEqualTo(io.etcd.jetcd.common.exception.ErrorCode.FAILED_PRECONDITION));
     }
 
+    /** Without authentication the Auth service answers as an etcd with no users or roles and auth off. */
+    @Test
+    void authAnswersAsAnEtcdWithoutUsersWhoseAuthenticationIsOff() throws Exception {
+        var auth = client.getAuthClient();
+        assertThat(get(auth.userList()).getUsers()).isEmpty();
+        assertThat(get(auth.roleList()).getRoles()).isEmpty();
+        get(auth.authDisable());
+        assertThatThrownBy(() -> get(auth.userGet(b("root")))).hasMessageContaining("etcdserver: user name not found")
+            .cause().isInstanceOfSatisfying(io.etcd.jetcd.common.exception.EtcdException.class, e -> assertThat(
+                e.getErrorCode()).isEqualTo(io.etcd.jetcd.common.exception.ErrorCode.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> get(auth.roleGet(b("admin")))).hasMessageContaining("etcdserver: role name not found");
+        assertThatThrownBy(() -> get(auth.userAdd(b("root"), b("secret"))))
+            .hasMessageContaining("authentication is not supported").cause()
+            .isInstanceOfSatisfying(io.etcd.jetcd.common.exception.EtcdException.class, e -> assertThat(
+                e.getErrorCode()).isEqualTo(io.etcd.jetcd.common.exception.ErrorCode.UNIMPLEMENTED));
+        assertThatThrownBy(() -> get(auth.authEnable())).hasMessageContaining("authentication is not supported");
+        assertThat(get(client.getKVClient().get(b("absent"))).getKvs()).as("the connection still serves").isEmpty();
+    }
+
     @Test
     void putGetPrefixDeleteAndRevisions() throws Exception {
         KV kv = client.getKVClient();
