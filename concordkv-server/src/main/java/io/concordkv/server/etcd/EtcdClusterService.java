@@ -1,5 +1,7 @@
 package io.concordkv.server.etcd;
 
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
 import io.concordkv.server.grpc.GrpcErrors;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.Member;
@@ -8,6 +10,8 @@ import io.etcd.jetcd.api.MemberAddResponse;
 import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberRemoveRequest;
 import io.etcd.jetcd.api.MemberRemoveResponse;
+import io.etcd.jetcd.api.MemberUpdateRequest;
+import io.etcd.jetcd.api.MemberUpdateResponse;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.grpc.stub.StreamObserver;
 import io.concordkv.server.service.Replication;
@@ -52,6 +56,21 @@ final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
     public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> out) {
         GrpcErrors.async(out, () -> replication.removeMember(request.getID()).thenApply(v ->
             MemberRemoveResponse.newBuilder().setHeader(headers.membership()).addAllMembers(members()).build()));
+    }
+
+    /**
+     * MemberUpdate: an unknown member is "member not found", as in etcd; a known one's peer URLs
+     * cannot change, since its id is derived from them (docs/server.md).
+     */
+    @Override
+    public void memberUpdate(MemberUpdateRequest request, StreamObserver<MemberUpdateResponse> out) {
+        GrpcErrors.unary(out, () -> {
+            if (replication.members().stream().noneMatch(m -> m.id() == request.getID())) {
+                throw new KvException(ErrorCode.NOT_FOUND, "etcdserver: member not found");
+            }
+            throw new KvException(ErrorCode.UNSUPPORTED,
+                "a member's peer URLs cannot change: its id is derived from them; remove it and add it again");
+        });
     }
 
     /** MemberPromote, which the generated stubs lack: see {@link MemberPromoteMethod}. */

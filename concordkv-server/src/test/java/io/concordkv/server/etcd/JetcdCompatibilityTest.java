@@ -91,6 +91,10 @@ class JetcdCompatibilityTest {
         assertThat(members.getHeader().getRevision()).isZero();
         assertThat(members.getHeader().getMemberId()).isNotZero();
         long self = members.getMembers().get(0).getId();
+        assertThatThrownBy(() -> get(client.getClusterClient().updateMember(self + 1,
+            List.of(java.net.URI.create("http://127.0.0.1:1"))))).hasMessageContaining("etcdserver: member not found");
+        assertThatThrownBy(() -> get(client.getClusterClient().updateMember(self,
+            List.of(java.net.URI.create("http://127.0.0.1:1"))))).hasMessageContaining("peer URLs cannot change");
         get(client.getMaintenanceClient().moveLeader(self));
         assertThatThrownBy(() -> get(client.getMaintenanceClient().moveLeader(self + 1)))
             .isInstanceOf(ExecutionException.class).hasMessageContaining("bad leader transferee").cause()
