@@ -53,17 +53,13 @@ final class EtcdAuthService extends AuthGrpc.AuthImplBase {
         this.headers = headers;
     }
 
-    private static <T> void unsupported(StreamObserver<T> out) {
-        GrpcErrors.unary(out, () -> {
-            throw new KvException(ErrorCode.UNSUPPORTED, "authentication is not supported by ConcordKV");
-        });
+    private static void unsupported(StreamObserver<?> out) {
+        out.onError(GrpcErrors.status(new KvException(ErrorCode.UNSUPPORTED, "authentication is not supported by ConcordKV")));
     }
 
     /** etcd's answers to an unknown user or role, and to Authenticate while authentication is off. */
-    private static <T> void failedPrecondition(StreamObserver<T> out, String message) {
-        GrpcErrors.unary(out, () -> {
-            throw new KvException(ErrorCode.FAILED_PRECONDITION, message);
-        });
+    private static void failedPrecondition(StreamObserver<?> out, String message) {
+        out.onError(GrpcErrors.status(new KvException(ErrorCode.FAILED_PRECONDITION, message)));
     }
 
     @Override
