@@ -16,29 +16,15 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class EtcdServices implements AutoCloseable {
     private final List<ServerServiceDefinition> definitions;
-    /** etcd sends progress notifications every 10 minutes. */
-    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofMinutes(10);
 
     private final ExecutorService watchSenders;
     private final ScheduledExecutorService progress;
 
     /**
-     * @param name this member's name, {@code clientUrls} its client URLs (for MemberList)
-     * @param defragment what Defragment does (compact the store's log)
-     */
-    public EtcdServices(KvService service, String name, List<String> clientUrls, Runnable defragment) {
-        this(service, name, clientUrls, defragment, DEFAULT_PROGRESS_INTERVAL);
-    }
-
-    /** @param progressInterval how often watchers that asked for progress notifications get one */
-    public EtcdServices(KvService service, String name, List<String> clientUrls, Runnable defragment,
-                        Duration progressInterval) {
-        this(service, Replication.standalone(new Replication.MemberView(service.status().memberId(), name, List.of(),
-            clientUrls, false)), defragment, progressInterval, TxnChecks.DEFAULT_MAX_OPS);
-    }
-
-    /**
      * @param replication what MemberList reports and what membership calls and MoveLeader change
+     * @param defragment what Defragment does (compact the store's log)
+     * @param progressInterval how often watchers that asked for progress notifications get one
+     *     (etcd: every 10 minutes)
      * @param maxTxnOps the most compares or operations per branch of a {@code Txn} ({@link TxnChecks})
      */
     public EtcdServices(KvService service, Replication replication, Runnable defragment,
