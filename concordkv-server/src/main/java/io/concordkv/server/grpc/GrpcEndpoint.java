@@ -2,12 +2,10 @@ package io.concordkv.server.grpc;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
@@ -17,7 +15,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gRPC endpoint on the client address: the etcd services and ConcordKV's own, one Netty
@@ -30,18 +31,21 @@ public final class GrpcEndpoint implements AutoCloseable {
     /**
      * Methods whose handlers never block (reads, and writes that complete when their group commit
      * does): run on the connection's event loop, with no thread hand-off. Every other method runs
-     * on gRPC's default executor (Status among them: the store's statistics wait for the log lock,
-     * which a group commit holds through its fsync).
+     * on a pool ({@link Offloaded}; Status among them: the store's statistics wait for the log
+     * lock, which a group commit holds through its fsync). The server runs on gRPC's direct
+     * executor rather than choosing an executor per call: with a per-call choice gRPC looks each
+     * method up on its default executor first, two thread hand-offs for every call.
      */
     static final Set<String> NON_BLOCKING = Set.of("etcdserverpb.KV/Range", "etcdserverpb.KV/Put",
         "etcdserverpb.KV/DeleteRange", "etcdserverpb.KV/Txn", "etcdserverpb.Watch/Watch",
         "etcdserverpb.Lease/LeaseKeepAlive");
-    private static final Executor DIRECT = Runnable::run;
 
     private final Server server;
+    private final ExecutorService blocking;
 
-    private GrpcEndpoint(Server server) {
+    private GrpcEndpoint(Server server, ExecutorService blocking) {
         this.server = server;
+        this.blocking = blocking;
     }
 
     /**
@@ -52,26 +56,45 @@ public final class GrpcEndpoint implements AutoCloseable {
     public static GrpcEndpoint start(InetSocketAddress address, int maxRequestBytes,
                                      List<ServerServiceDefinition> services, ConnectionOwners owners,
                                      ServerInterceptor... interceptors) {
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService blocking = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "concordkv-grpc-blocking-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address).maxInboundMessageSize(maxRequestBytes)
-            .addTransportFilter(owners.transportFilter())
-            .callExecutor(new ServerCallExecutorSupplier() {
-                @Override
-                public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-                    return NON_BLOCKING.contains(call.getMethodDescriptor().getFullMethodName()) ? DIRECT : null;
-                }
-            });
+            .addTransportFilter(owners.transportFilter()).directExecutor();
         for (ServerServiceDefinition s : services) {
-            ServerServiceDefinition owned = ServerInterceptors.intercept(MalformedRequests.guard(s), owners.interceptor());
+            // offloaded innermost: requests are parsed on the event loop, where their buffers live
+            ServerServiceDefinition guarded = MalformedRequests.guard(offloadBlocking(s, blocking));
+            ServerServiceDefinition owned = ServerInterceptors.intercept(guarded, owners.interceptor());
             builder.addService(ServerInterceptors.intercept(owned, interceptors));
         }
         Server server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
+            blocking.shutdownNow();
             String why = inUse(e) ? "address in use" : e.getMessage();
             throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
         }
-        return new GrpcEndpoint(server);
+        return new GrpcEndpoint(server, blocking);
+    }
+
+    /** {@code service} with every method not in {@link #NON_BLOCKING} run on {@code pool}. */
+    static ServerServiceDefinition offloadBlocking(ServerServiceDefinition service, Executor pool) {
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor());
+        for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
+            addMethod(b, m, pool);
+        }
+        return b.build();
+    }
+
+    private static <Q, R> void addMethod(ServerServiceDefinition.Builder b, ServerMethodDefinition<Q, R> m,
+                                         Executor pool) {
+        boolean direct = NON_BLOCKING.contains(m.getMethodDescriptor().getFullMethodName());
+        b.addMethod(m.getMethodDescriptor(), direct ? m.getServerCallHandler()
+            : new Offloaded<>(m.getServerCallHandler(), pool));
     }
 
     /**
@@ -107,6 +130,8 @@ public final class GrpcEndpoint implements AutoCloseable {
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            blocking.shutdownNow();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
@@ -31,6 +32,7 @@ public final class ImageWriter {
     private final long revision;
     private final DataOutputStream body;
     private final CRC32C crc = new CRC32C();
+    private byte[] scratch = new byte[4096];
     private long records;
 
     private ImageWriter(KvStore store, long revision, OutputStream out) {
@@ -61,13 +63,14 @@ public final class ImageWriter {
         buffered.flush();
     }
 
-    /** History versions already superseded at R; later ones did not exist then. */
+    /**
+     * History versions already superseded at R; later ones did not exist then. History keys begin
+     * with the revision that superseded the version, so these are the keys below R + 1.
+     */
     private void history() throws IOException {
-        for (Page p = new Page(namespace(MvccKeys.HISTORY)); p.next(); ) {
+        for (Page p = new Page(MvccKeys.historyRange(0, revision + 1)); p.next(); ) {
             for (KeyValue kv : p.batch) {
-                if (VersionRecord.decode(kv.value()).supersededAt() <= revision) {
-                    record(kv.key(), kv.value());
-                }
+                record(kv.key(), kv.value());
             }
         }
     }
@@ -102,12 +105,16 @@ public final class ImageWriter {
         return store.scan(namespace(MvccKeys.SYSTEM));
     }
 
+    /** One record, in one write: the tag, the key's length and bytes, the value's length and bytes. */
     private void record(Bytes key, Bytes value) throws IOException {
-        body.writeByte(ImageFormat.RECORD);
-        body.writeInt(key.length());
-        body.write(key.unsafeArray(), 0, key.length());
-        body.writeInt(value.length());
-        body.write(value.unsafeArray(), 0, value.length());
+        int size = 1 + 4 + key.length() + 4 + value.length();
+        if (scratch.length < size) {
+            scratch = new byte[Math.max(size, scratch.length * 2)];
+        }
+        ByteBuffer out = ByteBuffer.wrap(scratch);
+        out.put((byte) ImageFormat.RECORD).putInt(key.length()).put(key.unsafeArray(), 0, key.length())
+            .putInt(value.length()).put(value.unsafeArray(), 0, value.length());
+        body.write(scratch, 0, size);
         records++;
     }
 
