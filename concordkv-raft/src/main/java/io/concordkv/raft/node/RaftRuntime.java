@@ -484,23 +484,46 @@ public final class RaftRuntime implements AutoCloseable {
             if (!rd.sendBeforePersist()) {
                 rd.messages().forEach(transport::send);
             }
-            for (ReadState rs : rd.readStates()) {
-                long context = ByteBuffer.wrap(rs.context()).getLong();
-                readQueue.answered(context);
-                if (rs.dropped()) {
-                    // no leader confirmed it: a read changes nothing, so it simply goes again
-                    List<CompletableFuture<Void>> batch = applier.readBatches.remove(context);
-                    if (batch != null) {
-                        readQueue.requeue(batch);
-                        hold.readDropped(System.nanoTime());
-                    }
-                }
-            }
-            if (!rd.snapshot().isEmpty() || !rd.committedEntries().isEmpty() || !rd.readStates().isEmpty()) {
-                applier.submit(new Applier.Task(rd.snapshot(), rd.committedEntries(), rd.readStates()));
+            List<ReadState> unapplied = answerReads(rd.readStates());
+            if (!rd.snapshot().isEmpty() || !rd.committedEntries().isEmpty() || !unapplied.isEmpty()) {
+                applier.submit(new Applier.Task(rd.snapshot(), rd.committedEntries(), unapplied));
             }
             node.advance(rd);
         }
+    }
+
+    /**
+     * Answers the reads whose index this member has already applied (the usual case: a ReadIndex
+     * round ends long after the entries before it were applied) with no hand-off to the apply
+     * thread, and sends dropped ones around again. Returns the reads the apply thread must answer
+     * once it has applied up to their index.
+     */
+    private List<ReadState> answerReads(List<ReadState> reads) {
+        if (reads.isEmpty()) {
+            return reads;
+        }
+        long applied = applier.applied();
+        List<ReadState> unapplied = new ArrayList<>(0);
+        for (ReadState rs : reads) {
+            long context = ByteBuffer.wrap(rs.context()).getLong();
+            readQueue.answered(context);
+            if (rs.dropped()) {
+                // no leader confirmed it: a read changes nothing, so it simply goes again
+                List<CompletableFuture<Void>> batch = applier.readBatches.remove(context);
+                if (batch != null) {
+                    readQueue.requeue(batch);
+                    hold.readDropped(System.nanoTime());
+                }
+            } else if (rs.index() <= applied) {
+                List<CompletableFuture<Void>> batch = applier.readBatches.remove(context);
+                if (batch != null) {
+                    batch.forEach(f -> f.complete(null));
+                }
+            } else {
+                unapplied.add(rs);
+            }
+        }
+        return unapplied;
     }
 
     private void refreshStatus() {
