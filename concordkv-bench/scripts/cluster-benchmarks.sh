@@ -37,5 +37,7 @@ ckv="127.0.0.1:$base,127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20))"
 start_etcd_cluster "$work"
 
 source concordkv-bench/scripts/kv-cells.sh
-kv_cells "$ckv" "$etcd_eps" "$out" 2000 5000
+# the one client through each cluster's leader, then (after every other cell) through a follower
+kv_cells "$(member_first "$ckv" leader)" "$(member_first "$etcd_eps" leader)" "$out" 2000 5000 leader
+one_client_cells "$(member_first "$ckv" follower)" "$(member_first "$etcd_eps" follower)" "$out" 2000 5000 follower
 echo "results in $out"

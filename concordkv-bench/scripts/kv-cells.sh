@@ -1,7 +1,13 @@
 # Sourced by server-benchmarks.sh and cluster-benchmarks.sh: the cells both run, ConcordKV and etcd
 # alternating, each after the same unrecorded warm-up.
-#   kv_cells CONCORDKV_ENDPOINTS ETCD_ENDPOINTS OUT_FILE ONE_CLIENT_PUTS ONE_CLIENT_RANGES
+#   kv_cells CONCORDKV_ENDPOINTS ETCD_ENDPOINTS OUT_FILE ONE_CLIENT_PUTS ONE_CLIENT_RANGES [VIA]
 # With ROUNDS=N in the environment the 1,000-client cells run N times in all (alternating as above).
+# The one client talks to the first endpoint of each list. For clusters, VIA names which member
+# that is in both ("leader" or "follower", see member_first; added to the one-client cells' JSON
+# lines): a one-client cell through a follower pays the forwarding hop, so both systems must be
+# measured through a member of the same role.
+#   one_client_cells CONCORDKV_ENDPOINTS ETCD_ENDPOINTS OUT_FILE ONE_CLIENT_PUTS ONE_CLIENT_RANGES VIA
+# runs the one-client cells alone (after kv_cells has warmed both up).
 
 kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
 # every recorded cell starts with an unrecorded warm-up of the generator itself (--warmup: the same
@@ -10,12 +16,41 @@ kv() { bin/concordkv bench kv --key-size 8 --value-size 256 "$@"; }
 many="--clients 1000 --conns 100 --warmup 50000"
 one="--clients 1 --conns 1 --warmup 2000"
 
+# ENDPOINTS (comma-separated, of one cluster) reordered with a member of ROLE (leader or follower)
+# first, as the members' etcd API Status reports the leader
+member_first() {
+  local endpoints="$1" role="$2"
+  ETCDCTL_API=3 etcdctl --endpoints="$endpoints" endpoint status -w json | python3 -c '
+import json, sys
+role = sys.argv[1]
+status = json.load(sys.stdin)
+leader = lambda s: s["Status"]["header"]["member_id"] == s["Status"]["leader"]
+first = [s["Endpoint"] for s in status if leader(s) == (role == "leader")][:1]
+if not first:
+    sys.exit("no " + role + " among " + ",".join(s["Endpoint"] for s in status))
+print(",".join(first + [s["Endpoint"] for s in status if s["Endpoint"] not in first]))' "$role"
+}
+
+# one JSON line per cell: VIA (when set) added to it
+record_via() {
+  if [ -n "${via:-}" ]; then sed "s/^{/{\"via\":\"$via\",/"; else cat; fi
+}
+
+both() {
+  kv --target concordkv --endpoints "$ckv" "$@" | record_via | tee -a "$out"
+  kv --target etcd --endpoints "$etcd" "$@" | record_via | tee -a "$out"
+}
+
+one_client_cells() {
+  local ckv="$1" etcd="$2" out="$3" puts1="$4" ranges1="$5" via="$6"
+  both --op put $one --total "$puts1"
+  for consistency in l s; do
+    both --op range --consistency "$consistency" $one --total "$ranges1"
+  done
+}
+
 kv_cells() {
-  local ckv="$1" etcd="$2" out="$3" puts1="$4" ranges1="$5"
-  both() {
-    kv --target concordkv --endpoints "$ckv" "$@" | tee -a "$out"
-    kv --target etcd --endpoints "$etcd" "$@" | tee -a "$out"
-  }
+  local ckv="$1" etcd="$2" out="$3" puts1="$4" ranges1="$5" via="${6:-}"
   # warm-up (not recorded): the JIT of ConcordKV, the page cache of both; every kind of request at
   # 1,000 clients (the first 200,000 linearizable reads after a warm-up of puts alone ran at 10k/s,
   # at 150 us of the members' CPU a read, the next at 17-18k/s and 64 us: the JVMs were still
@@ -32,16 +67,16 @@ kv_cells() {
     kv --target "$1" --endpoints "$2" --op put --clients 1 --conns 1 --total 3000 >/dev/null
   done
   both --op put $one --total "$puts1"
-  both --op put $many --total 100000
+  via="" both --op put $many --total 100000
   for consistency in l s; do
     both --op range --consistency "$consistency" $one --total "$ranges1"
-    both --op range --consistency "$consistency" $many --total 200000
+    via="" both --op range --consistency "$consistency" $many --total 200000
   done
   # ROUNDS=N: N-1 more rounds of the 1,000-client cells, for a median of per-round ratios
   for _ in $(seq 2 "${ROUNDS:-1}"); do
-    both --op put $many --total 100000
+    via="" both --op put $many --total 100000
     for consistency in l s; do
-      both --op range --consistency "$consistency" $many --total 200000
+      via="" both --op range --consistency "$consistency" $many --total 200000
     done
   done
 }
