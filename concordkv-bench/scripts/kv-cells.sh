@@ -57,14 +57,11 @@ kv_cells() {
   # compiling; so was the first round of puts at 1,000 clients after a warm-up of puts at 200: its
   # cluster members spent 50-65% more CPU a put than in the next round); then one client alone,
   # so the one-client cells measure warm code (a JVM compiles the one-at-a-time paths only once
-  # they run: the first one-client run after the 200-client warm-up alone was half as fast). The
-  # puts at 1,000 clients run 400,000 times: after 100,000 the members of a ConcordKV cluster
-  # still spent 70 us of a put's CPU in the JIT compiler in the next cell of 150,000, 33 us in
-  # the one after it, then 2-7 (concordkv-bench/scripts/cluster-put-cpu.sh, docs/BENCHMARKS.md)
+  # they run: the first one-client run after the 200-client warm-up alone was half as fast)
   for endpoints in "concordkv $ckv" "etcd $etcd"; do
     set -- $endpoints
     kv --target "$1" --endpoints "$2" --clients 200 --conns 20 --total 40000 >/dev/null
-    kv --target "$1" --endpoints "$2" --clients 1000 --conns 100 --total 400000 >/dev/null
+    kv --target "$1" --endpoints "$2" --clients 1000 --conns 100 --total 100000 >/dev/null
     kv --target "$1" --endpoints "$2" --op range --consistency l --clients 1000 --conns 100 --total 200000 >/dev/null
     kv --target "$1" --endpoints "$2" --op range --consistency s --clients 1000 --conns 100 --total 100000 >/dev/null
     kv --target "$1" --endpoints "$2" --op put --clients 1 --conns 1 --total 3000 >/dev/null
