@@ -9,6 +9,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ final class Offloaded<Q, R> implements ServerCallHandler<Q, R> {
             this.serial = serial;
         }
 
-        void run(Runnable task) {
+        private void run(Runnable task) {
             Context context = Context.current();
             serial.execute(() -> {
                 Context previous = context.attach();
@@ -69,29 +70,38 @@ final class Offloaded<Q, R> implements ServerCallHandler<Q, R> {
             });
         }
 
+        /** Runs {@code callback} on the listener {@code next} returned; none if starting the call failed (it is closed). */
+        private void deliver(Consumer<ServerCall.Listener<Q>> callback) {
+            run(() -> {
+                if (delegate != null) {
+                    callback.accept(delegate);
+                }
+            });
+        }
+
         @Override
         public void onMessage(Q message) {
-            run(() -> delegate.onMessage(message));
+            deliver(l -> l.onMessage(message));
         }
 
         @Override
         public void onHalfClose() {
-            run(() -> delegate.onHalfClose());
+            deliver(ServerCall.Listener::onHalfClose);
         }
 
         @Override
         public void onCancel() {
-            run(() -> delegate.onCancel());
+            deliver(ServerCall.Listener::onCancel);
         }
 
         @Override
         public void onComplete() {
-            run(() -> delegate.onComplete());
+            deliver(ServerCall.Listener::onComplete);
         }
 
         @Override
         public void onReady() {
-            run(() -> delegate.onReady());
+            deliver(ServerCall.Listener::onReady);
         }
     }
 

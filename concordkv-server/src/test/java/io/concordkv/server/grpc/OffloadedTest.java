@@ -36,6 +36,7 @@ class OffloadedTest {
     /** Names not in it: run on the pool. */
     static final MethodDescriptor<byte[], byte[]> BLOCK = method("test.Probe/Block");
     static final MethodDescriptor<byte[], byte[]> FAIL = method("test.Probe/Fail");
+    static final MethodDescriptor<byte[], byte[]> FAIL_TO_START = method("test.Probe/FailToStart");
 
     final CountDownLatch started = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -74,7 +75,10 @@ class OffloadedTest {
             }))
             .addMethod(FAIL, ServerCalls.asyncUnaryCall((req, out) -> {
                 throw new IllegalStateException("the handler failed");
-            })).build();
+            }))
+            .addMethod(FAIL_TO_START, (call, headers) -> {
+                throw new IllegalStateException("the call could not start");
+            }).build();
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
             .addService(GrpcEndpoint.offloadBlocking(kv, pool))
             .addService(GrpcEndpoint.offloadBlocking(probe, pool)).build().start();
@@ -111,9 +115,12 @@ class OffloadedTest {
 
     @Test
     void aHandlerThatThrowsOnThePoolClosesItsCallWithUnknown() {
-        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, FAIL, deadline(), new byte[] {3}))
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
+        for (MethodDescriptor<byte[], byte[]> failing : java.util.List.of(FAIL, FAIL_TO_START)) {
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, failing, deadline(), new byte[] {3}))
+                .as(failing.getFullMethodName())
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                    e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
+        }
         assertThat(ClientCalls.blockingUnaryCall(channel, RANGE, deadline(), new byte[] {4})).containsExactly(4);
     }
 }
