@@ -36,6 +36,7 @@ record_via() {
   if [ -n "${via:-}" ]; then sed "s/^{/{\"via\":\"$via\",/"; else cat; fi
 }
 
+# one cell on each system; reads the calling function's locals ckv, etcd, out and via
 both() {
   kv --target concordkv --endpoints "$ckv" "$@" | record_via | tee -a "$out"
   kv --target etcd --endpoints "$etcd" "$@" | record_via | tee -a "$out"
