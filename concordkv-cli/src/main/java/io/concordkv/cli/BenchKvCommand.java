@@ -58,16 +58,20 @@ final class BenchKvCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "random seed")
     long seed;
 
+    @Option(names = "--driver", defaultValue = "h2",
+        description = "gRPC client: h2 (the generator's lean HTTP/2 client) or grpc-java")
+    String driver;
+
     @Override
     public Integer call() throws Exception {
         if (!op.equals("put") && !op.equals("range") || !consistency.matches("[ls]") || clients < 1 || clients > 100_000
             || conns < 1 || conns > 1_000 || total < 1 || warmup < 0 || keySize < 1 || valueSize < 0 || keySpace < 1
-            || maxSeconds < 1 || maxSeconds > 3600) {
+            || maxSeconds < 1 || maxSeconds > 3600 || !KvLoad.DRIVERS.contains(driver)) {
             throw new ParameterException(spec.commandLine(), "need --op put|range, --consistency l|s, --clients 1..100000, "
-                + "--conns 1..1000, --total >= 1, --warmup >= 0, --key-size >= 1, --key-space >= 1, --max-seconds 1..3600");
+                + "--conns 1..1000, --total >= 1, --warmup >= 0, --key-size >= 1, --key-space >= 1, --max-seconds 1..3600, --driver h2|grpc-java");
         }
         KvLoad.Config config = new KvLoad.Config(target, Arrays.asList(endpoints.split(",")), clients, conns, op,
-            consistency.equals("l"), total, warmup, keySize, valueSize, keySpace, Duration.ofSeconds(maxSeconds), seed);
+            consistency.equals("l"), total, warmup, keySize, valueSize, keySpace, Duration.ofSeconds(maxSeconds), seed, driver);
         BenchStoreCommands.print(spec, KvLoad.run(config));
         return 0;
     }
