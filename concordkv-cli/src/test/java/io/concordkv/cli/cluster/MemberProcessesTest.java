@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 
 class MemberProcessesTest {
     @Test
-    void membersGetAGcPauseGoalUnderTheElectionTimeoutThatTheUsersOptionsCanOverride() {
+    void membersGetGcSettingsForShortPausesThatTheUsersOptionsCanOverride() {
         List<String> command = MemberProcesses.launcher(List.of("-Xmx1g", "-XX:MaxGCPauseMillis=20"), "Main");
-        assertThat(command).containsSubsequence("-XX:MaxGCPauseMillis=50", "-Xmx1g", "-XX:MaxGCPauseMillis=20",
-            "-cp");
+        assertThat(command).containsSubsequence("-XX:MaxGCPauseMillis=50", "-XX:MaxTenuringThreshold=0", "-Xmn256m",
+            "-Xmx1g", "-XX:MaxGCPauseMillis=20", "-cp");
         assertThat(command.get(command.size() - 1)).isEqualTo("Main");
     }
 }
