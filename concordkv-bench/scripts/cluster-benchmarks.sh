@@ -5,7 +5,7 @@
 # the three members). Every commit is fsync-ed on a majority in both (ConcordKV's Raft log syncs each
 # batch; etcd always does). Cells alternate between the two clusters; each gets the same warm-up.
 # JSON lines go to bench-results/cluster-<timestamp>.jsonl, the members' logs beside them in
-# cluster-<timestamp>-logs/; about 8 minutes.
+# cluster-<timestamp>-logs/; about 12 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

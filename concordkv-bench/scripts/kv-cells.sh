@@ -2,6 +2,7 @@
 # alternating, each after the same unrecorded warm-up.
 #   kv_cells CONCORDKV_ENDPOINTS ETCD_ENDPOINTS OUT_FILE ONE_CLIENT_PUTS ONE_CLIENT_RANGES [VIA]
 # With ROUNDS=N in the environment the 1,000-client cells run N times in all (alternating as above).
+# WARMUP_ROUNDS=N (default 4) unrecorded rounds of the 1,000-client cells come first on each system.
 # The one client talks to the first endpoint of each list. For clusters, VIA names which member
 # that is in both ("leader" or "follower", see member_first; added to the one-client cells' JSON
 # lines): a one-client cell through a follower pays the forwarding hop, so both systems must be
@@ -65,6 +66,16 @@ kv_cells() {
     kv --target "$1" --endpoints "$2" --clients 1000 --conns 100 --total 100000 >/dev/null
     kv --target "$1" --endpoints "$2" --op range --consistency l --clients 1000 --conns 100 --total 200000 >/dev/null
     kv --target "$1" --endpoints "$2" --op range --consistency s --clients 1000 --conns 100 --total 100000 >/dev/null
+    # then unrecorded rounds of the 1,000-client cells themselves: ConcordKV's JVMs were still
+    # compiling through the first three recorded rounds. Per-thread CPU of a 3-member cluster over
+    # eight rounds of 150,000 puts after the warm-up above: the members' JIT compiler threads took
+    # 45, 41, 22 and 10 us a put in rounds 1-4 and vanished from the top after; the members' whole
+    # CPU a put fell from 120 to 44-55 us, throughput rose from 17.8k to 27-34k a second
+    for _ in $(seq 1 "${WARMUP_ROUNDS:-4}"); do
+      kv --target "$1" --endpoints "$2" --op put --clients 1000 --conns 100 --total 150000 >/dev/null
+      kv --target "$1" --endpoints "$2" --op range --consistency l --clients 1000 --conns 100 --total 100000 >/dev/null
+      kv --target "$1" --endpoints "$2" --op range --consistency s --clients 1000 --conns 100 --total 100000 >/dev/null
+    done
     kv --target "$1" --endpoints "$2" --op put --clients 1 --conns 1 --total 3000 >/dev/null
   done
   both --op put $one --total "$puts1"

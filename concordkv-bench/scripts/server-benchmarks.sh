@@ -4,7 +4,7 @@
 # generator (bin/concordkv bench kv, one Java client over the etcd API), both fsyncing every
 # commit (ConcordKV --fsync always; etcd always does). Cells alternate between the two servers
 # so that the machine's drift hits both alike; each server gets the same warm-up first.
-# JSON lines go to bench-results/server-<timestamp>.jsonl; about 5 minutes.
+# JSON lines go to bench-results/server-<timestamp>.jsonl; about 8 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
