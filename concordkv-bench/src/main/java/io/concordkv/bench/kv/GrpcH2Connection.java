@@ -143,7 +143,10 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
 
     private void start(String path, MessageLite request, Parser<?> parser, Answer answer) {
         if (closed != null) {
-            answer.answered(UNAVAILABLE, closed, null);
+            // answered from a task, not on this stack: a client that sends its next request from
+            // the answer would otherwise recurse once per request while the connection is down
+            String why = closed;
+            ctx.executor().execute(() -> answer.answered(UNAVAILABLE, why, null));
             return;
         }
         int size = request.getSerializedSize();

@@ -191,6 +191,30 @@ class GrpcH2ConnectionTest {
             .as("a closed connection refuses new calls").isEqualTo(Status.Code.UNAVAILABLE.value());
     }
 
+    /** A client sends its next request from the answer to the last: on a closed connection that must not recurse. */
+    @Test
+    void aClientRetryingFromItsAnswersOnAClosedConnectionDoesNotOverflowTheStack() throws Exception {
+        GrpcH2Connection connection = connect(new MemoryKv(), b -> b);
+        servers.get(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        assertThat(range(connection, "x").get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.Code.UNAVAILABLE.value());
+        CompletableFuture<Integer> failures = new CompletableFuture<>();
+        new Object() {
+            int failed;
+
+            void next() {
+                connection.call("/etcdserverpb.KV/Range", RangeRequest.getDefaultInstance(), RangeResponse.parser(),
+                    (status, description, response) -> {
+                        if (++failed == 100_000) {
+                            failures.complete(failed);
+                        } else {
+                            next();
+                        }
+                    });
+            }
+        }.next();
+        assertThat(failures.get(30, TimeUnit.SECONDS)).isEqualTo(100_000);
+    }
+
     @Test
     void percentEncodedMessagesDecode() {
         assertThat(GrpcH2Connection.percentDecode("plain")).isEqualTo("plain");
