@@ -46,6 +46,11 @@ public record RaftNodeOptions(Path dir, Duration tick, int electionTicks, int he
             requestTimeout, maxBatch, leaderWait, Optional.of(address));
     }
 
+    public RaftNodeOptions withRequestTimeout(Duration timeout) {
+        return new RaftNodeOptions(dir, tick, electionTicks, heartbeatTicks, leaseReads, snapshotEntries,
+            timeout, maxBatch, leaderWait, listen);
+    }
+
     public RaftNodeOptions withLeaderWait(Duration wait) {
         return new RaftNodeOptions(dir, tick, electionTicks, heartbeatTicks, leaseReads, snapshotEntries,
             requestTimeout, maxBatch, wait, listen);

@@ -31,7 +31,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +66,7 @@ public final class RaftRuntime implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final java.util.Queue<Transfer> transfers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ReadQueue readQueue;
+    private final Deadlines deadlines;
     private final LeaderlessHold hold;
     private final Thread loopThread;
     private final Thread applyThread;
@@ -98,6 +98,7 @@ public final class RaftRuntime implements AutoCloseable {
         this.self = self;
         this.options = options;
         this.readQueue = new ReadQueue(options.tick().toNanos() * options.electionTicks());
+        this.deadlines = new Deadlines(options.requestTimeout());
         this.wal = SegmentedRaftLog.open(options.dir(), RaftLogOptions.defaults());
         RaftStorage storage = wal.storage();
         if (bootstrap && storage.lastIndex() == 0 && storage.hardState().isEmpty()) {
@@ -362,20 +363,14 @@ public final class RaftRuntime implements AutoCloseable {
         return self;
     }
 
+    /** {@code f}, failed with {@code TIMEOUT} (after {@code onTimeout}) if still pending after the request timeout. */
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, Runnable onTimeout, String what) {
-        return f.orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).handle((v, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(v);
-            }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause() : e;
-            if (cause instanceof TimeoutException) {
-                onTimeout.run();
-                return CompletableFuture.<T>failedFuture(new KvException(ErrorCode.TIMEOUT, what + " timed out after "
-                    + options.requestTimeout().toMillis() + " ms (leader " + Long.toHexString(status.leader()) + ")"));
-            }
-            return CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(x -> x);
+        return deadlines.add(f, onTimeout, what);
+    }
+
+    private KvException timedOut(String what) {
+        return new KvException(ErrorCode.TIMEOUT, what + " timed out after " + options.requestTimeout().toMillis()
+            + " ms (leader " + Long.toHexString(status.leader()) + ")");
     }
 
     static KvException dropped(ProposalDroppedException e) {
@@ -406,6 +401,7 @@ public final class RaftRuntime implements AutoCloseable {
                 if (now >= nextTick) {
                     node.tick();
                     nextTick = Math.max(nextTick + tickNanos, now - tickNanos);
+                    deadlines.expire(now, this::timedOut);
                 }
                 boolean giveUp = hold.waitedTooLong(now);
                 hold.flushForwarded(giveUp);
@@ -423,8 +419,9 @@ public final class RaftRuntime implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("raft loop of {} failed; the member stops", self.name(), e);
                 running = false;
-                applier.failAll(f -> f.completeExceptionally(new KvException(ErrorCode.UNAVAILABLE,
-                    "this member stopped: " + e.getMessage())));
+                KvException stopped = new KvException(ErrorCode.UNAVAILABLE, "this member stopped: " + e.getMessage());
+                applier.failAll(f -> f.completeExceptionally(stopped));
+                deadlines.failAll(stopped);
             }
         }
     }
@@ -560,7 +557,9 @@ public final class RaftRuntime implements AutoCloseable {
             join(applyThread);
         }
         applier.awaitSnapshotWriter();
-        applier.failAll(f -> f.completeExceptionally(new KvException(ErrorCode.UNAVAILABLE, "member stopped")));
+        KvException stopped = new KvException(ErrorCode.UNAVAILABLE, "member stopped");
+        applier.failAll(f -> f.completeExceptionally(stopped));
+        deadlines.failAll(stopped);
         transport.close();
         wal.close();
     }
