@@ -73,6 +73,7 @@ public final class KvLoad {
 
     private final Config config;
     private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<KVGrpc.KVStub> stubs = new ArrayList<>();
     private final List<GrpcH2Connection> connections = new ArrayList<>();
     private EventLoopGroup loops;
     private final Histogram latencyMicros = new ConcurrentHistogram(60_000_000L, 3);
@@ -133,6 +134,7 @@ public final class KvLoad {
                 connections.add(GrpcH2Connection.connect(loops, host, port));
             } else {
                 channels.add(NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build());
+                stubs.add(KVGrpc.newStub(channels.get(channels.size() - 1)));
             }
         }
         if (config.op().equals("range")) {
@@ -217,7 +219,7 @@ public final class KvLoad {
                 answer.answered(GrpcH2Connection.OK, null, response);
             }
         };
-        KVGrpc.KVStub stub = KVGrpc.newStub(channels.get(connection));
+        KVGrpc.KVStub stub = stubs.get(connection);
         if (put) {
             stub.put((PutRequest) request, cast(observer));
         } else {
