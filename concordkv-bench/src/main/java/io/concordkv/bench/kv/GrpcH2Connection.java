@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.grpc.Status;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -52,11 +53,11 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
         void answered(int status, String description, Object response);
     }
 
-    static final int OK = 0;
-    static final int CANCELLED = 1;
-    static final int UNKNOWN = 2;
-    static final int INTERNAL = 13;
-    static final int UNAVAILABLE = 14;
+    private static final int OK = Status.Code.OK.value();
+    private static final int CANCELLED = Status.Code.CANCELLED.value();
+    private static final int UNKNOWN = Status.Code.UNKNOWN.value();
+    private static final int INTERNAL = Status.Code.INTERNAL.value();
+    private static final int UNAVAILABLE = Status.Code.UNAVAILABLE.value();
 
     /** Our receive window, per stream and for the connection: responses never wait for a window update. */
     private static final int RECEIVE_WINDOW = 1 << 30;

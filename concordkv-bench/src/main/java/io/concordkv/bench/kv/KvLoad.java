@@ -64,6 +64,7 @@ public final class KvLoad {
 
     /** The client implementations the generator can use. */
     public static final List<String> DRIVERS = List.of("h2", "grpc-java");
+    private static final int OK = Status.Code.OK.value();
     private static final String PUT = "/etcdserverpb.KV/Put";
     private static final String RANGE = "/etcdserverpb.KV/Range";
 
@@ -179,7 +180,7 @@ public final class KvLoad {
             CompletableFuture<String> failure = new CompletableFuture<>();
             unary(0, PutRequest.newBuilder().setKey(key(i)).setValue(value).build(),
                 (status, description, response) -> failure.complete(
-                    status == GrpcH2Connection.OK ? null : Status.fromCodeValue(status).getCode() + ": " + description));
+                    status == OK ? null : Status.fromCodeValue(status).getCode() + ": " + description));
             String failed;
             try {
                 failed = failure.get(10, TimeUnit.SECONDS);
@@ -216,7 +217,7 @@ public final class KvLoad {
 
             @Override
             public void onCompleted() {
-                answer.answered(GrpcH2Connection.OK, null, response);
+                answer.answered(OK, null, response);
             }
         };
         KVGrpc.KVStub stub = stubs.get(connection);
@@ -244,8 +245,8 @@ public final class KvLoad {
         long sent = System.nanoTime();
         // no per-call deadline (a timer per request would load the generator): the run as a whole is bounded
         unary(client.connection(), request, (status, description, response) -> {
-            String wrong = status == GrpcH2Connection.OK ? wrongAnswer(response) : null;
-            if (status == GrpcH2Connection.OK && wrong == null) {
+            String wrong = status == OK ? wrongAnswer(response) : null;
+            if (status == OK && wrong == null) {
                 latencyMicros.recordValue(Math.min(60_000_000L, (System.nanoTime() - sent) / 1000));
                 completed.incrementAndGet();
             } else {

@@ -284,7 +284,7 @@ public final class RaftRuntime implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(16 + command.length);
         b.putLong(self.id()).putLong(seq).put(command);
         inbox.add(new LeaderlessHold.Proposal(seq, b.array()));
-        return withTimeout(f, () -> applier.proposals.remove(seq), "proposal");
+        return deadlines.add(f, () -> applier.proposals.remove(seq), "proposal");
     }
 
     /** Completes once this member has applied everything committed when it was called (linearizable). */
@@ -296,7 +296,7 @@ public final class RaftRuntime implements AutoCloseable {
         if (readQueue.add(f)) {
             inbox.add(WAKE);
         }
-        return withTimeout(f, () -> { }, "linearizable read");
+        return deadlines.add(f, () -> { }, "linearizable read");
     }
 
     public CompletableFuture<Void> addMember(Member m) {
@@ -333,7 +333,7 @@ public final class RaftRuntime implements AutoCloseable {
                 f.completeExceptionally(dropped(e));
             }
         });
-        return withTimeout(f, () -> applier.confChanges.remove(cc.nodeId(), f), "membership change");
+        return deadlines.add(f, () -> applier.confChanges.remove(cc.nodeId(), f), "membership change");
     }
 
     /** Asks the leader to hand leadership to {@code transferee}; completes when it is leader. */
@@ -347,7 +347,7 @@ public final class RaftRuntime implements AutoCloseable {
             }
         });
         transfers.add(new Transfer(transferee, f));
-        return withTimeout(f, () -> { }, "leadership transfer");
+        return deadlines.add(f, () -> { }, "leadership transfer");
     }
 
     /** The ReadIndex requests this member has sent, for tests: concurrent reads share them. */
@@ -361,11 +361,6 @@ public final class RaftRuntime implements AutoCloseable {
 
     public Member self() {
         return self;
-    }
-
-    /** {@code f}, failed with {@code TIMEOUT} (after {@code onTimeout}) if still pending after the request timeout. */
-    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, Runnable onTimeout, String what) {
-        return deadlines.add(f, onTimeout, what);
     }
 
     private KvException timedOut(String what) {
