@@ -3,9 +3,8 @@ package io.concordkv.bench.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.concordkv.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +34,9 @@ class KvLoadAgainstEtcdTest {
     @BeforeAll
     static void startEtcd() throws IOException {
         assumeTrue(Files.isExecutable(ETCD), "etcd binary not installed");
-        port = freePort();
+        port = LoopbackPorts.free();
         String client = "http://127.0.0.1:" + port;
-        String peer = "http://127.0.0.1:" + freePort();
+        String peer = "http://127.0.0.1:" + LoopbackPorts.free();
         etcd = new ProcessBuilder(ETCD.toString(), "--name", "bench", "--data-dir", dir.resolve("data").toString(),
             "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
             "--initial-advertise-peer-urls", peer, "--initial-cluster", "bench=" + peer)
@@ -56,12 +55,6 @@ class KvLoadAgainstEtcdTest {
             if (!etcd.waitFor(10, TimeUnit.SECONDS)) {
                 etcd.destroyForcibly();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
         }
     }
 

@@ -6,10 +6,9 @@ import io.concordkv.client.ConcordClient;
 import io.concordkv.client.Endpoint;
 import io.concordkv.client.HealthConfig;
 import io.concordkv.client.RetryConfig;
+import io.concordkv.testing.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,17 +41,9 @@ final class EtcdProcess implements AutoCloseable {
 
     /** Starts a server in {@code parent/name} and waits until it answers. */
     static EtcdProcess start(Path parent, String name) {
-        EtcdProcess etcd = new EtcdProcess(name, parent.resolve(name), freePort(), freePort());
+        EtcdProcess etcd = new EtcdProcess(name, parent.resolve(name), LoopbackPorts.free(), LoopbackPorts.free());
         etcd.startProcess();
         return etcd;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     Endpoint endpoint() {

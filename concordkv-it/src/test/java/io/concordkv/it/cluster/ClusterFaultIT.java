@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.concordkv.check.CheckResult;
 import io.concordkv.check.LinearizabilityChecker;
+import io.concordkv.testing.LoopbackPorts;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.HashKVRequest;
 import io.etcd.jetcd.api.MaintenanceGrpc;
@@ -64,12 +65,12 @@ class ClusterFaultIT {
         List<Integer> listen = new ArrayList<>();
         StringBuilder spec = new StringBuilder();
         for (int i = 0; i < 3; i++) {
-            listen.add(ClusterMember.freePort());
+            listen.add(LoopbackPorts.free());
             proxies.add(new PeerProxy(listen.get(i)));
             spec.append(i == 0 ? "" : ",").append("n").append(i + 1).append("=127.0.0.1:").append(proxies.get(i).port());
         }
         for (int i = 0; i < 3; i++) {
-            members.add(new ClusterMember("n" + (i + 1), dir, ClusterMember.freePort(), listen.get(i),
+            members.add(new ClusterMember("n" + (i + 1), dir, LoopbackPorts.free(), listen.get(i),
                 List.of("--initial-cluster", spec.toString(), "--snapshot-count", "300")));
         }
         for (ClusterMember m : members) {
@@ -168,7 +169,7 @@ class ClusterFaultIT {
         clients = new RecordingClients(members.stream().map(ClusterMember::endpoint).toList(), 4, seed);
         clients.start();
         serving(50);
-        int listen = ClusterMember.freePort();
+        int listen = LoopbackPorts.free();
         proxies.add(new PeerProxy(listen));
         String peerUrl = "http://127.0.0.1:" + proxies.get(3).port();
         ManagedChannel ch = NettyChannelBuilder.forTarget(members.get(awaitLeader()).endpoint()).usePlaintext().build();
@@ -177,7 +178,7 @@ class ClusterFaultIT {
             long id = cluster.memberAdd(MemberAddRequest.newBuilder().addPeerURLs(peerUrl).setIsLearner(true).build())
                 .getMember().getID();
             String spec = members.get(0).flags().get(1) + ",n4=" + peerUrl.substring("http://".length());
-            members.add(new ClusterMember("n4", dir, ClusterMember.freePort(), listen,
+            members.add(new ClusterMember("n4", dir, LoopbackPorts.free(), listen,
                 List.of("--initial-cluster", spec, "--initial-cluster-state", "existing")));
             members.get(3).start();
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions()

@@ -10,6 +10,7 @@ import io.concordkv.client.HealthConfig;
 import io.concordkv.client.WatchEvent;
 import io.concordkv.client.WatchOptions;
 import io.concordkv.client.Watcher;
+import io.concordkv.testing.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ class ClientReconnectIT {
 
     @Test
     void aWatchResumesAfterTheServerIsKilledAndRestartedWithoutLosingOrRepeatingEvents() throws Exception {
-        int port = ServerProcess.freePort();
+        int port = LoopbackPorts.free();
         ServerProcess server = ServerProcess.start(dir, port, "--fsync", "always");
         try (ConcordClient client = ConcordClient.builder().endpoints(List.of(new Endpoint("127.0.0.1", port)))
             .health(HealthConfig.DISABLED).callTimeout(Duration.ofSeconds(5)).build()) {
@@ -70,7 +71,7 @@ class ClientReconnectIT {
      */
     @Test
     void aKeptAliveLeaseAndItsKeySurviveAServerRestart() throws Exception {
-        int port = ServerProcess.freePort();
+        int port = LoopbackPorts.free();
         ServerProcess server = ServerProcess.start(dir, port, "--fsync", "always");
         try (ConcordClient client = ConcordClient.builder().endpoints(List.of(new Endpoint("127.0.0.1", port)))
             .health(HealthConfig.DISABLED).build()) {

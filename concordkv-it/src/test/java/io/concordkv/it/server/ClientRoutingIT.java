@@ -8,6 +8,7 @@ import io.concordkv.client.ConcordClient;
 import io.concordkv.client.Endpoint;
 import io.concordkv.client.EndpointStats;
 import io.concordkv.client.HealthConfig;
+import io.concordkv.testing.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class ClientRoutingIT {
     static void start() throws Exception {
         for (int i = 0; i < 3; i++) {
             Path d = Files.createDirectories(dir.resolve("n" + i));
-            SERVERS.add(ServerProcess.start(d, ServerProcess.freePort(), "--name", "n" + i, "--fsync", "never"));
+            SERVERS.add(ServerProcess.start(d, LoopbackPorts.free(), "--name", "n" + i, "--fsync", "never"));
         }
         endpoints = SERVERS.stream().map(s -> new Endpoint("127.0.0.1", s.port)).toList();
     }

@@ -3,6 +3,7 @@ package io.concordkv.it.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.concordkv.testing.LoopbackPorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class EtcdctlCompatibilityIT {
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcdctl")), "etcdctl is not installed (apt-get install etcd-client)");
-        server = ServerProcess.start(dir, ServerProcess.freePort());
+        server = ServerProcess.start(dir, LoopbackPorts.free());
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package io.concordkv.it.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.concordkv.testing.LoopbackPorts;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
@@ -36,7 +37,7 @@ class ServerKillNineIT {
 
     @Test
     void everyAcknowledgedWriteSurvivesKillNine() throws Exception {
-        int port = ServerProcess.freePort();
+        int port = LoopbackPorts.free();
         Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch someWritten = new CountDownLatch(WRITERS * 50);

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,12 +30,6 @@ final class ServerProcess implements AutoCloseable {
     /** The same server started again on its directory and port (after {@link #kill}). */
     ServerProcess restart() throws IOException {
         return start(dir, port, flags);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     static ServerProcess start(Path dir, int port, String... extraFlags) throws IOException {

@@ -8,6 +8,7 @@ import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.raft.core.Role;
 import io.concordkv.raft.transport.TransportConfig;
+import io.concordkv.testing.LoopbackPorts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,7 +16,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,12 +143,6 @@ class RaftRuntimeTest {
             .isLessThan(reads.size() / 2);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private void startCluster(int n) throws IOException {
         addMembers(n);
         for (int i = 0; i < n; i++) {
@@ -206,7 +200,7 @@ class RaftRuntimeTest {
 
     private void addMembers(int n) throws IOException {
         for (int i = 0; i < n; i++) {
-            members.add(new Member(Member.idOf("m" + i), "m" + i, new InetSocketAddress("127.0.0.1", freePort()), "",
+            members.add(new Member(Member.idOf("m" + i), "m" + i, new InetSocketAddress("127.0.0.1", LoopbackPorts.free()), "",
                 false));
         }
     }
@@ -348,7 +342,7 @@ class RaftRuntimeTest {
     @Test
     void aLearnerCatchesUpIsPromotedAndALeaderTransferWorks() throws IOException {
         startCluster(3);
-        members.add(new Member(Member.idOf("m3"), "m3", new InetSocketAddress("127.0.0.1", freePort()), "", true));
+        members.add(new Member(Member.idOf("m3"), "m3", new InetSocketAddress("127.0.0.1", LoopbackPorts.free()), "", true));
         for (int i = 0; i < 120; i++) {
             nodes[leader()].propose(cmd("k" + i + "=" + i)).join();
         }

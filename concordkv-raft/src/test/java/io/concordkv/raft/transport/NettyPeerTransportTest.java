@@ -10,10 +10,10 @@ import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.raft.core.Message;
 import io.concordkv.raft.core.MessageType;
+import io.concordkv.testing.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,12 +245,9 @@ class NettyPeerTransportTest {
         return Message.of(MessageType.HEARTBEAT, from, to, 1).withCommit(commit);
     }
 
-    /** An address where nothing listens (a port bound to 0, read, and released). */
+    /** An address where nothing listens now, and that no {@code bind(0)} takes meanwhile (see {@link LoopbackPorts}). */
     static InetSocketAddress freeLoopbackAddress() throws IOException {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
-            return new InetSocketAddress(loopback, s.getLocalPort());
-        }
+        return new InetSocketAddress(InetAddress.getByName("127.0.0.1"), LoopbackPorts.free());
     }
 
     /** A listener that records nothing, for transports whose reports do not matter. */

@@ -12,8 +12,8 @@ import io.concordkv.server.service.NodeStatus;
 import io.concordkv.server.service.RangeQuery;
 import io.concordkv.server.service.Replication;
 import io.concordkv.storage.ScanRange;
+import io.concordkv.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,12 +46,6 @@ class ReplicatedServerTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private ConcordServer start(int i, int peerPort) {
         // snapshots every 20 entries: a member that was down catches up from one, and restarts from one
         return ConcordServer.start(TestServers.config(dir.resolve("n" + i), Map.of("name", "n" + i,
@@ -62,7 +56,7 @@ class ReplicatedServerTest {
         List<Integer> peers = new ArrayList<>();
         StringBuilder spec = new StringBuilder();
         for (int i = 0; i < 3; i++) {
-            peers.add(freePort());
+            peers.add(LoopbackPorts.free());
             spec.append(i == 0 ? "" : ",").append("n").append(i).append("=127.0.0.1:").append(peers.get(i));
         }
         initialCluster = spec.toString();
@@ -107,7 +101,7 @@ class ReplicatedServerTest {
         List<Integer> peers = new ArrayList<>();
         StringBuilder spec = new StringBuilder();
         for (int i = 0; i < 3; i++) {
-            peers.add(freePort());
+            peers.add(LoopbackPorts.free());
             spec.append(i == 0 ? "" : ",").append("n").append(i).append("=127.0.0.1:").append(peers.get(i));
         }
         initialCluster = spec.toString();
