@@ -1,6 +1,7 @@
 package io.concordkv.cli;
 
 import io.concordkv.bench.kv.KvLoad;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -70,6 +71,8 @@ final class BenchKvCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "need --op put|range, --consistency l|s, --clients 1..100000, "
                 + "--conns 1..1000, --total >= 1, --warmup >= 0, --key-size >= 1, --key-space >= 1, --max-seconds 1..3600, --driver h2|grpc-java");
         }
+        // the generator shares the machine with the servers it measures: no sampled buffer tracking
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         KvLoad.Config config = new KvLoad.Config(target, Arrays.asList(endpoints.split(",")), clients, conns, op,
             consistency.equals("l"), total, warmup, keySize, valueSize, keySpace, Duration.ofSeconds(maxSeconds), seed, driver);
         BenchStoreCommands.print(spec, KvLoad.run(config));

@@ -7,6 +7,7 @@ import com.google.protobuf.Parser;
 import io.grpc.Status;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -43,6 +45,13 @@ import java.util.concurrent.TimeUnit;
  * executors and contexts, retry buffering, deadlines, interceptors), which on a 2-core machine
  * shared with the server measured about 35 µs of CPU per put with grpc-java.
  *
+ * <p>The common case is written and read without general machinery: a request whose message fits
+ * the flow-control windows and one frame goes out as one buffer, its HEADERS frame (a block
+ * HPACK-encoded once per path, without the dynamic table) followed by its one DATA frame; a
+ * response message that arrives whole in one DATA frame is parsed from it at once. Larger or
+ * window-bound requests and responses in pieces take the general path. About 6 µs of CPU per put
+ * against 10-12 µs before, measured with the server on the same 2 cores.
+ *
  * <p>Everything runs on the connection's event loop. {@link #call} may be invoked from any thread;
  * a call made on the event loop while it handles incoming frames (the usual case: a client sends
  * its next request from the answer to its last) is flushed once, when the read completes.
@@ -63,12 +72,22 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
     private static final int RECEIVE_WINDOW = 1 << 30;
     private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
     private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
+    private static final int FRAME_HEADER = 9;
+    private static final int TYPE_DATA = 0x0;
+    private static final int TYPE_HEADERS = 0x1;
+    private static final int FLAG_END_STREAM = 0x1;
+    private static final int FLAG_END_HEADERS = 0x4;
 
-    /** One call: its request frame still to send, and its response as it arrives. */
+    /** One call: its request frames still to send, and its response as it arrives. */
     private static final class Call {
-        final Http2Headers headers;
-        /** The request's gRPC frame until it is all sent (then released and null). */
+        /**
+         * Until the request is all sent (then released and null): from the reader index, the
+         * HEADERS frame, the DATA frame's header and the gRPC frame, laid out to go out in one
+         * write; once the headers went out alone, only the part of the gRPC frame still to send.
+         */
         ByteBuf request;
+        /** Where the gRPC frame starts in {@link #request}. */
+        final int messageOffset;
         final Parser<?> parser;
         final Answer answer;
         int streamId;
@@ -76,20 +95,27 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
         boolean headersSent;
         boolean responseHeadersSeen;
         int httpFailure = -1;
+        /** The response's bytes when they came in pieces; null when none came or they came whole. */
         ByteBuf response;
+        /** The response message, parsed as soon as it came whole in one DATA frame (the usual case). */
+        Object parsed;
+        /** Why the response cannot be read, found when it arrived. */
+        String responseFailure;
 
-        Call(Http2Headers headers, ByteBuf request, Parser<?> parser, Answer answer) {
-            this.headers = headers;
+        Call(ByteBuf request, int messageOffset, Parser<?> parser, Answer answer) {
             this.request = request;
+            this.messageOffset = messageOffset;
             this.parser = parser;
             this.answer = answer;
         }
     }
 
     private final String authority;
-    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(true);
+    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
     private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
-    private final Map<String, Http2Headers> headersByPath = new HashMap<>();
+    private final Map<String, byte[]> headerBlocks = new HashMap<>();
+    /** Serialised requests and whole responses pass through it (event loop only). */
+    private byte[] scratch = new byte[1024];
     private final IntObjectHashMap<Call> open = new IntObjectHashMap<>();
     /** Calls waiting for a stream (the peer's concurrency limit) or for send window, in order. */
     private final ArrayDeque<Call> waiting = new ArrayDeque<>();
@@ -151,20 +177,18 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
             return;
         }
         int size = request.getSerializedSize();
-        ByteBuf frame = ctx.alloc().buffer(5 + size);
-        frame.writeByte(0).writeInt(size);
         try {
-            request.writeTo(CodedOutputStream.newInstance(frame.nioBuffer(5, size)));
+            request.writeTo(CodedOutputStream.newInstance(scratch(size), 0, size));
         } catch (IOException e) {
-            frame.release();
             answer.answered(INTERNAL, "cannot serialise the request: " + e, null);
             return;
         }
-        frame.writerIndex(5 + size);
-        Http2Headers headers = headersByPath.computeIfAbsent(path, p -> new DefaultHttp2Headers()
-            .method("POST").scheme("http").path(p).authority(authority)
-            .add("content-type", "application/grpc").add("te", "trailers").add("user-agent", "concordkv-bench"));
-        Call call = new Call(headers, frame, parser, answer);
+        byte[] block = headerBlock(path);
+        int messageOffset = 2 * FRAME_HEADER + block.length;
+        ByteBuf frames = ctx.alloc().directBuffer(messageOffset + 5 + size);
+        frameHeader(frames, block.length, TYPE_HEADERS, FLAG_END_HEADERS).writeBytes(block);
+        frameHeader(frames, 5 + size, TYPE_DATA, FLAG_END_STREAM).writeByte(0).writeInt(size).writeBytes(scratch, 0, size);
+        Call call = new Call(frames, messageOffset, parser, answer);
         if (waiting.isEmpty()) {
             send(call);
         } else {
@@ -190,7 +214,20 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
             call.sendWindow = peerInitialWindow;
             call.headersSent = true;
             open.put(call.streamId, call);
-            writer.writeHeaders(ctx, call.streamId, call.headers, 0, false, ctx.voidPromise());
+            ByteBuf frames = call.request;
+            int messageBytes = frames.writerIndex() - call.messageOffset;
+            frames.setInt(5, call.streamId);
+            if (messageBytes <= Math.min(Math.min(connectionSendWindow, call.sendWindow), peerMaxFrame)) {
+                // the usual case: HEADERS and the one DATA frame in one write
+                frames.setInt(call.messageOffset - FRAME_HEADER + 5, call.streamId);
+                connectionSendWindow -= messageBytes;
+                call.sendWindow -= messageBytes;
+                call.request = null;
+                ctx.write(frames, ctx.voidPromise());
+                return;
+            }
+            ctx.write(frames.retainedSlice(0, call.messageOffset - FRAME_HEADER), ctx.voidPromise());
+            frames.readerIndex(call.messageOffset);
         }
         while (call.request != null) {
             long allowed = Math.min(Math.min(connectionSendWindow, call.sendWindow), peerMaxFrame);
@@ -222,6 +259,42 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
         flush();
     }
 
+    /**
+     * The request HEADERS block for {@code path}, HPACK-encoded once: every field is a
+     * never-indexed literal, which leaves both sides' dynamic tables alone, so the same bytes are
+     * valid for every call on the connection.
+     */
+    private byte[] headerBlock(String path) {
+        byte[] block = headerBlocks.get(path);
+        if (block == null) {
+            Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").path(path)
+                .authority(authority).add("content-type", "application/grpc").add("te", "trailers")
+                .add("user-agent", "concordkv-bench");
+            ByteBuf out = Unpooled.buffer();
+            try {
+                new DefaultHttp2HeadersEncoder((name, value) -> true).encodeHeaders(0, headers, out);
+                block = ByteBufUtil.getBytes(out);
+            } catch (Http2Exception e) {
+                throw new IllegalStateException("cannot encode the headers of " + path, e);
+            } finally {
+                out.release();
+            }
+            headerBlocks.put(path, block);
+        }
+        return block;
+    }
+
+    private static ByteBuf frameHeader(ByteBuf out, int length, int type, int flags) {
+        return out.writeMedium(length).writeByte(type).writeByte(flags).writeInt(0); // stream id set when sent
+    }
+
+    private byte[] scratch(int size) {
+        if (scratch.length < size) {
+            scratch = new byte[Math.max(size, 2 * scratch.length)];
+        }
+        return scratch;
+    }
+
     private void flush() {
         if (reading) {
             flushPending = true;
@@ -239,7 +312,12 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
         call.response = null;
         releaseRequest(call);
         Object parsed = null;
-        if (status == OK) {
+        if (status == OK && call.responseFailure != null) {
+            status = INTERNAL;
+            description = call.responseFailure;
+        } else if (status == OK && call.parsed != null) {
+            parsed = call.parsed;
+        } else if (status == OK) {
             try {
                 parsed = parse(call.parser, response);
             } catch (InvalidProtocolBufferException e) {
@@ -360,10 +438,26 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
             }
             Call call = open.get(streamId);
             if (call != null) {
-                if (call.response == null) {
-                    call.response = Unpooled.buffer(data.readableBytes());
+                int n = data.readableBytes();
+                int at = data.readerIndex();
+                if (n == 0) {
+                    // nothing to read (an empty frame, perhaps only ending the stream)
+                } else if (call.parsed != null) {
+                    call.responseFailure = "expected one response message, got more";
+                } else if (call.response == null && n >= 5 && data.getByte(at) == 0 && data.getInt(at + 1) == n - 5) {
+                    // the usual case: the one message whole in this frame
+                    data.getBytes(at + 5, scratch(n - 5), 0, n - 5);
+                    try {
+                        call.parsed = call.parser.parseFrom(scratch, 0, n - 5);
+                    } catch (InvalidProtocolBufferException e) {
+                        call.responseFailure = e.getMessage();
+                    }
+                } else {
+                    if (call.response == null) {
+                        call.response = Unpooled.buffer(n);
+                    }
+                    call.response.writeBytes(data);
                 }
-                call.response.writeBytes(data);
                 if (endOfStream) {
                     finish(streamId, INTERNAL, "the server ended the stream without trailers");
                 }
