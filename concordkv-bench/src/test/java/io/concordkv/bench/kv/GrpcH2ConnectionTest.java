@@ -141,6 +141,30 @@ class GrpcH2ConnectionTest {
         assertThat(kv.data.get(ByteString.copyFromUtf8("big3")).toByteArray()).isEqualTo(big);
     }
 
+    /** A response in many DATA frames (16 KiB each at most) is put together; small ones in between come whole. */
+    @Test
+    void responsesInPiecesAndWholeResponsesAreBothRead() throws Exception {
+        MemoryKv kv = new MemoryKv();
+        GrpcH2Connection connection = connect(kv, b -> b.maxInboundMessageSize(1 << 20));
+        byte[] big = new byte[300_000];
+        new java.util.Random(11).nextBytes(big);
+        kv.data.put(ByteString.copyFromUtf8("big"), ByteString.copyFrom(big));
+        kv.data.put(ByteString.copyFromUtf8("small"), ByteString.copyFromUtf8("s"));
+        List<CompletableFuture<Outcome>> bigs = new ArrayList<>();
+        List<CompletableFuture<Outcome>> smalls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            bigs.add(range(connection, "big"));
+            smalls.add(range(connection, "small"));
+        }
+        for (int i = 0; i < 3; i++) {
+            Outcome b = bigs.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(b.status()).isZero();
+            assertThat(((RangeResponse) b.response()).getKvs(0).getValue().toByteArray()).isEqualTo(big);
+            Outcome s = smalls.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(((RangeResponse) s.response()).getKvs(0).getValue().toStringUtf8()).isEqualTo("s");
+        }
+    }
+
     @Test
     void callsBeyondTheServersStreamLimitWaitForAFreeStream() throws Exception {
         MemoryKv kv = new MemoryKv();
