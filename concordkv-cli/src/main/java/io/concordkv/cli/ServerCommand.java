@@ -37,6 +37,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--listen-http", description = "REST/admin HTTP address, host:port (default 127.0.0.1:8080)")
     String listenHttp;
 
+    @Option(names = "--grpc-transport", description = "what serves gRPC: lean (default: ConcordKV's own HTTP/2 "
+        + "transport) or grpc-java (grpc-java's Netty server)")
+    String grpcTransport;
+
     @Option(names = "--engine", description = "storage engine: array, rbtree, hash, lsm (default rbtree)")
     String engine;
 
@@ -103,6 +107,7 @@ final class ServerCommand implements Callable<Integer> {
         put(f, "name", name);
         put(f, "listen-client", listenClient);
         put(f, "listen-http", listenHttp);
+        put(f, "grpc-transport", grpcTransport);
         put(f, "engine", engine);
         put(f, "fsync", fsync);
         put(f, "max-key-bytes", maxKeyBytes);

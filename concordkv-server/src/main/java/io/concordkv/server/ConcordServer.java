@@ -89,7 +89,8 @@ public final class ConcordServer implements AutoCloseable {
             parts.add(etcd);
             List<ServerServiceDefinition> services = new ArrayList<>(etcd.definitions());
             services.add(new TransactionsService(sessions).bindService());
-            GrpcEndpoint grpc = GrpcEndpoint.start(config.listenClient(), config.maxRequestBytes(), services,
+            GrpcEndpoint grpc = GrpcEndpoint.start(config.listenClient(), config.grpcTransport().equals("lean"),
+                config.maxRequestBytes(), services,
                 new ConnectionOwners(sessions), new GrpcRequestMetrics(metrics));
             parts.add(grpc);
             RestServer rest = RestServer.start(service, sessions, config.listenHttp(), config.maxRequestBytes(),

@@ -24,6 +24,8 @@ import java.util.Properties;
  * @param name this member's name (default {@code default})
  * @param listenClient the etcd gRPC address (default 127.0.0.1:2379)
  * @param listenHttp the REST/admin HTTP address (default 127.0.0.1:8080)
+ * @param grpcTransport what serves gRPC: {@code lean} (default: ConcordKV's own HTTP/2 transport,
+ *     {@link io.concordkv.server.grpc.LeanGrpcServer}) or {@code grpc-java} (grpc-java's Netty server)
  * @param engine the storage engine (default {@code rbtree})
  * @param fsync the fsync policy (default {@code always}: every acknowledged write is on disk, as etcd)
  * @param maxKeyBytes, maxValueBytes, maxRequestBytes size limits (64 KiB, 1.5 MiB, 2 MiB as etcd's request limit)
@@ -43,7 +45,7 @@ import java.util.Properties;
  *     snapshots of the store, after which the Raft log is purged; default 100,000 as etcd)
  */
 public record ServerConfig(Path dataDir, String name, InetSocketAddress listenClient, InetSocketAddress listenHttp,
-                           String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
+                           String grpcTransport, String engine, FsyncPolicy fsync, int maxKeyBytes, int maxValueBytes, int maxRequestBytes,
                            int maxTxnOps, int watchQueue, long retainRevisions, long watchProgressMillis, String logFormat, String logFile, long logMaxBytes,
                            int logMaxFiles, Cluster cluster) {
     /** Replication settings; {@link #replicated()} is false without an initial cluster. */
@@ -63,6 +65,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("name", "default");
         d.put("listen-client", "127.0.0.1:2379");
         d.put("listen-http", "127.0.0.1:8080");
+        d.put("grpc-transport", "lean");
         d.put("engine", "rbtree");
         d.put("fsync", "always");
         d.put("max-key-bytes", "65536");
@@ -125,13 +128,20 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
 
     private static ServerConfig fromMap(Map<String, String> v) {
         return new ServerConfig(Path.of(v.get("data-dir")), v.get("name"), address(v, "listen-client"),
-            address(v, "listen-http"), v.get("engine"), fsync(v.get("fsync")), integer(v, "max-key-bytes"),
+            address(v, "listen-http"), grpcTransport(v.get("grpc-transport")), v.get("engine"), fsync(v.get("fsync")), integer(v, "max-key-bytes"),
             integer(v, "max-value-bytes"), integer(v, "max-request-bytes"), integer(v, "max-txn-ops"), integer(v, "watch-queue"),
             Long.parseLong(number(v, "retain-revisions")), integer(v, "watch-progress-ms"), logFormat(v.get("log-format")), v.get("log-file"),
             Long.parseLong(number(v, "log-max-bytes")), integer(v, "log-max-files"),
             new Cluster(v.get("initial-cluster"), address(v, "listen-peer"), v.get("initial-cluster-token"),
                 bool(v, "lease-reads"), clusterState(v.get("initial-cluster-state")),
                 integer(v, "snapshot-count")));
+    }
+
+    private static String grpcTransport(String s) {
+        if (!s.equals("lean") && !s.equals("grpc-java")) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT, "grpc-transport must be lean or grpc-java, got '" + s + "'");
+        }
+        return s;
     }
 
     private static boolean clusterState(String s) {
@@ -201,6 +211,7 @@ public record ServerConfig(Path dataDir, String name, InetSocketAddress listenCl
         d.put("name", name);
         d.put("listen-client", listenClient.getHostString() + ":" + listenClient.getPort());
         d.put("listen-http", listenHttp.getHostString() + ":" + listenHttp.getPort());
+        d.put("grpc-transport", grpcTransport);
         d.put("engine", engine);
         d.put("fsync", fsync.name().toLowerCase(Locale.ROOT));
         d.put("max-key-bytes", Integer.toString(maxKeyBytes));

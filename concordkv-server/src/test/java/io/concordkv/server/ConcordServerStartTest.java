@@ -63,5 +63,28 @@ class ConcordServerStartTest {
             .hasMessageContaining("listen-client must be host:port");
         assertThatThrownBy(() -> ServerConfig.resolve(Optional.empty(), Map.of(), Map.of("fsync", "sometimes")))
             .hasMessageContaining("fsync must be always, batch or never");
+        assertThat(c.grpcTransport()).isEqualTo("lean");
+        assertThatThrownBy(() -> ServerConfig.resolve(Optional.empty(), Map.of(), Map.of("grpc-transport", "okhttp")))
+            .hasMessageContaining("grpc-transport must be lean or grpc-java");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"lean", "grpc-java"})
+    void eitherGrpcTransportServesTheEtcdApi(String transport) throws Exception {
+        try (ConcordServer server = ConcordServer.start(TestServers.config(dir, Map.of("grpc-transport", transport)))) {
+            io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext().build();
+            try {
+                var kv = io.etcd.jetcd.api.KVGrpc.newBlockingStub(channel);
+                com.google.protobuf.ByteString key = com.google.protobuf.ByteString.copyFromUtf8("k");
+                long revision = kv.put(io.etcd.jetcd.api.PutRequest.newBuilder().setKey(key)
+                    .setValue(com.google.protobuf.ByteString.copyFromUtf8("v")).build()).getHeader().getRevision();
+                assertThat(revision).isPositive();
+                assertThat(kv.range(io.etcd.jetcd.api.RangeRequest.newBuilder().setKey(key).build()).getKvs(0)
+                    .getValue().toStringUtf8()).isEqualTo("v");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
     }
 }

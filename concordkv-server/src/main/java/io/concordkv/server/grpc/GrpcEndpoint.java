@@ -2,6 +2,7 @@ package io.concordkv.server.grpc;
 
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.proto.v1.TransactionsGrpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -41,19 +42,23 @@ public final class GrpcEndpoint implements AutoCloseable {
         "etcdserverpb.Lease/LeaseKeepAlive");
 
     private final Server server;
+    private final LeanGrpcServer lean;
     private final ExecutorService blocking;
 
-    private GrpcEndpoint(Server server, ExecutorService blocking) {
+    private GrpcEndpoint(Server server, LeanGrpcServer lean, ExecutorService blocking) {
         this.server = server;
+        this.lean = lean;
         this.blocking = blocking;
     }
 
     /**
      * Starts serving {@code services} on {@code address}.
      *
+     * @param lean serve with {@link LeanGrpcServer} (one event loop per core) instead of grpc-java's Netty server
+     *
      * @throws KvException {@code UNAVAILABLE} when the address is taken or cannot be bound
      */
-    public static GrpcEndpoint start(InetSocketAddress address, int maxRequestBytes,
+    public static GrpcEndpoint start(InetSocketAddress address, boolean lean, int maxRequestBytes,
                                      List<ServerServiceDefinition> services, ConnectionOwners owners,
                                      ServerInterceptor... interceptors) {
         AtomicInteger threads = new AtomicInteger();
@@ -62,14 +67,29 @@ public final class GrpcEndpoint implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(address).maxInboundMessageSize(maxRequestBytes)
-            .addTransportFilter(owners.transportFilter()).directExecutor();
+        List<ServerServiceDefinition> definitions = new java.util.ArrayList<>();
         for (ServerServiceDefinition s : services) {
             // offloaded innermost: requests are parsed on the event loop, where their buffers live
             ServerServiceDefinition guarded = MalformedRequests.guard(offloadBlocking(s, blocking));
-            ServerServiceDefinition owned = ServerInterceptors.intercept(guarded, owners.interceptor());
-            builder.addService(ServerInterceptors.intercept(owned, interceptors));
+            // only interactive transactions need to know their connection; elsewhere the context
+            // would cost every call a thread-local attach and detach around each of its callbacks
+            ServerServiceDefinition owned = s.getServiceDescriptor().getName().equals(TransactionsGrpc.SERVICE_NAME)
+                ? ServerInterceptors.intercept(guarded, owners.interceptor()) : guarded;
+            definitions.add(ServerInterceptors.intercept(owned, interceptors));
         }
+        if (lean) {
+            try {
+                return new GrpcEndpoint(null, LeanGrpcServer.start(address, definitions, List.of(owners.transportFilter()),
+                    maxRequestBytes, Runtime.getRuntime().availableProcessors()), blocking);
+            } catch (Exception e) {
+                blocking.shutdownNow();
+                String why = inUse(e) ? "address in use" : e.getMessage();
+                throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
+            }
+        }
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address).maxInboundMessageSize(maxRequestBytes)
+            .addTransportFilter(owners.transportFilter()).directExecutor();
+        definitions.forEach(builder::addService);
         Server server = builder.build();
         try {
             server.start();
@@ -78,7 +98,7 @@ public final class GrpcEndpoint implements AutoCloseable {
             String why = inUse(e) ? "address in use" : e.getMessage();
             throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
         }
-        return new GrpcEndpoint(server, blocking);
+        return new GrpcEndpoint(server, null, blocking);
     }
 
     /** {@code service} with every method not in {@link #NON_BLOCKING} run on {@code pool}. */
@@ -103,7 +123,8 @@ public final class GrpcEndpoint implements AutoCloseable {
      * linearizable read once its ReadIndex round is done) writes its answer with no hand-off.
      */
     public static Executor currentEventLoop() {
-        return ThreadExecutorMap.currentExecutor();
+        Executor lean = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+        return lean != null ? lean : ThreadExecutorMap.currentExecutor();
     }
 
     /** Whether binding failed because the address is taken (a BindException, or Netty's native error). */
@@ -117,11 +138,19 @@ public final class GrpcEndpoint implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return lean != null ? lean.port() : server.getPort();
     }
 
     @Override
     public void close() {
+        if (lean != null) {
+            try {
+                lean.close(java.time.Duration.ofSeconds(5));
+            } finally {
+                blocking.shutdownNow();
+            }
+            return;
+        }
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
