@@ -315,6 +315,34 @@ class LeanGrpcServerTest {
         assertThat(KVGrpc.newBlockingStub(channel(server)).put(PutRequest.getDefaultInstance()).hasHeader()).isTrue();
     }
 
+    /** Frames that break HTTP/2 end their own connection with GOAWAY; a call on another connection goes on. */
+    @Test
+    void aProtocolErrorClosesOnlyItsConnectionWithGoAway() throws Exception {
+        LeanGrpcServer server = start(1 << 20);
+        ManagedChannel other = channel(server);
+        KVGrpc.newBlockingStub(other).put(PutRequest.getDefaultInstance());
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+            frames.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            frames.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // empty SETTINGS
+            // HEADERS (END_STREAM | END_HEADERS) on stream 2: even ids are the server's, a client may not open one
+            frames.write(new byte[] {0, 0, 1, 1, 5, 0, 0, 0, 2, (byte) 0x83});
+            s.getOutputStream().write(frames.toByteArray());
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            byte[] got = s.getInputStream().readAllBytes(); // ends when the server closes
+            boolean goAway = false;
+            for (int at = 0; at + 9 <= got.length; ) {
+                int length = (got[at] & 0xff) << 16 | (got[at + 1] & 0xff) << 8 | got[at + 2] & 0xff;
+                goAway |= got[at + 3] == 7;
+                at += 9 + length;
+            }
+            assertThat(goAway).as("a GOAWAY among the server's frames").isTrue();
+        }
+        assertThat(KVGrpc.newBlockingStub(other).put(PutRequest.newBuilder().setValue(ByteString.copyFromUtf8("ab"))
+            .build()).getHeader().getRevision()).isEqualTo(2);
+    }
+
     @Test
     void closingCutsOpenStreamsAfterTheGraceAndTellsTheTransportFilter() throws Exception {
         LeanGrpcServer server = start(1 << 20);
