@@ -31,8 +31,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -252,22 +250,7 @@ class LeanGrpcServerTest {
     @Test
     void anUnknownMethodIsUnimplemented() throws Exception {
         ManagedChannel c = channel(start(1 << 20));
-        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
-        MethodDescriptor<byte[], byte[]> nope = MethodDescriptor.newBuilder(bytes, bytes)
+        MethodDescriptor<byte[], byte[]> nope = MethodDescriptor.newBuilder(RawBytes.MARSHALLER, RawBytes.MARSHALLER)
             .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("etcdserverpb.KV/Nope").build();
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(c, nope, CallOptions.DEFAULT, new byte[0]))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
