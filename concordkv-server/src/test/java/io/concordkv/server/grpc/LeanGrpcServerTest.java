@@ -262,6 +262,7 @@ class LeanGrpcServerTest {
     @Test
     void aCallPastItsDeadlineIsCancelledOnTheServer() throws Exception {
         ManagedChannel c = channel(start(1 << 20));
+        KVGrpc.newBlockingStub(c).put(PutRequest.getDefaultInstance()); // connected first, as in the test below
         assertThatThrownBy(() -> KVGrpc.newBlockingStub(c).withDeadlineAfter(200, TimeUnit.MILLISECONDS)
             .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("hang")).build()))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
@@ -272,13 +273,17 @@ class LeanGrpcServerTest {
     @Test
     void aCallTheClientCancelsIsCancelledOnTheServer() throws Exception {
         ManagedChannel c = channel(start(1 << 20));
+        // connected first: a call started while the channel connects waits in grpc-java's delayed
+        // transport and may be overtaken by a later one (then cancelled there, never reaching the server)
+        KVGrpc.newBlockingStub(c).put(PutRequest.getDefaultInstance());
         ClientCall<RangeRequest, RangeResponse> call = c.newCall(KVGrpc.getRangeMethod(), CallOptions.DEFAULT);
         call.start(new ClientCall.Listener<>() {
         }, new Metadata());
         call.sendMessage(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("hang")).build());
         call.halfClose();
         call.request(1);
-        KVGrpc.newBlockingStub(c).put(PutRequest.getDefaultInstance()); // the hanging call has reached the server
+        // the same connection, in order: once this put is answered, the hanging call has reached the server
+        KVGrpc.newBlockingStub(c).put(PutRequest.getDefaultInstance());
         call.cancel("test", null);
         assertThat(cancelled.await(10, TimeUnit.SECONDS)).isTrue();
     }
