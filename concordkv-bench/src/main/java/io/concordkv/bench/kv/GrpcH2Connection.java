@@ -319,7 +319,7 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
             parsed = call.parsed;
         } else if (status == OK) {
             try {
-                parsed = parse(call.parser, response);
+                parsed = GrpcMessages.parse(call.parser, response);
             } catch (InvalidProtocolBufferException e) {
                 status = INTERNAL;
                 description = e.getMessage();
@@ -332,19 +332,6 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
         if (!waiting.isEmpty()) {
             resume(); // a stream is free
         }
-    }
-
-    private static Object parse(Parser<?> parser, ByteBuf response) throws InvalidProtocolBufferException {
-        if (response == null || response.readableBytes() < 5) {
-            throw new InvalidProtocolBufferException("the call ended without a response message");
-        }
-        int compressed = response.readByte();
-        int length = response.readInt();
-        if (compressed != 0 || length != response.readableBytes()) {
-            throw new InvalidProtocolBufferException("expected one uncompressed response message of " + length
-                + " bytes, got flag " + compressed + " and " + response.readableBytes() + " bytes");
-        }
-        return parser.parseFrom(response.nioBuffer());
     }
 
     private void finishUnsent(Call call, int status, String description) {
@@ -495,7 +482,7 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
                 code = UNKNOWN;
             }
             finish(streamId, code, status == null ? "the trailers carry no grpc-status"
-                : message == null ? null : percentDecode(message.toString()));
+                : message == null ? null : GrpcMessages.percentDecode(message.toString()));
         }
 
         @Override
@@ -574,28 +561,5 @@ final class GrpcH2Connection extends ByteToMessageDecoder {
                 resume();
             }
         }
-    }
-
-    /** Decodes a grpc-message value (percent-encoded UTF-8, per the gRPC HTTP/2 protocol). */
-    static String percentDecode(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        byte[] out = new byte[s.length()];
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length()) {
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi >= 0 && lo >= 0) {
-                    out[n++] = (byte) (hi << 4 | lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            out[n++] = (byte) c;
-        }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
     }
 }

@@ -241,8 +241,8 @@ class GrpcH2ConnectionTest {
 
     @Test
     void percentEncodedMessagesDecode() {
-        assertThat(GrpcH2Connection.percentDecode("plain")).isEqualTo("plain");
-        assertThat(GrpcH2Connection.percentDecode("a%20b%E2%80%93c%")).isEqualTo("a b–c%");
-        assertThat(GrpcH2Connection.percentDecode("bad%zz")).isEqualTo("bad%zz");
+        assertThat(GrpcMessages.percentDecode("plain")).isEqualTo("plain");
+        assertThat(GrpcMessages.percentDecode("a%20b%E2%80%93c%")).isEqualTo("a b–c%");
+        assertThat(GrpcMessages.percentDecode("bad%zz")).isEqualTo("bad%zz");
     }
 }

@@ -13,6 +13,8 @@ import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -67,7 +69,7 @@ public final class GrpcEndpoint implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        List<ServerServiceDefinition> definitions = new java.util.ArrayList<>();
+        List<ServerServiceDefinition> definitions = new ArrayList<>();
         for (ServerServiceDefinition s : services) {
             // offloaded innermost: requests are parsed on the event loop, where their buffers live
             ServerServiceDefinition guarded = MalformedRequests.guard(offloadBlocking(s, blocking));
@@ -145,7 +147,7 @@ public final class GrpcEndpoint implements AutoCloseable {
     public void close() {
         if (lean != null) {
             try {
-                lean.close(java.time.Duration.ofSeconds(5));
+                lean.close(Duration.ofSeconds(5));
             } finally {
                 blocking.shutdownNow();
             }

@@ -29,9 +29,6 @@ final class GrpcWire {
     static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
     static final AsciiString GRPC_TIMEOUT = AsciiString.cached("grpc-timeout");
     static final AsciiString TE = AsciiString.cached("te");
-    static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
-    static final AsciiString GRPC_ENCODING = AsciiString.cached("grpc-encoding");
-    static final AsciiString GRPC_ACCEPT_ENCODING = AsciiString.cached("grpc-accept-encoding");
 
     /** HEADERS of a response: {@code :status 200} and the gRPC content type. */
     static final byte[] RESPONSE_HEADERS = encode(responseHeaders());

@@ -196,7 +196,7 @@ final class LeanConnection extends ByteToMessageDecoder {
                 return;
             }
             goingAway = true;
-            writer.writeGoAway(ctx, lastStreamId, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
+            writer.writeGoAway(ctx, lastStreamId, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.voidPromise());
             flushNow();
             if (streams.isEmpty()) {
                 ctx.close();

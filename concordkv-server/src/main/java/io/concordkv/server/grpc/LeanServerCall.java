@@ -6,6 +6,7 @@ import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -13,7 +14,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +61,11 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
     private boolean done;
     private ScheduledFuture<?> deadline;
 
-    private final java.util.concurrent.ConcurrentLinkedQueue<Object> asked = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ConcurrentLinkedQueue<Object> asked = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable runAsked = this::runAsked;
-    private volatile int outboundBytes;
+    /** Bytes of answers asked for and not yet written (estimated until serialised). */
+    private final AtomicInteger outboundBytes = new AtomicInteger();
     private volatile boolean cancelled;
     private volatile boolean closeCalled;
     /** The handler found the call not ready and is owed an {@code onReady} when it is. */
@@ -75,7 +81,7 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
     }
 
     /** Starts the handler (on the event loop); the call may already be closed when this returns. */
-    void start(io.grpc.ServerCallHandler<Q, R> handler, Metadata requestHeaders, long timeoutNanos) {
+    void start(ServerCallHandler<Q, R> handler, Metadata requestHeaders, long timeoutNanos) {
         if (timeoutNanos >= 0) {
             deadline = connection.schedule(() -> {
                 if (!done) {
@@ -86,13 +92,10 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
         }
         Listener<Q> l;
         try {
-            l = handler.startCall(this, requestHeaders);
+            l = Objects.requireNonNull(handler.startCall(this, requestHeaders), "startCall returned no listener");
         } catch (RuntimeException e) {
             applicationError(e);
             return;
-        }
-        if (l == null) {
-            throw new NullPointerException("startCall returned a null listener");
         }
         listener = l;
         notifyReady(); // as grpc-java's transports do once a stream can be written
@@ -132,7 +135,7 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
 
     @Override
     public boolean isReady() {
-        boolean ready = !cancelled && !closeCalled && outboundBytes < READY_THRESHOLD;
+        boolean ready = !cancelled && !closeCalled && outboundBytes.get() < READY_THRESHOLD;
         if (!ready) {
             owesReady = true;
         }
@@ -419,7 +422,7 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
                     LOG.warn("{}: onComplete failed", method.getFullMethodName(), e);
                 }
             }
-        } else if (owesReady && outboundBytes < READY_THRESHOLD && listener != null && !closeCalled) {
+        } else if (owesReady && outboundBytes.get() < READY_THRESHOLD && listener != null && !closeCalled) {
             // the handler saw the call not ready: tell it once it is again, from a task of its own
             // (never from inside the sendMessage that may have led here)
             owesReady = false;
@@ -451,14 +454,12 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
         outbound.forEach(ByteBuf::release);
         outbound.clear();
         inbound.clear();
-        outboundBytes = 0;
+        outboundBytes.set(0);
         connection.removeStream(this);
     }
 
     private void addOutbound(int delta) {
-        synchronized (this) {
-            outboundBytes += delta;
-        }
+        outboundBytes.addAndGet(delta);
     }
 
     /** A response message as its gRPC frame: [9 bytes left for the DATA frame header][flag 0][length][message]. */
