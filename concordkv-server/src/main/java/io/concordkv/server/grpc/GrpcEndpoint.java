@@ -84,9 +84,7 @@ public final class GrpcEndpoint implements AutoCloseable {
                 return new GrpcEndpoint(null, LeanGrpcServer.start(address, definitions, List.of(owners.transportFilter()),
                     maxRequestBytes, Runtime.getRuntime().availableProcessors()), blocking);
             } catch (Exception e) {
-                blocking.shutdownNow();
-                String why = inUse(e) ? "address in use" : e.getMessage();
-                throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
+                throw cannotListen(address, blocking, e);
             }
         }
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address).maxInboundMessageSize(maxRequestBytes)
@@ -96,11 +94,16 @@ public final class GrpcEndpoint implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            blocking.shutdownNow();
-            String why = inUse(e) ? "address in use" : e.getMessage();
-            throw new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
+            throw cannotListen(address, blocking, e);
         }
         return new GrpcEndpoint(server, null, blocking);
+    }
+
+    /** Stops {@code blocking} and says why {@code address} could not be served. */
+    private static KvException cannotListen(InetSocketAddress address, ExecutorService blocking, Exception e) {
+        blocking.shutdownNow();
+        String why = inUse(e) ? "address in use" : e.getMessage();
+        return new KvException(ErrorCode.UNAVAILABLE, "cannot listen for gRPC clients on " + address + ": " + why, e);
     }
 
     /** {@code service} with every method not in {@link #NON_BLOCKING} run on {@code pool}. */
