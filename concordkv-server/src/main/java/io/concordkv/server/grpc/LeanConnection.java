@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * directions' flow-control windows, the client's SETTINGS, PING answers, GOAWAY) and hands each
  * stream to a {@link LeanServerCall} running the method's grpc-java handler.
  *
- * <p>Header blocks the server sends are HPACK-encoded without the dynamic table, and the usual
- * ones (response headers, OK trailers) once for all connections; a response message that fits the
- * windows goes out as one DATA frame with its header written into the bytes left for it.
+ * <p>The usual header blocks (response headers, OK trailers) use the peer's HPACK dynamic table as
+ * gRPC's servers do ({@link ResponseBlocks}); every other block the server sends is made of
+ * never-indexed literals. A response message that fits the windows goes out as one DATA frame with
+ * its header written into the bytes left for it, and a whole unary answer (headers, message,
+ * trailers) as one buffer.
  *
  * <p>Everything runs on the connection's event loop; writes from other threads are handed to
  * it. Flushes are coalesced: one at the end of a read, one per batch of tasks otherwise.
@@ -60,6 +62,7 @@ final class LeanConnection extends ByteToMessageDecoder {
     private final IntObjectHashMap<LeanServerCall<?, ?>> streams = new IntObjectHashMap<>();
     private final FrameListener frames = new FrameListener();
     private final Runnable flushTask = this::flushNow;
+    private final ResponseBlocks blocks = new ResponseBlocks();
     private ChannelHandlerContext ctx;
     private Attributes attributes = Attributes.EMPTY;
     private boolean prefaceSeen;
@@ -132,7 +135,7 @@ final class LeanConnection extends ByteToMessageDecoder {
 
     void writeResponseHeaders(int streamId, Metadata metadata) {
         if (metadata == null || metadata.keys().isEmpty()) {
-            writeBlock(streamId, GrpcWire.RESPONSE_HEADERS, false);
+            writeOwnBlock(streamId, false);
         } else {
             writer.writeHeaders(ctx, streamId, GrpcWire.addMetadata(GrpcWire.responseHeaders(), metadata), 0, false,
                 ctx.voidPromise());
@@ -174,6 +177,46 @@ final class LeanConnection extends ByteToMessageDecoder {
         return written;
     }
 
+    /** Bytes a whole unary answer keeps free after its message: room for the OK trailers' HEADERS frame. */
+    static final int UNARY_TAIL = FRAME_HEADER + ResponseBlocks.MAX_TRAILERS_LENGTH;
+
+    /** Bytes the next whole unary answer keeps free before its DATA frame's header: the response HEADERS frame. */
+    int unaryLead() {
+        return FRAME_HEADER + blocks.headersLength();
+    }
+
+    /**
+     * Writes a whole unary answer, response headers, message and OK trailers, as one buffer, if
+     * the windows take the message in one DATA frame; otherwise leaves {@code answer} alone.
+     *
+     * @param answer {@code lead} + {@link #FRAME_HEADER} free bytes, then the gRPC frame (its reader
+     *     index at the frame), with {@link #UNARY_TAIL} bytes of room after it
+     * @param lead {@link #unaryLead()} when the buffer was made (nothing was written since)
+     * @return whether it was written (the buffer then belongs to the channel)
+     */
+    boolean writeUnary(LeanServerCall<?, ?> call, ByteBuf answer, int lead) {
+        int n = answer.readableBytes();
+        if (n > Math.min(Math.min(connectionSendWindow, call.sendWindow), peerMaxFrame)) {
+            return false;
+        }
+        if (lead != unaryLead()) {
+            throw new IllegalStateException("answer made for a lead of " + lead + " bytes, now " + unaryLead());
+        }
+        connectionSendWindow -= n;
+        call.sendWindow -= n;
+        int end = answer.writerIndex();
+        answer.setIndex(0, 0);
+        writeFrameHeader(answer, blocks.headersLength(), FLAG_END_HEADERS, call.streamId);
+        blocks.writeHeaders(answer);
+        answer.writeMedium(n).writeByte(0).writeByte(0).writeInt(call.streamId); // DATA
+        answer.writerIndex(end);
+        writeFrameHeader(answer, blocks.trailersLength(), FLAG_END_HEADERS | FLAG_END_STREAM, call.streamId);
+        blocks.writeTrailers(answer);
+        ctx.write(answer, ctx.voidPromise());
+        flush();
+        return true;
+    }
+
     /** The call's end: trailers, or a trailers-only response when no headers went out. */
     void writeTrailers(int streamId, Status status, Metadata trailers, boolean trailersOnly, Metadata headers) {
         if (trailersOnly && headers != null && !headers.keys().isEmpty()) {
@@ -181,7 +224,7 @@ final class LeanConnection extends ByteToMessageDecoder {
             trailersOnly = false;
         }
         if (!trailersOnly && status.isOk() && status.getDescription() == null && trailers.keys().isEmpty()) {
-            writeBlock(streamId, GrpcWire.OK_TRAILERS, true);
+            writeOwnBlock(streamId, true);
         } else {
             writer.writeHeaders(ctx, streamId, GrpcWire.trailers(status, trailers, trailersOnly), 0, true,
                 ctx.voidPromise());
@@ -212,11 +255,21 @@ final class LeanConnection extends ByteToMessageDecoder {
 
     // ---- internals ----
 
-    private void writeBlock(int streamId, byte[] block, boolean endStream) {
-        ByteBuf out = ctx.alloc().buffer(FRAME_HEADER + block.length);
-        out.writeMedium(block.length).writeByte(TYPE_HEADERS)
-            .writeByte(FLAG_END_HEADERS | (endStream ? FLAG_END_STREAM : 0)).writeInt(streamId).writeBytes(block);
+    /** A HEADERS frame of the usual response headers, or of the OK trailers. */
+    private void writeOwnBlock(int streamId, boolean trailers) {
+        int length = trailers ? blocks.trailersLength() : blocks.headersLength();
+        ByteBuf out = ctx.alloc().buffer(FRAME_HEADER + length);
+        writeFrameHeader(out, length, FLAG_END_HEADERS | (trailers ? FLAG_END_STREAM : 0), streamId);
+        if (trailers) {
+            blocks.writeTrailers(out);
+        } else {
+            blocks.writeHeaders(out);
+        }
         ctx.write(out, ctx.voidPromise());
+    }
+
+    private static void writeFrameHeader(ByteBuf out, int length, int flags, int streamId) {
+        out.writeMedium(length).writeByte(TYPE_HEADERS).writeByte(flags).writeInt(streamId);
     }
 
     private void flush() {
@@ -414,6 +467,10 @@ final class LeanConnection extends ByteToMessageDecoder {
                 writer.configuration().frameSizePolicy().maxFrameSize(peerMaxFrame);
             }
             writer.writeSettingsAck(ctx, ctx.voidPromise());
+            if (settings.headerTableSize() != null && blocks.peerTableSize(settings.headerTableSize())) {
+                // the table shrinks once the peer reads the ACK: the other encoder's next block says so too
+                writer.headersConfiguration().maxHeaderTableSize(0);
+            }
             if (settings.initialWindowSize() != null) {
                 long delta = settings.initialWindowSize() - peerInitialWindow;
                 peerInitialWindow = settings.initialWindowSize();

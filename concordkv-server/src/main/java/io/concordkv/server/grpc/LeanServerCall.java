@@ -178,27 +178,85 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
         scheduled.set(false); // before draining: an op added after this schedules its own run
         for (Object op = asked.poll(); op != null; op = asked.poll()) {
             if (op instanceof SendMessage m) {
-                send(m);
-            } else if (op instanceof Close c) {
-                if (!done && closeStatus == null) {
-                    closeStatus = c.status();
-                    closeTrailers = c.trailers();
-                    drain();
+                if (asked.peek() instanceof Close c && endsUnary(c)) {
+                    asked.poll();
+                    sendLast(m, c);
+                } else {
+                    send(m);
                 }
+            } else if (op instanceof Close c) {
+                close(c);
             } else if (op instanceof SendHeaders h && !done && headers == null && !headersSent) {
                 headers = h.headers();
             }
         }
     }
 
-    private void send(SendMessage m) {
-        if (done) {
-            addOutbound(-m.estimate());
+    private void close(Close c) {
+        if (!done && closeStatus == null) {
+            closeStatus = c.status();
+            closeTrailers = c.trailers();
+            drain();
+        }
+    }
+
+    /**
+     * Whether a message followed by {@code c} is a whole unary answer with nothing but the defaults
+     * around it (no headers or trailers of its own, status OK), as almost every answer is: then
+     * {@link #sendLast} writes it as one buffer instead of three.
+     */
+    private boolean endsUnary(Close c) {
+        return !done && !headersSent && closeStatus == null && outbound.isEmpty()
+            && (headers == null || headers.keys().isEmpty())
+            && c.status().isOk() && c.status().getDescription() == null && c.trailers().keys().isEmpty();
+    }
+
+    /** The answer's message and its end together: one buffer when the windows allow, else as usual. */
+    private void sendLast(SendMessage m, Close c) {
+        int lead = connection.unaryLead();
+        ByteBuf answer = serialiseOrFail(m, lead, LeanConnection.UNARY_TAIL);
+        if (answer == null) {
             return;
         }
-        ByteBuf frame;
+        addOutbound(-m.estimate());
+        if (connection.writeUnary(this, answer, lead)) {
+            headersSent = true;
+            closeStatus = c.status();
+            closeTrailers = c.trailers();
+            complete();
+            return;
+        }
+        // the windows cannot take it whole: the gRPC frame alone, on the usual path
+        ByteBuf frame = answer.retainedSlice(lead, answer.writerIndex() - lead);
+        answer.release();
+        frame.readerIndex(LeanConnection.FRAME_HEADER);
+        queue(frame);
+        close(c);
+    }
+
+    private void send(SendMessage m) {
+        ByteBuf frame = serialiseOrFail(m, 0, 0);
+        if (frame != null) {
+            addOutbound(-m.estimate());
+            queue(frame);
+        }
+    }
+
+    private void queue(ByteBuf frame) {
+        addOutbound(frame.readableBytes());
+        outbound.add(frame);
+        writeHeadersIfNeeded();
+        drain();
+    }
+
+    /** The message serialised ({@link #serialise}); null when the call is over or it cannot be (the call then fails). */
+    private ByteBuf serialiseOrFail(SendMessage m, int lead, int tail) {
+        if (done) {
+            addOutbound(-m.estimate());
+            return null;
+        }
         try {
-            frame = serialise(m.stream());
+            return serialise(m.stream(), lead, tail);
         } catch (IOException | RuntimeException e) {
             addOutbound(-m.estimate());
             if (closeStatus == null) {
@@ -206,12 +264,8 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
                 closeTrailers = new Metadata();
                 drain();
             }
-            return;
+            return null;
         }
-        addOutbound(frame.readableBytes() - m.estimate());
-        outbound.add(frame);
-        writeHeadersIfNeeded();
-        drain();
     }
 
     @Override
@@ -414,19 +468,24 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
             boolean trailersOnly = !headersSent;
             headersSent = true;
             connection.writeTrailers(streamId, closeStatus, closeTrailers, trailersOnly, headers);
-            finish();
-            if (listener != null) {
-                try {
-                    listener.onComplete();
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: onComplete failed", method.getFullMethodName(), e);
-                }
-            }
+            complete();
         } else if (owesReady && outboundBytes.get() < READY_THRESHOLD && listener != null && !closeCalled) {
             // the handler saw the call not ready: tell it once it is again, from a task of its own
             // (never from inside the sendMessage that may have led here)
             owesReady = false;
             connection.execute(this::notifyReady);
+        }
+    }
+
+    /** The call's end went out: the stream is over and the handler hears so. */
+    private void complete() {
+        finish();
+        if (listener != null) {
+            try {
+                listener.onComplete();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: onComplete failed", method.getFullMethodName(), e);
+            }
         }
     }
 
@@ -462,11 +521,16 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
         outboundBytes.addAndGet(delta);
     }
 
-    /** A response message as its gRPC frame: [9 bytes left for the DATA frame header][flag 0][length][message]. */
-    private ByteBuf serialise(InputStream message) throws IOException {
+    /**
+     * A response message as its gRPC frame: [{@code lead} free bytes][9 bytes left for the DATA
+     * frame header][flag 0][length][message], the reader index at the flag, with room for
+     * {@code tail} more bytes after it.
+     */
+    private ByteBuf serialise(InputStream message, int lead, int tail) throws IOException {
         int known = message instanceof KnownLength ? message.available() : -1;
-        ByteBuf buf = connection.alloc().buffer(LeanConnection.FRAME_HEADER + 5 + Math.max(known, 0));
-        buf.writerIndex(LeanConnection.FRAME_HEADER + 5);
+        int start = lead + LeanConnection.FRAME_HEADER;
+        ByteBuf buf = connection.alloc().buffer(start + 5 + Math.max(known, 0) + tail);
+        buf.writerIndex(start + 5);
         try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
             if (message instanceof Drainable d) {
                 d.drainTo(out);
@@ -477,9 +541,9 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
             buf.release();
             throw e;
         }
-        int length = buf.writerIndex() - LeanConnection.FRAME_HEADER - 5;
-        buf.setByte(LeanConnection.FRAME_HEADER, 0).setInt(LeanConnection.FRAME_HEADER + 1, length);
-        buf.readerIndex(LeanConnection.FRAME_HEADER);
+        int length = buf.writerIndex() - start - 5;
+        buf.setByte(start, 0).setInt(start + 1, length);
+        buf.readerIndex(start);
         return buf;
     }
 
