@@ -16,6 +16,7 @@ import io.concordkv.txn.internal.TxnContext;
 import io.concordkv.txn.internal.TxnCounters;
 import io.concordkv.txn.internal.TxnRegistry;
 import io.concordkv.txn.internal.VersionReader;
+import io.concordkv.txn.internal.VersionRecord;
 import io.concordkv.txn.lock.StripedLockTable;
 import java.nio.file.Path;
 import java.util.List;
@@ -182,10 +183,14 @@ public final class MvccStore implements AutoCloseable {
     }
 
     private static WriteResult writeResult(List<CommitSequencer.Mutation> mutations, CommitSequencer.Outcome outcome) {
-        return new WriteResult(outcome.revision(), outcome.previous().stream()
-            .map(v -> new KeyVersion(mutations.get(0).key(), v.value(), v.createRevision(), v.modRevision(),
-                v.version(), v.lease()))
-            .toList());
+        // a put or a delete of one key replaces at most one live version
+        List<VersionRecord> replaced = outcome.previous();
+        if (replaced.isEmpty()) {
+            return new WriteResult(outcome.revision(), List.of());
+        }
+        VersionRecord v = replaced.get(0);
+        return new WriteResult(outcome.revision(), List.of(new KeyVersion(mutations.get(0).key(), v.value(),
+            v.createRevision(), v.modRevision(), v.version(), v.lease())));
     }
 
     /** Runs a single-round conditional transaction (etcd's {@code Txn}) atomically. */

@@ -144,10 +144,10 @@ public final class LeaseTable {
      */
     public <T> CompletableFuture<T> attaching(List<Map.Entry<Bytes, Long>> attach,
                                               Supplier<CompletableFuture<T>> write) {
-        List<Map.Entry<Bytes, Long>> named = attach.stream().filter(a -> a.getValue() != 0).toList();
-        if (named.isEmpty()) {
-            return write.get();
+        if (noLease(attach)) {
+            return write.get(); // the usual put: no lease, no bookkeeping
         }
+        List<Map.Entry<Bytes, Long>> named = attach.stream().filter(a -> a.getValue() != 0).toList();
         CompletableFuture<T> f;
         gate.readLock().lock();
         try {
@@ -163,6 +163,15 @@ public final class LeaseTable {
             gate.readLock().unlock();
         }
         return f.whenComplete((r, e) -> settle(named));
+    }
+
+    private static boolean noLease(List<Map.Entry<Bytes, Long>> attach) {
+        for (Map.Entry<Bytes, Long> a : attach) {
+            if (a.getValue() != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void settle(List<Map.Entry<Bytes, Long>> named) {

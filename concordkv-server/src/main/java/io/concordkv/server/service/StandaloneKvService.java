@@ -142,18 +142,27 @@ public final class StandaloneKvService implements KvService, AutoCloseable {
     @Override
     public CompletableFuture<WriteResult> putAsync(Bytes key, Bytes value, long lease, boolean ignoreValue,
                                                    boolean ignoreLease) {
-        return log.appendAsync(new WriteCommand.Put(key, value, lease, ignoreValue, ignoreLease))
-            .thenApply(WriteResult.class::cast);
+        return narrow(log.appendAsync(new WriteCommand.Put(key, value, lease, ignoreValue, ignoreLease)));
     }
 
     @Override
     public CompletableFuture<WriteResult> deleteRangeAsync(ScanRange keys) {
-        return log.appendAsync(new WriteCommand.DeleteRange(keys)).thenApply(WriteResult.class::cast);
+        return narrow(log.appendAsync(new WriteCommand.DeleteRange(keys)));
     }
 
     @Override
     public CompletableFuture<TxnResponse> txnAsync(TxnRequest request) {
-        return log.appendAsync(new WriteCommand.Txn(request)).thenApply(TxnResponse.class::cast);
+        return narrow(log.appendAsync(new WriteCommand.Txn(request)));
+    }
+
+    /**
+     * The log's answer as the type its command answers with (a put's {@link WriteResult}, a
+     * transaction's {@link TxnResponse}), without a stage of its own: a put's answer passes through
+     * a handful already. A wrong type fails where the answer is read.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T> CompletableFuture<T> narrow(CompletableFuture<Object> answer) {
+        return (CompletableFuture<T>) (CompletableFuture<?>) answer;
     }
 
     @Override
