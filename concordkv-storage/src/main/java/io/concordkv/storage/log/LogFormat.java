@@ -47,9 +47,20 @@ final class LogFormat {
         out.putInt(start + 4, recordCrc(out, start, length));
     }
 
-    /** The CRC32C of a record's length field and body, which start at {@code start}. */
+    /**
+     * The CRC32C of a record's length field and body, which start at {@code start}. Every append
+     * and every record a scan reads (recovery, each pass of log compaction) computes one: a heap
+     * buffer's bytes are read in place, without the two buffer views a direct one needs.
+     */
     static int recordCrc(ByteBuffer buffer, int start, int length) {
         CRC32C crc = new CRC32C();
+        if (buffer.hasArray()) {
+            byte[] array = buffer.array();
+            int at = buffer.arrayOffset() + start;
+            crc.update(array, at, 4);
+            crc.update(array, at + RECORD_PREFIX_BYTES, length);
+            return (int) crc.getValue();
+        }
         crc.update(buffer.duplicate().position(start).limit(start + 4));
         crc.update(buffer.duplicate().position(start + RECORD_PREFIX_BYTES)
             .limit(start + RECORD_PREFIX_BYTES + length));
