@@ -238,14 +238,17 @@ public final class CommitSequencer {
         List<VersionRecord> previous = new ArrayList<>();
         List<Mutation> effective = new ArrayList<>(mutations.size());
         List<VersionRecord> olds = new ArrayList<>(mutations.size());
+        List<Bytes> storeKeys = new ArrayList<>(mutations.size());
         for (Mutation m : mutations) {
-            VersionRecord old = state.latest(m.key()).orElse(null);
+            Bytes storeKey = MvccKeys.latest(m.key());
+            VersionRecord old = state.latest(m.key(), storeKey).orElse(null);
             boolean live = old != null && !old.tombstone();
             if (m.isDelete() && !live) {
                 continue;
             }
             effective.add(m);
             olds.add(old);
+            storeKeys.add(storeKey);
             if (live) {
                 previous.add(old);
             }
@@ -272,7 +275,7 @@ public final class CommitSequencer {
             if (m.isDelete()) {
                 droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
             }
-            batch.put(MvccKeys.latest(m.key()), next.encode());
+            batch.put(storeKeys.get(i), next.encode());
             written.add(Map.entry(m.key(), next));
             if (events != null) {
                 events.add(ChangeEvents.of(m.key(), next, old));

@@ -42,25 +42,34 @@ public final class CurrentState {
 
     /** The newest version of {@code key}, a tombstone included. */
     public Optional<VersionRecord> latest(Bytes key) {
+        return latest(key, null);
+    }
+
+    /**
+     * As {@link #latest(Bytes)}, reading the store under {@code storeKey} (the key's
+     * {@link MvccKeys#latest}, or null to make one): a commit that writes the key again under the
+     * same object saves a copy, and the store finds the key's hash already computed.
+     */
+    Optional<VersionRecord> latest(Bytes key, Bytes storeKey) {
         if (memoOwner != Thread.currentThread()) {
-            return lookup(key);
+            return lookup(key, storeKey);
         }
         Optional<VersionRecord> known = memo.get(key);
         if (known == null) {
-            known = lookup(key);
+            known = lookup(key, storeKey);
             memo.put(key, known);
         }
         return known;
     }
 
-    private Optional<VersionRecord> lookup(Bytes key) {
+    private Optional<VersionRecord> lookup(Bytes key, Bytes storeKey) {
         if (!inFlight.isEmpty()) {
             VersionRecord pending = inFlight.get(key);
             if (pending != null) {
                 return Optional.of(pending);
             }
         }
-        return store.get(MvccKeys.latest(key)).map(VersionRecord::decode);
+        return store.get(storeKey != null ? storeKey : MvccKeys.latest(key)).map(VersionRecord::decode);
     }
 
     /** Mod revision of the newest version of {@code key} (a delete counts), 0 if it never existed. */
