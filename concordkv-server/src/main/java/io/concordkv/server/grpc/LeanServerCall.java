@@ -62,6 +62,8 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
     private ScheduledFuture<?> deadline;
 
     private final ConcurrentLinkedQueue<Object> asked = new ConcurrentLinkedQueue<>();
+    /** Headers the handler sent and the event loop has not taken yet ({@link #sendHeaders}). */
+    private volatile Metadata pendingHeaders;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable runAsked = this::runAsked;
     /** Bytes of answers asked for and not yet written (estimated until serialised). */
@@ -112,9 +114,16 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
         });
     }
 
+    /**
+     * Headers go out with the first message or the close, whichever comes first, so they need no
+     * task of their own: they wait here for the event loop, which takes them before it handles the
+     * message or close asked for after them.
+     */
     @Override
     public void sendHeaders(Metadata md) {
-        ask(new SendHeaders(md));
+        if (pendingHeaders == null) {
+            pendingHeaders = md;
+        }
     }
 
     @Override
@@ -151,9 +160,6 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
         ask(new Close(status, trailers));
     }
 
-    private record SendHeaders(Metadata headers) {
-    }
-
     private record SendMessage(InputStream stream, int estimate) {
     }
 
@@ -177,6 +183,7 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
     private void runAsked() {
         scheduled.set(false); // before draining: an op added after this schedules its own run
         for (Object op = asked.poll(); op != null; op = asked.poll()) {
+            takeHeaders();
             if (op instanceof SendMessage m) {
                 if (asked.peek() instanceof Close c && endsUnary(c)) {
                     asked.poll();
@@ -186,9 +193,15 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
                 }
             } else if (op instanceof Close c) {
                 close(c);
-            } else if (op instanceof SendHeaders h && !done && headers == null && !headersSent) {
-                headers = h.headers();
             }
+        }
+    }
+
+    /** The headers {@link #sendHeaders} left, for the message or close about to be handled. */
+    private void takeHeaders() {
+        Metadata h = pendingHeaders;
+        if (h != null && !done && headers == null && !headersSent) {
+            headers = h;
         }
     }
 
@@ -465,6 +478,7 @@ final class LeanServerCall<Q, R> extends ServerCall<Q, R> {
             outbound.poll();
         }
         if (outbound.isEmpty() && closeStatus != null) {
+            takeHeaders(); // a handler that sent headers and then failed still gets them sent
             boolean trailersOnly = !headersSent;
             headersSent = true;
             connection.writeTrailers(streamId, closeStatus, closeTrailers, trailersOnly, headers);

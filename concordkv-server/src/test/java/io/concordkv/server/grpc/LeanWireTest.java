@@ -85,9 +85,45 @@ class LeanWireTest {
     }
 
     private int start() throws Exception {
-        server = LeanGrpcServer.start(new InetSocketAddress("127.0.0.1", 0), List.of(new Kv().bindService()), List.of(),
-            1 << 20, 1);
+        return start(new Kv().bindService());
+    }
+
+    private int start(io.grpc.ServerServiceDefinition kv) throws Exception {
+        server = LeanGrpcServer.start(new InetSocketAddress("127.0.0.1", 0), List.of(kv), List.of(), 1 << 20, 1);
         return server.port();
+    }
+
+    /** Headers a handler sends before answering from another thread go out with the answer, ahead of its message. */
+    @Test
+    void headersAHandlerSendsGoOutBeforeItsAnswer() throws Exception {
+        io.grpc.Metadata.Key<String> servedBy = io.grpc.Metadata.Key.of("x-served-by",
+            io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+        io.grpc.ServerInterceptor addHeader = new io.grpc.ServerInterceptor() {
+            @Override
+            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+                                                                       io.grpc.Metadata headers,
+                                                                       io.grpc.ServerCallHandler<Q, R> next) {
+                return next.startCall(new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void sendHeaders(io.grpc.Metadata responseHeaders) {
+                        responseHeaders.put(servedBy, "lean");
+                        super.sendHeaders(responseHeaders);
+                    }
+                }, headers);
+            }
+        };
+        try (RawClient client = new RawClient(start(io.grpc.ServerInterceptors.intercept(new Kv(), addHeader)),
+            Map.of())) {
+            client.put(1, "abcd");
+            client.put(3, "abcde");
+            List<Answer> answers = client.readAnswers(2, new DefaultHttp2HeadersDecoder(true), null);
+            for (Answer a : answers) {
+                assertThat(a.headers().get("x-served-by").toString()).isEqualTo("lean");
+                assertThat(a.headers().get("content-type").toString()).isEqualTo("application/grpc");
+                assertThat(a.trailers().get("grpc-status").toString()).isEqualTo("0");
+            }
+            assertThat(answers).extracting(Answer::revision).containsExactly(4L, 5L);
+        }
     }
 
     @Test
