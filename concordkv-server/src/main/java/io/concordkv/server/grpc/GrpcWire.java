@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC-over-HTTP/2 conventions the lean transport needs: header blocks encoded without the
- * HPACK dynamic table (so one block's bytes serve every stream of every connection), metadata to
+ * HPACK dynamic table (one block's bytes serve every stream of every connection: the usual blocks
+ * for a peer that shrinks its table, see {@link ResponseBlocks}), metadata to
  * and from HTTP/2 headers, {@code grpc-message} percent-encoding and {@code grpc-timeout}.
  * Stateless.
  */

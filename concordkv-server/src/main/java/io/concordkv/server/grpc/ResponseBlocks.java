@@ -25,9 +25,9 @@ final class ResponseBlocks {
     /** Static table entry 8, {@code :status 200}, as an indexed field. */
     private static final int STATUS_200 = 0x80 | 8;
     /** {@code content-type: application/grpc}, a literal with incremental indexing whose name is static entry 31. */
-    private static final byte[] CONTENT_TYPE_INDEXING = literalWithIndexing(31, null, "application/grpc");
+    private static final byte[] CONTENT_TYPE_INDEXING = literalWithIndexing(31, null, GrpcWire.GRPC.toString());
     /** {@code grpc-status: 0}, a literal with incremental indexing and a new name. */
-    private static final byte[] OK_STATUS_INDEXING = literalWithIndexing(0, "grpc-status", "0");
+    private static final byte[] OK_STATUS_INDEXING = literalWithIndexing(0, GrpcWire.GRPC_STATUS.toString(), "0");
     private static final int FIRST_DYNAMIC_INDEX = 62;
     /** A dynamic table size update to 0. */
     private static final int SIZE_UPDATE_TO_0 = 0x20;
