@@ -17,9 +17,14 @@ import java.util.Optional;
  *     to 65536 (default 64)
  * @param syncWrites for a persistent engine ({@code lsm}): sync its write-ahead log on every
  *     write before returning (default false)
+ * @param unindexedPrefix for the {@code rbtree} engine: keys whose first byte is this one (0–255)
+ *     are found by descending the tree instead of through its point index; -1 (the default) for
+ *     none. For a key range written once and in key order, read by key rarely and dropped by range
+ *     (the MVCC layer's history), where indexing each key would cost a cache miss on insert and
+ *     another on removal and save nothing. Ignored by the other engines.
  */
 public record EngineConfig(String engine, EngineLimits limits, Optional<Path> dataDir, int hashSegments,
-                           boolean syncWrites) {
+                           boolean syncWrites, int unindexedPrefix) {
     public static final int DEFAULT_HASH_SEGMENTS = 64;
 
     public EngineConfig {
@@ -34,26 +39,34 @@ public record EngineConfig(String engine, EngineLimits limits, Optional<Path> da
             throw new KvException(ErrorCode.INVALID_ARGUMENT,
                 "hashSegments must be a power of two from 1 to 65536, got " + hashSegments);
         }
+        if (unindexedPrefix < -1 || unindexedPrefix > 255) {
+            throw new KvException(ErrorCode.INVALID_ARGUMENT,
+                "unindexedPrefix must be a byte value from 0 to 255, or -1 for none, got " + unindexedPrefix);
+        }
     }
 
     /** The named engine with default limits, no data directory and 64 hash segments. */
     public static EngineConfig of(String engine) {
-        return new EngineConfig(engine, EngineLimits.defaults(), Optional.empty(), DEFAULT_HASH_SEGMENTS, false);
+        return new EngineConfig(engine, EngineLimits.defaults(), Optional.empty(), DEFAULT_HASH_SEGMENTS, false, -1);
     }
 
     public EngineConfig withLimits(EngineLimits newLimits) {
-        return new EngineConfig(engine, newLimits, dataDir, hashSegments, syncWrites);
+        return new EngineConfig(engine, newLimits, dataDir, hashSegments, syncWrites, unindexedPrefix);
     }
 
     public EngineConfig withDataDir(Path dir) {
-        return new EngineConfig(engine, limits, Optional.of(dir), hashSegments, syncWrites);
+        return new EngineConfig(engine, limits, Optional.of(dir), hashSegments, syncWrites, unindexedPrefix);
     }
 
     public EngineConfig withHashSegments(int segments) {
-        return new EngineConfig(engine, limits, dataDir, segments, syncWrites);
+        return new EngineConfig(engine, limits, dataDir, segments, syncWrites, unindexedPrefix);
+    }
+
+    public EngineConfig withUnindexedPrefix(int prefix) {
+        return new EngineConfig(engine, limits, dataDir, hashSegments, syncWrites, prefix);
     }
 
     public EngineConfig withSyncWrites(boolean sync) {
-        return new EngineConfig(engine, limits, dataDir, hashSegments, sync);
+        return new EngineConfig(engine, limits, dataDir, hashSegments, sync, unindexedPrefix);
     }
 }

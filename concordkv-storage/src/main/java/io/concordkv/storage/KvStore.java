@@ -145,7 +145,8 @@ public final class KvStore implements AutoCloseable {
         try {
             checkEngineMarker(io, dir, options.engine());
             EngineConfig config = EngineConfig.of(options.engine()).withLimits(options.limits())
-                .withDataDir(dir.resolve("lsm")).withSyncWrites(options.fsync() == FsyncPolicy.ALWAYS);
+                .withDataDir(dir.resolve("lsm")).withSyncWrites(options.fsync() == FsyncPolicy.ALWAYS)
+                .withUnindexedPrefix(options.unindexedPrefix());
             engine = StorageEngines.open(config);
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;

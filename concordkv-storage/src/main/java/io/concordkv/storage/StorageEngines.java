@@ -39,7 +39,7 @@ public final class StorageEngines {
         }
         StorageEngine engine = switch (config.engine()) {
             case ARRAY -> LockedSortedEngine.sortedArray();
-            case RBTREE -> LockedSortedEngine.redBlackTree();
+            case RBTREE -> LockedSortedEngine.redBlackTree(config.unindexedPrefix());
             case LSM -> new RocksDbEngine(config.dataDir().orElseThrow(() -> new KvException(
                 ErrorCode.INVALID_ARGUMENT, "the lsm engine needs a data directory")), config.syncWrites());
             default -> throw new KvException(ErrorCode.INVALID_ARGUMENT, "unknown engine " + config.engine());

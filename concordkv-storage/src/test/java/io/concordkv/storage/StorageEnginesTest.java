@@ -46,6 +46,20 @@ class StorageEnginesTest {
     }
 
     @Test
+    void unindexedPrefixMustBeAByteOrNone() {
+        for (int bad : new int[] {-2, 256}) {
+            assertThatThrownBy(() -> EngineConfig.of(StorageEngines.RBTREE).withUnindexedPrefix(bad))
+                .isInstanceOfSatisfying(KvException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+            assertThatThrownBy(() -> StoreOptions.defaults(StorageEngines.RBTREE).withUnindexedPrefix(bad))
+                .isInstanceOfSatisfying(KvException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        }
+        assertThat(EngineConfig.of(StorageEngines.RBTREE).unindexedPrefix()).isEqualTo(-1);
+        assertThat(StoreOptions.defaults(StorageEngines.RBTREE).withUnindexedPrefix(0).unindexedPrefix()).isZero();
+    }
+
+    @Test
     void hashEngineWorksWithOneSegmentAndWithMany() {
         for (int segments : new int[] {1, 2, 1024}) {
             try (StorageEngine engine = StorageEngines.open(EngineConfig.of(StorageEngines.HASH)

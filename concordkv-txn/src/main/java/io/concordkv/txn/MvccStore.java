@@ -90,7 +90,9 @@ public final class MvccStore implements AutoCloseable {
      *     cannot be finished (see {@link #restoreImage})
      */
     public static MvccStore open(Path dir, MvccOptions options) {
-        KvStore store = KvStore.open(dir, options.store());
+        // history keys are written in key order, read by key only below the latest version and
+        // dropped by range: not worth a point-index entry each (the rbtree engine's)
+        KvStore store = KvStore.open(dir, options.store().withUnindexedPrefix(MvccKeys.HISTORY));
         try {
             StoreOpening.prepare(store);
             return new MvccStore(store, options);

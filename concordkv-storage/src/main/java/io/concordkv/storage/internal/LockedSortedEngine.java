@@ -37,7 +37,15 @@ public final class LockedSortedEngine implements StorageEngine {
 
     /** The {@code rbtree} engine: a red-black tree. */
     public static StorageEngine redBlackTree() {
-        return new LockedSortedEngine("rbtree", new RedBlackTree());
+        return redBlackTree(-1);
+    }
+
+    /**
+     * The {@code rbtree} engine, keeping keys that start with {@code unindexedPrefix} (-1: none)
+     * out of its point index (see {@link io.concordkv.storage.EngineConfig#unindexedPrefix}).
+     */
+    public static StorageEngine redBlackTree(int unindexedPrefix) {
+        return new LockedSortedEngine("rbtree", new RedBlackTree(unindexedPrefix));
     }
 
     @Override

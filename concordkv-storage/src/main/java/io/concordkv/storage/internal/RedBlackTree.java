@@ -112,6 +112,49 @@ final class RedBlackTree implements SortedTable {
     Node root;
     private int size;
     final PointIndex index = new PointIndex();
+    /** Keys starting with this byte are left out of the point index (-1: none). */
+    private final int unindexedPrefix;
+    /** Most links a racy descent follows before giving up (a tree of 2^31 nodes is under 64 deep). */
+    private static final int MAX_DESCENT = 128;
+
+    RedBlackTree() {
+        this(-1);
+    }
+
+    /**
+     * A tree whose keys starting with {@code unindexedPrefix} (-1: none) are found by descending
+     * the tree instead of through the point index: for a key range written once, in key order,
+     * read by key rarely and dropped by range (the MVCC layer's history), where indexing each key
+     * costs a cold miss on insert and another on removal and saves nothing.
+     */
+    RedBlackTree(int unindexedPrefix) {
+        this.unindexedPrefix = unindexedPrefix;
+    }
+
+    /** Whether {@code key} is kept in the point index. */
+    boolean indexed(Bytes key) {
+        return unindexedPrefix < 0 || key.length() == 0 || key.byteAt(0) != unindexedPrefix;
+    }
+
+    /** {@code key}'s node, or null; a racy caller may get a wrong answer or an exception, never a loop. */
+    private Node nodeOf(Bytes key) {
+        if (indexed(key)) {
+            return index.find(key, PointIndex.hash(key));
+        }
+        Probe probe = new Probe(key);
+        Node n = root;
+        for (int steps = 0; n != null; steps++) {
+            if (steps == MAX_DESCENT) {
+                throw new IllegalStateException("tree changed under a racy descent");
+            }
+            int c = probe.compareTo(n);
+            if (c == 0) {
+                return n;
+            }
+            n = c < 0 ? n.left : n.right;
+        }
+        return null;
+    }
 
     @Override
     public int size() {
@@ -120,15 +163,16 @@ final class RedBlackTree implements SortedTable {
 
     @Override
     public Bytes get(Bytes key) {
-        Node n = index.find(key, PointIndex.hash(key));
+        Node n = nodeOf(key);
         return n == null ? null : n.value;
     }
 
     /** Stores {@code value}; returns the previous value or {@code null}. */
     @Override
     public Bytes put(Bytes key, Bytes value) {
-        int hash = PointIndex.hash(key);
-        Node existing = index.find(key, hash);
+        boolean indexed = indexed(key);
+        int hash = indexed ? PointIndex.hash(key) : 0;
+        Node existing = indexed ? index.find(key, hash) : null;
         if (existing != null) {
             Bytes old = existing.value;
             existing.value = value;
@@ -160,7 +204,9 @@ final class RedBlackTree implements SortedTable {
             parent.right = added;
         }
         size++;
-        index.add(added);
+        if (indexed) {
+            index.add(added);
+        }
         fixAfterInsert(added);
         return null;
     }
@@ -168,7 +214,7 @@ final class RedBlackTree implements SortedTable {
     /** Removes {@code key}; returns its value or {@code null} when absent. */
     @Override
     public Bytes remove(Bytes key) {
-        Node n = index.find(key, PointIndex.hash(key));
+        Node n = nodeOf(key);
         if (n == null) {
             return null;
         }
@@ -226,7 +272,7 @@ final class RedBlackTree implements SortedTable {
     /** The point index's search is bounded by one pass over its table, whatever a writer does meanwhile. */
     @Override
     public Bytes getRacy(Bytes key) {
-        Node n = index.find(key, PointIndex.hash(key));
+        Node n = nodeOf(key);
         return n == null ? null : n.value;
     }
 
@@ -343,16 +389,21 @@ final class RedBlackTree implements SortedTable {
      * the point index).
      */
     private void deleteNode(Node z) {
-        index.remove(z);
+        if (indexed(z.key)) {
+            index.remove(z);
+        }
         if (z.left != null && z.right != null) {
             Node s = successor(z);
+            boolean successorIndexed = indexed(s.key);
             z.key = s.key;
             z.k0 = s.k0;
             z.k1 = s.k1;
             z.k2 = s.k2;
             z.hash = s.hash;
             z.value = s.value;
-            index.moveTo(s, z);
+            if (successorIndexed) {
+                index.moveTo(s, z);
+            }
             z = s;
         }
         Node child = z.left != null ? z.left : z.right;

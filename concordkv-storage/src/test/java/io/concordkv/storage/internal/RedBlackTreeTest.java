@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The red-black invariants (root black, no red node with a red child, the same number of black
@@ -21,12 +23,17 @@ import org.junit.jupiter.api.Test;
  */
 class RedBlackTreeTest {
 
-    @Test
-    void keepsInvariantsAndAgreesWithTreeMapUnderRandomInsertsAndDeletes() {
+    /**
+     * Each workload runs on a tree that indexes every key and on one that keeps the keys starting
+     * with 'p' (about half the pool) out of its point index.
+     */
+    @ParameterizedTest(name = "unindexed prefix {0}")
+    @ValueSource(ints = {-1, 'p'})
+    void keepsInvariantsAndAgreesWithTreeMapUnderRandomInsertsAndDeletes(int unindexedPrefix) {
         long seed = System.nanoTime();
         System.out.println("RedBlackTreeTest seed = " + seed);
         Random random = new Random(seed);
-        RedBlackTree tree = new RedBlackTree();
+        RedBlackTree tree = new RedBlackTree(unindexedPrefix);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         List<Bytes> pool = keyPool(random);
         for (int step = 0; step < 20_000; step++) {
@@ -46,16 +53,18 @@ class RedBlackTreeTest {
         assertThat(tree.size()).isEqualTo(model.size());
         for (Bytes key : pool) {
             assertThat(tree.get(key)).isEqualTo(model.get(key));
+            assertThat(tree.getRacy(key)).isEqualTo(model.get(key));
         }
     }
 
     /** Removing random ranges among random inserts keeps the invariants and the point index exact. */
-    @Test
-    void rangeRemovalKeepsInvariantsAndTheIndexAndRemovesExactlyTheRange() {
+    @ParameterizedTest(name = "unindexed prefix {0}")
+    @ValueSource(ints = {-1, 'p'})
+    void rangeRemovalKeepsInvariantsAndTheIndexAndRemovesExactlyTheRange(int unindexedPrefix) {
         long seed = System.nanoTime();
         System.out.println("RedBlackTreeTest range seed = " + seed);
         Random random = new Random(seed);
-        RedBlackTree tree = new RedBlackTree();
+        RedBlackTree tree = new RedBlackTree(unindexedPrefix);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         List<Bytes> pool = keyPool(random);
         for (int round = 0; round < 200; round++) {
@@ -85,17 +94,19 @@ class RedBlackTreeTest {
     }
 
     /** The point index grows and shrinks back (deletes empty it in phases) and stays exact throughout. */
-    @Test
-    void pointIndexFollowsPhasesOfInsertsAndDeletes() {
+    @ParameterizedTest(name = "unindexed prefix {0}")
+    @ValueSource(ints = {-1, 'p'})
+    void pointIndexFollowsPhasesOfInsertsAndDeletes(int unindexedPrefix) {
         long seed = System.nanoTime();
         System.out.println("RedBlackTreeTest phases seed = " + seed);
         Random random = new Random(seed);
-        RedBlackTree tree = new RedBlackTree();
+        RedBlackTree tree = new RedBlackTree(unindexedPrefix);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         for (int phase = 0; phase < 6; phase++) {
             int n = 1 + random.nextInt(3_000);
             for (int i = 0; i < n; i++) {
-                Bytes key = Bytes.utf8("p" + random.nextInt(5_000));
+                // keys from "o0" and from "p0": the two sides of an unindexed prefix 'p'
+                Bytes key = Bytes.utf8((random.nextBoolean() ? "o" : "p") + random.nextInt(5_000));
                 Bytes value = Bytes.utf8("v" + phase + "." + i);
                 assertThat(tree.put(key, value)).as("seed %d", seed).isEqualTo(model.put(key, value));
             }
@@ -112,9 +123,11 @@ class RedBlackTreeTest {
             checkInvariants(tree, seed);
             assertThat(entries(tree)).isEqualTo(entries(model));
             for (int i = 0; i < 5_000; i++) {
-                Bytes key = Bytes.utf8("p" + i);
-                assertThat(tree.get(key)).as("seed %d key %s", seed, key).isEqualTo(model.get(key));
-                assertThat(tree.getRacy(key)).isEqualTo(model.get(key));
+                for (String prefix : new String[] {"o", "p"}) {
+                    Bytes key = Bytes.utf8(prefix + i);
+                    assertThat(tree.get(key)).as("seed %d key %s", seed, key).isEqualTo(model.get(key));
+                    assertThat(tree.getRacy(key)).isEqualTo(model.get(key));
+                }
             }
         }
     }
@@ -182,7 +195,9 @@ class RedBlackTreeTest {
     }
 
     private static void checkInvariants(RedBlackTree tree, long seed) {
-        assertThat(tree.index.size()).as("point index holds every node (seed %d)", seed).isEqualTo(tree.size());
+        long indexedKeys = tree.scan(ScanRange.all()).stream().filter(kv -> tree.indexed(kv.key())).count();
+        assertThat(tree.index.size()).as("point index holds every indexed node (seed %d)", seed)
+            .isEqualTo((int) indexedKeys);
         if (tree.root == null) {
             return;
         }
@@ -192,15 +207,22 @@ class RedBlackTreeTest {
         indexed(tree, tree.root, seed);
     }
 
-    /** Every node of the tree is the one the point index finds for its key. */
+    /**
+     * Every node of the tree is the one the point index finds for its key, or, for a key the tree
+     * keeps out of the index, one the index does not know.
+     */
     private static void indexed(RedBlackTree tree, RedBlackTree.Node n, long seed) {
         if (n == null) {
             return;
         }
-        assertThat(tree.index.find(n.key, PointIndex.hash(n.key))).as("indexed node (seed %d)", seed).isSameAs(n);
         Bytes copy = Bytes.copyOf(n.key.unsafeArray());
-        assertThat(tree.index.find(copy, PointIndex.hash(copy))).as("indexed node by an equal key (seed %d)", seed)
-            .isSameAs(n);
+        if (tree.indexed(n.key)) {
+            assertThat(tree.index.find(n.key, PointIndex.hash(n.key))).as("indexed node (seed %d)", seed).isSameAs(n);
+            assertThat(tree.index.find(copy, PointIndex.hash(copy))).as("indexed node by an equal key (seed %d)", seed)
+                .isSameAs(n);
+        } else {
+            assertThat(tree.index.find(copy, PointIndex.hash(copy))).as("unindexed key (seed %d)", seed).isNull();
+        }
         indexed(tree, n.left, seed);
         indexed(tree, n.right, seed);
     }

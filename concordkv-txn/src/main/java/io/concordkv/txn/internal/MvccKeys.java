@@ -22,7 +22,7 @@ import io.concordkv.storage.ScanRange;
  */
 public final class MvccKeys {
     static final byte LATEST = 'k';
-    static final byte HISTORY = 'h';
+    public static final byte HISTORY = 'h';
     static final byte META = 'm';
     static final byte SYSTEM = 's';
     public static final Bytes META_REVISION = meta("rev");
