@@ -232,18 +232,21 @@ final class RedBlackTree implements SortedTable {
     }
 
     /**
-     * Removes the range's first node until none is left: the walk to it from the root stays in
-     * cache, and a node in hand needs no look-up in the point index (a cold miss per key when
-     * removing by key).
+     * Removes the range's nodes in order from its first: a node in hand needs no look-up in the
+     * point index (a cold miss per key when removing by key), and the next one is its successor,
+     * found before the unlinking (a node with two children takes its successor's entry and stays
+     * in the tree, so it is the next one itself), not by a new descent from the root.
      */
     @Override
     public List<KeyValue> removeRange(Bytes from, Bytes to) {
         List<KeyValue> removed = new ArrayList<>();
-        Probe start = new Probe(from);
-        for (Node n = ceiling(start); n != null && n.key.compareTo(to) < 0; n = ceiling(start)) {
+        Node n = ceiling(new Probe(from));
+        while (n != null && n.key.compareTo(to) < 0) {
             removed.add(new KeyValue(n.key, n.value));
+            Node next = n.left != null && n.right != null ? n : successor(n);
             deleteNode(n);
             size--;
+            n = next;
         }
         return removed;
     }
