@@ -6,48 +6,87 @@ import io.concordkv.storage.KvStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What history compaction will have to drop, in the order it becomes droppable: every old
  * version (by the revision that replaced it) and every tombstone (by its revision). Commits
  * append under the commit lock, so the queue is in revision order and compaction takes a prefix
  * of it instead of scanning the store. Rebuilt from the history the store holds when it opens
- * and when an image replaces its data. Thread-safe.
+ * and when an image replaces its data.
+ *
+ * <p>One appender at a time (commits, under the commit lock) and one taker at a time (history
+ * compaction, serialised): entries go into arrays of {@value #CHUNK}, linked in order, and the
+ * count appended is published through one volatile field, so an append is two plain stores and
+ * one ordered one, with no node to allocate and no compare-and-set (a lock-free linked queue,
+ * used before, cost both on every overwrite, and its taker a compare-and-set per entry).
+ * Thread-safe under that discipline.
  */
 final class HistoryQueue {
     /** An old version under {@code storeKey}, or (for a tombstone) the user key whose latest version is one. */
     record Entry(long revision, Bytes key, boolean tombstone) {
     }
 
-    private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+    private static final int CHUNK = 1024;
+
+    private static final class Chunk {
+        final Entry[] entries = new Entry[CHUNK];
+        /** Set before the count that reaches into it is published. */
+        Chunk next;
+    }
+
+    /** The appender's chunk and its place in it. */
+    private Chunk tail = new Chunk();
+    private int tailIndex;
+    /** The taker's chunk and its place in it. */
+    private Chunk head = tail;
+    private int headIndex;
+    /** Entries appended, published by the appender; entries taken, by the taker. */
+    private volatile long appended;
+    private volatile long taken;
 
     /** Appends; the caller holds the commit lock and appends in revision order. */
     void add(Entry e) {
-        queue.add(e);
-    }
-
-    /** Removes and returns the entries droppable at a compaction to {@code revision}. */
-    List<Entry> takeUpTo(long revision) {
-        List<Entry> out = new ArrayList<>();
-        Entry head;
-        while ((head = queue.peek()) != null && head.revision() <= revision) {
-            out.add(queue.poll());
+        if (tailIndex == CHUNK) {
+            Chunk next = new Chunk();
+            tail.next = next;
+            tail = next;
+            tailIndex = 0;
         }
-        return out;
+        tail.entries[tailIndex++] = e;
+        appended = appended + 1; // one appender at a time: publishes the entry and the link
     }
 
-    int size() {
-        return queue.size();
+    /** Removes and returns the entries droppable at a compaction to {@code revision}. One taker at a time. */
+    List<Entry> takeUpTo(long revision) {
+        long available = appended - taken;
+        List<Entry> out = new ArrayList<>();
+        for (long n = 0; n < available; n++) {
+            if (headIndex == CHUNK) {
+                head = head.next;
+                headIndex = 0;
+            }
+            Entry e = head.entries[headIndex];
+            if (e.revision() > revision) {
+                break;
+            }
+            head.entries[headIndex++] = null;
+            out.add(e);
+        }
+        taken = taken + out.size();
+        return out;
     }
 
     /**
      * Takes {@code other}'s entries in place of its own: the store's data was replaced. The caller
-     * holds the commit lock with history compaction held off.
+     * holds the commit lock with history compaction held off (no append, no take meanwhile).
      */
     void replaceWith(HistoryQueue other) {
-        queue.clear();
-        queue.addAll(other.queue);
+        tail = other.tail;
+        tailIndex = other.tailIndex;
+        head = other.head;
+        headIndex = other.headIndex;
+        taken = other.taken;
+        appended = other.appended;
     }
 
     /** The queue of what {@code store} holds: each old version, and each tombstone that replaced one. */
@@ -63,7 +102,7 @@ final class HistoryQueue {
         }
         entries.sort(Comparator.comparingLong(Entry::revision));
         HistoryQueue q = new HistoryQueue();
-        q.queue.addAll(entries);
+        entries.forEach(q::add);
         return q;
     }
 }
