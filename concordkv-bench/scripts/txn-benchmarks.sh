@@ -2,8 +2,9 @@
 # The transaction benchmark behind docs/BENCHMARKS.md (issue 4): single-key uncontended
 # transactions per engine, level and mode; the bank workload per level and mode (low and high
 # contention); deadlock detection latency; and the JMH MVCC-overhead benchmark (engine alone vs
-# durable store vs MVCC store). JSON lines go to bench-results/txn-<timestamp>.jsonl, JMH output to
-# bench-results/txn-<timestamp>-jmh.json; about 10 minutes.
+# durable store vs MVCC store, with and without the stores' log). JSON lines go to
+# bench-results/txn-<timestamp>.jsonl, JMH output to bench-results/txn-<timestamp>-jmh.json; about
+# 15 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -31,5 +32,7 @@ for accounts in 1000 10; do
 done
 run deadlock --size 2 --rounds 500
 run deadlock --size 3 --rounds 500
-bin/concordkv bench jmh MvccBenchmark -t 1 -wi 3 -i 5 -w 2 -r 3 -rf json -rff "bench-results/txn-$stamp-jmh.json" \
+# the MVCC benchmark with the stores' write-ahead log (fsync never: its CPU work) and without one
+# (off: the MVCC layer alone over the engine, as a Raft member's store runs)
+bin/concordkv bench jmh MvccBenchmark -p fsync=never,off -t 1 -wi 3 -i 5 -w 2 -r 3 -rf json -rff "bench-results/txn-$stamp-jmh.json" \
   | grep -E '^(Benchmark|MvccBenchmark)' | tee -a "bench-results/txn-$stamp-jmh.txt"
