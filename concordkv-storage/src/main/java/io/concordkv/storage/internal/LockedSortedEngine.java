@@ -35,14 +35,10 @@ public final class LockedSortedEngine implements StorageEngine {
         return new LockedSortedEngine("array", new SortedArray());
     }
 
-    /** The {@code rbtree} engine: a red-black tree. */
-    public static StorageEngine redBlackTree() {
-        return redBlackTree(-1);
-    }
-
     /**
-     * The {@code rbtree} engine, keeping keys that start with {@code unindexedPrefix} (-1: none)
-     * out of its point index (see {@link io.concordkv.storage.EngineConfig#unindexedPrefix}).
+     * The {@code rbtree} engine: a red-black tree, keeping keys that start with
+     * {@code unindexedPrefix} (-1: none) out of its point index (see
+     * {@link io.concordkv.storage.EngineConfig#unindexedPrefix}).
      */
     public static StorageEngine redBlackTree(int unindexedPrefix) {
         return new LockedSortedEngine("rbtree", new RedBlackTree(unindexedPrefix));

@@ -272,7 +272,10 @@ final class RedBlackTree implements SortedTable {
         return out;
     }
 
-    /** The point index's search is bounded by one pass over its table, whatever a writer does meanwhile. */
+    /**
+     * The point index's search is bounded by one pass over its table, and a descent for an
+     * unindexed key by {@value #MAX_DESCENT} links, whatever a writer does meanwhile.
+     */
     @Override
     public Bytes getRacy(Bytes key) {
         Node n = nodeOf(key);
