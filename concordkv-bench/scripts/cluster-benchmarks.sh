@@ -27,7 +27,9 @@ trap cleanup EXIT
 
 source concordkv-bench/scripts/etcd-cluster.sh
 
-base=${CKV_BASE_PORT:-33790}
+# below the kernel's ephemeral range (32768 up): a port in it can be held by any outgoing
+# connection, such as the generator's to etcd, when the members try to listen
+base=${CKV_BASE_PORT:-28790}
 # each member logs its GC pauses beside its own log (gc-<pid>.log), to tell a GC pause from CPU
 # starvation when an election happens under load
 bin/concordkv cluster start --nodes 3 --dir "$work/ckv" --base-port "$base" \

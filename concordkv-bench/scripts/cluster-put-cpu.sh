@@ -43,7 +43,8 @@ thread_names() {
 }
 source concordkv-bench/scripts/etcd-cluster.sh
 
-base=${CKV_BASE_PORT:-34790}
+# below the kernel's ephemeral range (32768 up), like cluster-benchmarks.sh
+base=${CKV_BASE_PORT:-29790}
 bin/concordkv cluster start --nodes 3 --dir "$work/ckv" --base-port "$base" >/dev/null
 ckv="127.0.0.1:$base,127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20))"
 ckv_pids="$(pgrep -f -- "$work/ckv/" | tr "\n" " ")"
