@@ -5,6 +5,7 @@ import io.concordkv.bench.KeySpace;
 import io.concordkv.storage.EngineConfig;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.StorageEngines;
+import io.concordkv.txn.internal.VersionRecord;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The least an MVCC put must do on top of the engine, as a floor for {@link MvccBenchmark}'s
  * write overhead: the same random overwrites (16-byte keys, 100-byte values, built afresh per
  * request, {@code keys} keys) on the engine alone ({@code variant=engine}) and as a bare MVCC write
- * ({@code variant=floor}): read the key's current version and parse the two header fields a new
- * version needs (create revision, version count), encode the new version (header varints and
- * the value), store it, and keep the replaced one by reference in a ring of the last 10,000 (the
+ * ({@code variant=floor}): read the key's current version and parse the header fields a new
+ * version needs (create revision, mod revision, version count), encode the new version as the MVCC
+ * store does ({@code VersionRecord}), store it, and keep the replaced one by reference in a ring of the last 10,000 (the
  * retained history, dropped as the ring turns). No commit lock, no log, no history key, no
  * compaction, one thread, a plain counter for revisions. Not a store: a measurement.
  */
@@ -97,24 +98,21 @@ public class MvccFloorBenchmark {
         long rev = ++revision;
         long create = rev;
         long version = 1;
+        long previous = 0;
         if (old.isPresent()) {
+            // the stored format's header: flags byte, then create, mod, version varints (and more)
             byte[] in = old.get().unsafeArray();
-            create = varint(in, 0);
-            version = varint(in, end(in, end(in, 0))) + 1;
+            int at = 1;
+            create = varint(in, at);
+            at = end(in, at);
+            previous = varint(in, at);
+            version = varint(in, end(in, at)) + 1;
             history[historyNext] = old.get();
             historyRevisions[historyNext] = rev;
             historyNext = (historyNext + 1) % RETAINED;
         }
-        byte[] out = new byte[varintSize(create) + varintSize(rev) + varintSize(version) + value.length()];
-        int pos = putVarint(out, 0, create);
-        pos = putVarint(out, pos, rev);
-        pos = putVarint(out, pos, version);
-        System.arraycopy(value.unsafeArray(), 0, out, pos, value.length());
-        store.put(storeKey, Bytes.wrap(out));
-    }
-
-    private static int varintSize(long v) {
-        return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
+        // the MVCC store's own encoding of a version
+        store.put(storeKey, new VersionRecord(false, create, rev, version, 0, previous, 0, value).encode());
     }
 
     private static long varint(byte[] in, int pos) {
@@ -136,12 +134,4 @@ public class MvccFloorBenchmark {
         return pos;
     }
 
-    private static int putVarint(byte[] out, int pos, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out[pos++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out[pos++] = (byte) v;
-        return pos;
-    }
 }
