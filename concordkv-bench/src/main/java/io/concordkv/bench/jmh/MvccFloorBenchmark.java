@@ -5,7 +5,6 @@ import io.concordkv.bench.KeySpace;
 import io.concordkv.storage.EngineConfig;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.StorageEngines;
-import io.concordkv.txn.internal.VersionRecord;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * write overhead: the same random overwrites (16-byte keys, 100-byte values, built afresh per
  * request, {@code keys} keys) on the engine alone ({@code variant=engine}) and as a bare MVCC write
  * ({@code variant=floor}): read the key's current version and parse the header fields a new
- * version needs (create revision, mod revision, version count), encode the new version as the MVCC
- * store does ({@code VersionRecord}), store it, and keep the replaced one by reference in a ring of the last 10,000 (the
+ * version needs (create revision, mod revision, version count), encode the new version in the MVCC
+ * store's format, store it, and keep the replaced one by reference in a ring of the last 10,000 (the
  * retained history, dropped as the ring turns). No commit lock, no log, no history key, no
  * compaction, one thread, a plain counter for revisions. Not a store: a measurement.
  */
@@ -111,8 +110,38 @@ public class MvccFloorBenchmark {
             historyRevisions[historyNext] = rev;
             historyNext = (historyNext + 1) % RETAINED;
         }
-        // the MVCC store's own encoding of a version
-        store.put(storeKey, new VersionRecord(false, create, rev, version, 0, previous, 0, value).encode());
+        store.put(storeKey, encode(create, rev, version, previous, value));
+    }
+
+    /**
+     * A version in the MVCC store's format (its {@code VersionRecord}, internal to that module):
+     * a flags byte, six varints (create, mod, version, lease, previous, superseded-at), the value.
+     */
+    private static Bytes encode(long create, long mod, long version, long previous, Bytes value) {
+        byte[] out = new byte[1 + varintSize(create) + varintSize(mod) + varintSize(version) + 1
+            + varintSize(previous) + 1 + value.length()];
+        int pos = 1;
+        pos = putVarint(out, pos, create);
+        pos = putVarint(out, pos, mod);
+        pos = putVarint(out, pos, version);
+        pos = putVarint(out, pos, 0);
+        pos = putVarint(out, pos, previous);
+        pos = putVarint(out, pos, 0);
+        System.arraycopy(value.unsafeArray(), 0, out, pos, value.length());
+        return Bytes.wrap(out);
+    }
+
+    private static int varintSize(long v) {
+        return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
+    }
+
+    private static int putVarint(byte[] out, int pos, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[pos++] = (byte) v;
+        return pos;
     }
 
     private static long varint(byte[] in, int pos) {
