@@ -6,8 +6,6 @@ import io.concordkv.storage.EngineConfig;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.StorageEngines;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,12 +56,6 @@ public class MvccFloorBenchmark {
     private final long[] historyRevisions = new long[RETAINED];
     private int historyNext;
 
-    /** Each thread's own random source. */
-    @State(Scope.Thread)
-    public static class Cursor {
-        final SplittableRandom random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
-    }
-
     @Setup(Level.Trial)
     public void open() {
         space = new KeySpace(keys, 42);
@@ -79,7 +71,7 @@ public class MvccFloorBenchmark {
     }
 
     @Benchmark
-    public void put(Cursor c) {
+    public void put(MvccBenchmark.Cursor c) {
         put(Bytes.copyOf(space.key(c.random.nextInt(keys)).unsafeArray()));
     }
 
