@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -110,6 +111,25 @@ class IsolationAnomalyTest {
             t1.commit();
             other.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Regression: a locking reader's re-read of a key answers from its first read (repeatable even
+     * past a non-transactional write, which takes no lock), and its recorded operation said it was
+     * served at the revision current at the re-read, which it does not reflect.
+     */
+    @Test
+    void aRepeatedLockedReadIsRecordedAtTheRevisionItsAnswerWasReadAt() {
+        store.put(b("x"), b("0"));
+        Transaction t = begin(Isolation.SERIALIZABLE, ConcurrencyMode.PESSIMISTIC);
+        assertThat(value(t, "x")).isEqualTo("0");
+        long first = t.operations().get(0).readRevision();
+        long changed = store.put(b("x"), b("1")).revision();
+        assertThat(value(t, "x")).as("repeatable").isEqualTo("0");
+        assertThat(t.operations().get(1).readRevision()).as("served from the first read, at " + first
+            + ", not at " + changed).isEqualTo(first);
+        assertThatThrownBy(t::commit).isInstanceOfSatisfying(KvException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
     }
 
     @ParameterizedTest

@@ -54,9 +54,10 @@ public final class InteractiveTxn implements Transaction {
     /**
      * Pessimistic {@code SERIALIZABLE} only: what each locked key read as, so that a re-read is
      * repeatable even if a non-transactional write (which takes no lock) changed the key since;
-     * commit then fails validation instead.
+     * commit then fails validation instead. A re-read is recorded at the revision its answer was
+     * read at, not at the revision current when it was asked.
      */
-    private final java.util.Map<Bytes, Optional<KeyVersion>> lockedReads;
+    private final java.util.Map<Bytes, LockedRead> lockedReads;
     /** Null unless the store is one replica of a cluster. */
     private final ReplicatedCommits replicas;
     private volatile TxnState state = TxnState.ACTIVE;
@@ -135,12 +136,14 @@ public final class InteractiveTxn implements Transaction {
         if (pessimistic() && (forUpdate || options.isolation() == Isolation.SERIALIZABLE)) {
             lock(key, forUpdate ? LockMode.EXCLUSIVE : LockMode.SHARED);
         }
-        long at = readRevision();
+        long now = readRevision();
         if (forUpdate && pessimistic() && options.isolation() == Isolation.REPEATABLE_READ) {
             checkUnchangedSinceStart(key);
         }
-        Optional<KeyVersion> found = lockedReads == null ? ctx.reader().get(key, at)
-            : lockedReads.computeIfAbsent(key, k -> ctx.reader().get(k, at));
+        LockedRead answer = lockedReads == null ? new LockedRead(ctx.reader().get(key, now), now)
+            : lockedReads.computeIfAbsent(key, k -> new LockedRead(ctx.reader().get(k, now), now));
+        Optional<KeyVersion> found = answer.found();
+        long at = answer.at();
         if (forUpdate && !pessimistic()) {
             reads.forUpdate(key, at);
         } else if (options.isolation() == Isolation.SERIALIZABLE) {
@@ -149,6 +152,10 @@ public final class InteractiveTxn implements Transaction {
         ops.add(new TxnOperation(kind, key, Optional.empty(), Optional.empty(), found.map(List::of).orElse(List.of()),
             at));
         return found;
+    }
+
+    /** A locked key's first read: what it found, and at which revision. */
+    private record LockedRead(Optional<KeyVersion> found, long at) {
     }
 
     @Override
