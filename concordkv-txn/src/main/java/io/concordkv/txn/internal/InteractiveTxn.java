@@ -275,14 +275,14 @@ public final class InteractiveTxn implements Transaction {
             switch (op.kind()) {
                 case GET, GET_FOR_UPDATE -> {
                     if (op.readRevision() > 0 && (serializable || op.kind() == Kind.GET_FOR_UPDATE)) {
-                        pointMods.putIfAbsent(op.key(), op.read().isEmpty() ? 0L : op.read().get(0).modRevision());
+                        expect(pointMods, op.key(), op.read().isEmpty() ? 0L : op.read().get(0).modRevision());
                     }
                 }
                 case RANGE -> {
                     if (serializable) {
                         for (KeyVersion kv : op.read()) {
                             if (kv.modRevision() > 0) {
-                                pointMods.putIfAbsent(kv.key(), kv.modRevision());
+                                expect(pointMods, kv.key(), kv.modRevision());
                             }
                         }
                         compares.add(new Compare(op.key(), Optional.of(op.end().orElse(Bytes.EMPTY)), Compare.Target.MOD,
@@ -302,6 +302,20 @@ public final class InteractiveTxn implements Transaction {
         }
         pointMods.forEach((key, mod) -> compares.add(Compare.modRevision(key, Compare.Op.EQUAL, mod)));
         return compares;
+    }
+
+    /**
+     * Adds that {@code key} must have mod revision {@code mod} at the commit point. A key read at
+     * two different versions fails at once: no single point has both, and a compare on either one
+     * alone could pass (the key absent at the first read, created, read, and deleted again).
+     */
+    private void expect(java.util.Map<Bytes, Long> pointMods, Bytes key, long mod) {
+        Long earlier = pointMods.putIfAbsent(key, mod);
+        if (earlier != null && earlier != mod) {
+            throw new KvException(ErrorCode.CONFLICT, "transaction " + id + " read key " + key + " in two versions "
+                + "(mod revisions " + earlier + " and " + mod + "): another transaction changed it meanwhile; "
+                + "retry the transaction");
+        }
     }
 
     /** Whether a key written must be unchanged since the start revision (snapshot isolation's rule). */
