@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
  * answered with an index at least the commit index any member knew when it was issued. After
  * healing (members removed meanwhile shut down): one leader, identical state machines. A failure
  * names its seed; rerun that seed alone with {@link #run}.
+ *
+ * <p>For a soak, {@code -Dconcordkv.raft.seeds=N} runs N seeds per test instead of CI's 15-25, and
+ * {@code -Dconcordkv.raft.base=B} moves every test's seeds up by B (to cover new ones).
  */
 class RandomizedClusterTest {
     private static final int ELECTION = RaftConfig.defaults(1, new Random(0)).electionTicks();
@@ -27,24 +30,31 @@ class RandomizedClusterTest {
 
     @Test
     void randomFaultsNeverBreakSafetyAndTheClusterConvergesAfterHealing() {
-        for (long seed = 1; seed <= 25; seed++) {
+        for (long seed : seeds(1, 25)) {
             run(seed, false, true);
         }
     }
 
     @Test
     void leaseReadsStayLinearizableUnderRandomFaultsAndCrashes() {
-        for (long seed = 101; seed <= 125; seed++) {
+        for (long seed : seeds(101, 25)) {
             run(seed, true, true);
         }
     }
 
     @Test
     void oneEntryPerAppendAndOneInFlightUnderHeavyLossAndReordering() {
-        for (long seed = 201; seed <= 215; seed++) {
+        for (long seed : seeds(201, 15)) {
             run(seed, c -> new RaftConfig(c.id(), 6, 1, true, true, 1, 1, true, 1, c.random()), true,
                 new double[] {0.2, 0.4, 0.1});
         }
+    }
+
+    /** {@code count} seeds from {@code first}, or as many and from where the soak properties say. */
+    private static long[] seeds(long first, int count) {
+        long from = first + Long.getLong("concordkv.raft.base", 0L);
+        return java.util.stream.LongStream.range(from, from + Integer.getInteger("concordkv.raft.seeds", count))
+            .toArray();
     }
 
     static void run(long seed, boolean leaseReads, boolean crashes) {
