@@ -45,10 +45,14 @@ class ReplicatedTxnTest {
     /** Whether this thread's last request through the log made a revision. */
     private final ThreadLocal<Boolean> madeRevision = ThreadLocal.withInitial(() -> false);
 
+    /** Replicas opened so far, each pair in directories of its own. */
+    private int opened;
+
     @BeforeEach
     void open() {
-        a = MvccStore.open(dir.resolve("a"), MvccStoreTest.options("rbtree"));
-        b = MvccStore.open(dir.resolve("b"), MvccStoreTest.options("hash"));
+        opened++;
+        a = MvccStore.open(dir.resolve("a" + opened), MvccStoreTest.options("rbtree"));
+        b = MvccStore.open(dir.resolve("b" + opened), MvccStoreTest.options("hash"));
     }
 
     @AfterEach
@@ -281,6 +285,17 @@ class ReplicatedTxnTest {
     @MethodSource("levelsAndModes")
     void randomHistoriesThroughTwoReplicasKeepTheLevelsPromises(Isolation level, ConcurrencyMode mode)
         throws Exception {
+        // one in CI, more for a soak (-Dconcordkv.txn.rounds=N), each on a fresh pair of replicas
+        for (int round = 0; round < TxnHistoryTest.ROUNDS; round++) {
+            if (round > 0) {
+                close();
+                open();
+            }
+            randomHistory(level, mode);
+        }
+    }
+
+    private void randomHistory(Isolation level, ConcurrencyMode mode) throws Exception {
         long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
         System.out.println("ReplicatedTxnTest " + level + " " + mode + " seed=" + seed);
         int keys = 6;

@@ -46,10 +46,18 @@ class TxnHistoryTest {
         return out;
     }
 
+    /**
+     * Histories each random test checks: one in CI; {@code -Dconcordkv.txn.rounds=N} for a soak
+     * (with {@code -Dconcordkv.txn.seed}, every round replays that seed on its own schedule).
+     */
+    static final int ROUNDS = Integer.getInteger("concordkv.txn.rounds", 1);
+
     @ParameterizedTest
     @MethodSource("levelsAndModes")
     void randomConcurrentHistoriesKeepTheLevelsPromises(Isolation level, ConcurrencyMode mode) throws Exception {
-        check(level, mode, MvccStoreTest.options("rbtree"));
+        for (int round = 0; round < ROUNDS; round++) {
+            check(dir.resolve("round-" + round), level, mode, MvccStoreTest.options(round % 2 == 0 ? "rbtree" : "hash"));
+        }
     }
 
     /** Under {@code always}, commits wait for group commits outside the commit lock (the in-flight path). */
@@ -58,10 +66,12 @@ class TxnHistoryTest {
     void historiesStayValidWhenCommitsShareFsyncs(Isolation level, ConcurrencyMode mode) throws Exception {
         MvccOptions always = MvccStoreTest.options("hash").withStore(
             io.concordkv.storage.StoreOptions.defaults("hash").withFsync(io.concordkv.storage.FsyncPolicy.ALWAYS));
-        check(level, mode, always);
+        for (int round = 0; round < ROUNDS; round++) {
+            check(dir.resolve("round-" + round), level, mode, always);
+        }
     }
 
-    private void check(Isolation level, ConcurrencyMode mode, MvccOptions options) throws Exception {
+    private void check(Path dir, Isolation level, ConcurrencyMode mode, MvccOptions options) throws Exception {
         long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
         System.out.println("TxnHistoryTest " + level + " " + mode + " seed=" + seed);
         HistoryChecker checker = new HistoryChecker();
