@@ -71,12 +71,12 @@ class TxnHistoryTest {
         }
     }
 
-    private void check(Path dir, Isolation level, ConcurrencyMode mode, MvccOptions options) throws Exception {
+    private void check(Path storeDir, Isolation level, ConcurrencyMode mode, MvccOptions options) throws Exception {
         long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
         System.out.println("TxnHistoryTest " + level + " " + mode + " seed=" + seed);
         HistoryChecker checker = new HistoryChecker();
         List<HistoryChecker.Committed> committed = Collections.synchronizedList(new ArrayList<>());
-        try (MvccStore store = MvccStore.open(dir, options)) {
+        try (MvccStore store = MvccStore.open(storeDir, options)) {
             List<TxnOp> load = new ArrayList<>();
             for (int k = 0; k < KEYS; k++) {
                 load.add(TxnOp.Put.of(key(k), b("init-" + k)));
