@@ -125,14 +125,10 @@ public class MvccIdealBenchmark {
         return found == null ? -1 : ((Bytes) found).byteAt(0);
     }
 
-    private static Version version(Bytes value, long rev, Version old) {
+    /** The version replacing {@code old} at {@code rev}, linked to it when history is kept. */
+    private static Version version(Bytes value, long rev, Version old, boolean linked) {
         return old == null ? new Version(value, rev, rev, 1, null)
-            : new Version(value, old.createRevision, rev, old.version + 1, old);
-    }
-
-    private static Version latest(Bytes value, long rev, Version old) {
-        return old == null ? new Version(value, rev, rev, 1, null)
-            : new Version(value, old.createRevision, rev, old.version + 1, null);
+            : new Version(value, old.createRevision, rev, old.version + 1, linked ? old : null);
     }
 
     private void put(Bytes key) {
@@ -154,19 +150,19 @@ public class MvccIdealBenchmark {
             if (locked) {
                 lock.lock();
                 try {
-                    map.compute(key, (k, o) -> latest(value, counter.incrementAndGet(), (Version) o));
+                    map.compute(key, (k, o) -> version(value, counter.incrementAndGet(), (Version) o, false));
                 } finally {
                     lock.unlock();
                 }
             } else {
-                map.compute(key, (k, o) -> latest(value, counter.incrementAndGet(), (Version) o));
+                map.compute(key, (k, o) -> version(value, counter.incrementAndGet(), (Version) o, false));
             }
             return;
         }
         lock.lock();
         try {
             long rev = ++revision;
-            Version next = (Version) map.compute(key, (k, o) -> version(value, rev, (Version) o));
+            Version next = (Version) map.compute(key, (k, o) -> version(value, rev, (Version) o, true));
             // history compaction: the version replaced RETAINED revisions ago is dropped
             Version expired = retained[retainedNext];
             if (expired != null) {
