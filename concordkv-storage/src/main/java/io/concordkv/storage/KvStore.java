@@ -139,6 +139,17 @@ public final class KvStore implements AutoCloseable {
      *     salvage is off; {@code IO_ERROR} when files cannot be read or written
      */
     public static KvStore open(Path dir, StoreOptions options) {
+        return open(dir, options, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #open(Path, StoreOptions)}, with the engine the options name passed through
+     * {@code wrap} before anything is read into it: a layer above the store that keeps its data in
+     * a layout of its own (the MVCC store) may hold it in an engine of its own that speaks the same
+     * byte interface. The wrapper is the engine from then on: recovery, snapshots, log compaction
+     * and every read and write go through it, and closing the store closes it.
+     */
+    public static KvStore open(Path dir, StoreOptions options, java.util.function.UnaryOperator<StorageEngine> wrap) {
         FileIo io = options.io();
         AutoCloseable lock = lockDirectory(io, dir);
         StorageEngine engine = null;
@@ -148,6 +159,7 @@ public final class KvStore implements AutoCloseable {
                 .withDataDir(dir.resolve("lsm")).withSyncWrites(options.fsync() == FsyncPolicy.ALWAYS)
                 .withUnindexedPrefix(options.unindexedPrefix());
             engine = StorageEngines.open(config);
+            engine = java.util.Objects.requireNonNull(wrap.apply(engine), "the wrapped engine");
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;
             Set<Bytes> changedSinceSnapshot = Set.of();

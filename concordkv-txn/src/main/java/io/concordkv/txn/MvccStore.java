@@ -17,6 +17,7 @@ import io.concordkv.txn.internal.TxnCounters;
 import io.concordkv.txn.internal.TxnRegistry;
 import io.concordkv.txn.internal.VersionReader;
 import io.concordkv.txn.internal.VersionRecord;
+import io.concordkv.txn.internal.VersionedEngine;
 import io.concordkv.txn.lock.StripedLockTable;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,13 +67,14 @@ public final class MvccStore implements AutoCloseable {
     private final ReadGate gate = new ReadGate();
     private final StoreImages images;
 
-    private MvccStore(KvStore store, MvccOptions options) {
+    private MvccStore(KvStore store, VersionedEngine versions, MvccOptions options) {
         this.store = store;
         this.options = options;
         TimestampSource timestamps = options.timestamps().get();
         timestamps.advancePast(Math.max(FIRST_REVISION, StoreOpening.lastRevision(store)));
-        this.sequencer = new CommitSequencer(store, timestamps, StoreOpening.readMeta(store, MvccKeys.META_COMPACTED));
-        this.reader = new VersionReader(store, sequencer);
+        this.sequencer = new CommitSequencer(store, versions, timestamps,
+            StoreOpening.readMeta(store, MvccKeys.META_COMPACTED));
+        this.reader = new VersionReader(store, versions, sequencer);
         this.conditional = new ConditionalTxnRunner(sequencer, store.options().limits());
         this.compactor = new HistoryCompactor(store, sequencer);
         this.locks = new StripedLockTable(options.locks());
@@ -90,12 +92,20 @@ public final class MvccStore implements AutoCloseable {
      *     cannot be finished (see {@link #restoreImage})
      */
     public static MvccStore open(Path dir, MvccOptions options) {
-        // history keys are written in key order, read by key only below the latest version and
-        // dropped by range: not worth a point-index entry each (the rbtree engine's)
-        KvStore store = KvStore.open(dir, options.store().withUnindexedPrefix(MvccKeys.HISTORY));
+        // an in-memory engine holds versions as objects (VersionedEngine); the lsm engine holds
+        // their bytes, with history keys, written in key order, read by key only below the latest
+        // version and dropped by range
+        VersionedEngine[] versions = new VersionedEngine[1];
+        KvStore store = KvStore.open(dir, options.store().withUnindexedPrefix(MvccKeys.HISTORY), engine -> {
+            if (engine.isPersistent()) {
+                return engine;
+            }
+            versions[0] = new VersionedEngine(engine);
+            return versions[0];
+        });
         try {
             StoreOpening.prepare(store);
-            return new MvccStore(store, options);
+            return new MvccStore(store, versions[0], options);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -140,7 +150,17 @@ public final class MvccStore implements AutoCloseable {
     }
 
     public WriteResult put(Bytes key, Bytes value, long lease) {
+        if (sequencer.writesDirectly()) {
+            checkPut(key, value);
+            return writeResult(key, sequencer.put(key, value, lease));
+        }
         return CommitSequencer.join(putAsync(key, value, lease));
+    }
+
+    private void checkPut(Bytes key, Bytes value) {
+        ensureOpen();
+        store.options().limits().checkKey(key);
+        store.options().limits().checkValue(value);
     }
 
     /**
@@ -151,9 +171,10 @@ public final class MvccStore implements AutoCloseable {
      */
     public CompletableFuture<WriteResult> putAsync(Bytes key, Bytes value, long lease) {
         try {
-            ensureOpen();
-            store.options().limits().checkKey(key);
-            store.options().limits().checkValue(value);
+            checkPut(key, value);
+            if (sequencer.writesDirectly()) {
+                return CompletableFuture.completedFuture(writeResult(key, sequencer.put(key, value, lease)));
+            }
         } catch (KvException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -185,13 +206,17 @@ public final class MvccStore implements AutoCloseable {
     }
 
     private static WriteResult writeResult(List<CommitSequencer.Mutation> mutations, CommitSequencer.Outcome outcome) {
+        return writeResult(mutations.get(0).key(), outcome);
+    }
+
+    private static WriteResult writeResult(Bytes key, CommitSequencer.Outcome outcome) {
         // a put or a delete of one key replaces at most one live version
         List<VersionRecord> replaced = outcome.previous();
         if (replaced.isEmpty()) {
             return new WriteResult(outcome.revision(), List.of());
         }
         VersionRecord v = replaced.get(0);
-        return new WriteResult(outcome.revision(), List.of(new KeyVersion(mutations.get(0).key(), v.value(),
+        return new WriteResult(outcome.revision(), List.of(new KeyVersion(key, v.value(),
             v.createRevision(), v.modRevision(), v.version(), v.lease())));
     }
 

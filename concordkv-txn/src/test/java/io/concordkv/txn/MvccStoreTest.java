@@ -28,8 +28,15 @@ class MvccStoreTest {
         return Bytes.utf8(s);
     }
 
+    /**
+     * A store on {@code engine} with fsync {@code never}; {@code "ENGINE/off"} names one with no log
+     * at all, as a cluster member's store (its commits write versions straight into the engine).
+     */
     static MvccOptions options(String engine) {
-        return MvccOptions.defaults(StoreOptions.defaults(engine).withFsync(FsyncPolicy.NEVER)).withRetainRevisions(0);
+        boolean off = engine.endsWith("/off");
+        String name = off ? engine.substring(0, engine.length() - 4) : engine;
+        return MvccOptions.defaults(StoreOptions.defaults(name).withFsync(off ? FsyncPolicy.OFF : FsyncPolicy.NEVER))
+            .withRetainRevisions(0);
     }
 
     private static List<String> keys(RangeResult r) {
@@ -37,7 +44,7 @@ class MvccStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm", "array/off", "rbtree/off", "hash/off"})
     void everyWriteGetsTheNextRevisionAndKeysCarryEtcdMetadata(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
             assertThat(store.currentRevision()).as("a new store is at revision 1, as etcd's").isEqualTo(1);
@@ -57,7 +64,7 @@ class MvccStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm", "array/off", "rbtree/off", "hash/off"})
     void readsAtOlderRevisionsSeeThatMomentAcrossKeys(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
             store.put(b("a"), b("a1"));          // 2
@@ -85,7 +92,7 @@ class MvccStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rbtree", "hash"})
+    @ValueSource(strings = {"rbtree", "hash", "array/off", "rbtree/off", "hash/off"})
     void rangesSkipDeletedKeysAcrossPages(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
             for (int i = 0; i < 300; i++) {
@@ -103,7 +110,7 @@ class MvccStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"array", "rbtree", "hash", "lsm"})
+    @ValueSource(strings = {"array", "rbtree", "hash", "lsm", "array/off", "rbtree/off", "hash/off"})
     void compactionDropsOldVersionsAndRefusesReadsBelowIt(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
             store.put(b("a"), b("1"));   // 2

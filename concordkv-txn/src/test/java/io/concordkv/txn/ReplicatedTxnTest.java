@@ -51,8 +51,9 @@ class ReplicatedTxnTest {
     @BeforeEach
     void open() {
         opened++;
-        a = MvccStore.open(dir.resolve("a" + opened), MvccStoreTest.options("rbtree"));
-        b = MvccStore.open(dir.resolve("b" + opened), MvccStoreTest.options("hash"));
+        // as cluster members' stores: no log of their own (the log is the one in this test)
+        a = MvccStore.open(dir.resolve("a" + opened), MvccStoreTest.options("rbtree/off"));
+        b = MvccStore.open(dir.resolve("b" + opened), MvccStoreTest.options("hash/off"));
     }
 
     @AfterEach

@@ -60,6 +60,16 @@ class TxnHistoryTest {
         }
     }
 
+    /** A cluster member's store: no log, commits write their versions straight into the engine. */
+    @ParameterizedTest
+    @MethodSource("levelsAndModes")
+    void randomHistoriesKeepTheLevelsPromisesOnAStoreWithoutALog(Isolation level, ConcurrencyMode mode)
+        throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            check(dir.resolve("off-" + round), level, mode, MvccStoreTest.options(round % 2 == 0 ? "hash/off" : "rbtree/off"));
+        }
+    }
+
     /** Under {@code always}, commits wait for group commits outside the commit lock (the in-flight path). */
     @ParameterizedTest
     @CsvSource({"SERIALIZABLE, OPTIMISTIC", "REPEATABLE_READ, PESSIMISTIC", "READ_COMMITTED, OPTIMISTIC"})

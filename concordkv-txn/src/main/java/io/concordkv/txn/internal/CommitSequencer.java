@@ -4,6 +4,7 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.api.Locks;
+import io.concordkv.storage.FsyncPolicy;
 import io.concordkv.storage.KvStore;
 import io.concordkv.storage.WriteBatch;
 import io.concordkv.storage.WriteTicket;
@@ -66,6 +67,12 @@ public final class CommitSequencer {
     }
 
     private final KvStore store;
+    /**
+     * The store's engine when it holds versions as objects and the store has no log (a Raft
+     * member's): commits then write their versions straight into it, with no records to encode.
+     * Null otherwise.
+     */
+    private final VersionedEngine direct;
     private final TimestampSource timestamps;
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Map<Bytes, VersionRecord> inFlight = new ConcurrentHashMap<>();
@@ -76,13 +83,15 @@ public final class CommitSequencer {
     private final HistoryQueue history;
     private final ChangeFeed feed = new ChangeFeed(published::get);
 
-    public CommitSequencer(KvStore store, TimestampSource timestamps, long compactedRevision) {
+    /** {@code versions}: the store's engine if it holds versions as objects, else null. */
+    public CommitSequencer(KvStore store, VersionedEngine versions, TimestampSource timestamps, long compactedRevision) {
         this.store = store;
+        this.direct = versions != null && store.options().fsync() == FsyncPolicy.OFF ? versions : null;
         this.history = HistoryQueue.rebuild(store);
         this.timestamps = timestamps;
         this.published.set(timestamps.last());
         this.compacted = compactedRevision;
-        this.state = new CurrentState(store, inFlight);
+        this.state = new CurrentState(store, versions, inFlight);
     }
 
     /** The newest revision whose commit, and every earlier one, is visible. */
@@ -205,6 +214,47 @@ public final class CommitSequencer {
                             List<VersionRecord> previous) {
     }
 
+    /**
+     * Whether commits write their versions straight into the engine (no log, versions as objects):
+     * then {@link #put} is the quick way to commit one put.
+     */
+    public boolean writesDirectly() {
+        return direct != null;
+    }
+
+    /**
+     * Commits a put of one key, as {@link #commit} with one mutation and no validator does, on the
+     * short path a store that {@link #writesDirectly} allows: nothing to encode, no batch, no
+     * future; visible when this returns.
+     *
+     * @throws KvException {@code REQUEST_TOO_LARGE} as {@link #commit} would
+     */
+    public Outcome put(Bytes key, Bytes value, long lease) {
+        long revision;
+        VersionRecord old;
+        Locks.lockSpinning(commitLock);
+        try {
+            old = direct.latest(key);
+            checkSize(key, value, old);
+            revision = timestamps.next();
+            VersionRecord next = VersionRecord.put(revision, value, lease, old);
+            Bytes historyKey = null;
+            if (old != null) {
+                historyKey = MvccKeys.history(revision, key);
+                history.add(new HistoryQueue.Entry(revision, historyKey, false));
+            }
+            direct.write(key, next, historyKey, old == null ? null : old.supersededBy(revision));
+            if (feed.active()) {
+                feed.queue(revision, List.of(ChangeEvents.of(key, next, old)));
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        publish(revision);
+        feed.deliver();
+        return new Outcome(revision, old == null || old.tombstone() ? List.of() : List.of(old));
+    }
+
     /** Most bytes a version record adds to its value (flags byte and six varints). */
     private static final int RECORD_OVERHEAD = 1 + 6 * 10;
 
@@ -218,15 +268,25 @@ public final class CommitSequencer {
         long bytes = 0;
         for (int i = 0; i < effective.size(); i++) {
             Mutation m = effective.get(i);
-            bytes += m.key().length() + 1 + RECORD_OVERHEAD + (m.isDelete() ? 0 : m.value().length());
-            VersionRecord old = olds.get(i);
-            if (old != null) {
-                bytes += m.key().length() + 9 + RECORD_OVERHEAD + old.value().length();
-            }
+            bytes += batchBytes(m.key(), m.value(), olds.get(i));
         }
+        checkBatchBytes(effective.size(), bytes);
+    }
+
+    private void checkSize(Bytes key, Bytes value, VersionRecord old) {
+        checkBatchBytes(1, batchBytes(key, value, old));
+    }
+
+    /** Most bytes of the records a write of {@code value} (null: a delete) over {@code old} puts in a batch. */
+    private static long batchBytes(Bytes key, Bytes value, VersionRecord old) {
+        long bytes = key.length() + 1 + RECORD_OVERHEAD + (value == null ? 0 : value.length());
+        return old == null ? bytes : bytes + key.length() + 9 + RECORD_OVERHEAD + old.value().length();
+    }
+
+    private void checkBatchBytes(int keys, long bytes) {
         long limit = store.options().limits().maxBatchBytes();
         if (bytes > limit) {
-            throw new KvException(ErrorCode.REQUEST_TOO_LARGE, "commit of " + effective.size() + " keys needs up to "
+            throw new KvException(ErrorCode.REQUEST_TOO_LARGE, "commit of " + keys + " keys needs up to "
                 + bytes + " bytes in one batch (new versions plus the versions they replace), over the limit of "
                 + limit);
         }
@@ -240,7 +300,8 @@ public final class CommitSequencer {
         List<VersionRecord> olds = new ArrayList<>(mutations.size());
         List<Bytes> storeKeys = new ArrayList<>(mutations.size());
         for (Mutation m : mutations) {
-            Bytes storeKey = MvccKeys.latest(m.key());
+            // the key's 'k' key, for a batch of records (none when versions go straight in)
+            Bytes storeKey = direct == null ? MvccKeys.latest(m.key()) : null;
             VersionRecord old = state.latest(m.key(), storeKey).orElse(null);
             boolean live = old != null && !old.tombstone();
             if (m.isDelete() && !live) {
@@ -258,7 +319,7 @@ public final class CommitSequencer {
         }
         checkSize(effective, olds);
         long revision = timestamps.next();
-        WriteBatch.Builder batch = WriteBatch.builder();
+        WriteBatch.Builder batch = direct == null ? WriteBatch.builder() : null;
         List<HistoryQueue.Entry> droppable = new ArrayList<>();
         List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
         List<io.concordkv.txn.ChangeEvent> events = feed.active() ? new ArrayList<>(effective.size()) : null;
@@ -267,21 +328,28 @@ public final class CommitSequencer {
             VersionRecord old = olds.get(i);
             VersionRecord next = m.isDelete() ? VersionRecord.delete(revision, old)
                 : VersionRecord.put(revision, m.value(), m.lease(), old);
+            Bytes historyKey = null;
             if (old != null) {
-                Bytes historyKey = MvccKeys.history(revision, m.key());
-                batch.put(historyKey, old.supersededBy(revision).encode());
+                historyKey = MvccKeys.history(revision, m.key());
                 droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
             }
             if (m.isDelete()) {
                 droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
             }
-            batch.put(storeKeys.get(i), next.encode());
+            if (batch == null) {
+                direct.write(m.key(), next, historyKey, old == null ? null : old.supersededBy(revision));
+            } else {
+                if (old != null) {
+                    batch.put(historyKey, old.supersededBy(revision).encode());
+                }
+                batch.put(storeKeys.get(i), next.encode());
+            }
             written.add(Map.entry(m.key(), next));
             if (events != null) {
                 events.add(ChangeEvents.of(m.key(), next, old));
             }
         }
-        WriteTicket ticket = store.submit(batch.build());
+        WriteTicket ticket = batch == null ? WriteTicket.DONE : store.submit(batch.build());
         droppable.forEach(history::add);
         if (events != null) {
             feed.queue(revision, events);

@@ -14,6 +14,8 @@ import java.util.Optional;
  */
 public final class CurrentState {
     private final KvStore store;
+    /** The store's engine if it holds versions as objects (read without decoding), else null. */
+    private final VersionedEngine versions;
     private final Map<Bytes, VersionRecord> inFlight;
     /**
      * Versions already looked up during the current commit (validation and batch building read
@@ -23,8 +25,9 @@ public final class CurrentState {
     /** The thread holding the commit lock while the memo is in use; other threads bypass it. */
     private Thread memoOwner;
 
-    CurrentState(KvStore store, Map<Bytes, VersionRecord> inFlight) {
+    CurrentState(KvStore store, VersionedEngine versions, Map<Bytes, VersionRecord> inFlight) {
         this.store = store;
+        this.versions = versions;
         this.inFlight = inFlight;
     }
 
@@ -68,6 +71,9 @@ public final class CurrentState {
             if (pending != null) {
                 return Optional.of(pending);
             }
+        }
+        if (versions != null) {
+            return Optional.ofNullable(versions.latest(key));
         }
         return store.get(storeKey != null ? storeKey : MvccKeys.latest(key)).map(VersionRecord::decode);
     }

@@ -20,16 +20,29 @@ public final class VersionReader {
     private static final int MIN_PAGE = 64;
 
     private final KvStore store;
+    /** The store's engine if it holds versions as objects (read without decoding or copying), else null. */
+    private final VersionedEngine versions;
     private final CommitSequencer sequencer;
 
-    public VersionReader(KvStore store, CommitSequencer sequencer) {
+    public VersionReader(KvStore store, VersionedEngine versions, CommitSequencer sequencer) {
         this.store = store;
+        this.versions = versions;
         this.sequencer = sequencer;
     }
 
     /** The version of {@code key} current at {@code revision}, if the key was live then. */
     public Optional<KeyVersion> get(Bytes key, long revision) {
         sequencer.checkReadable(revision);
+        if (versions != null) {
+            VersionRecord latest = versions.latest(key);
+            if (latest == null) {
+                return Optional.empty();
+            }
+            if (!latest.tombstone() && latest.modRevision() <= revision) {
+                return Optional.of(toKeyVersion(key, latest));
+            }
+            return visible(key, latest, revision);
+        }
         Optional<Bytes> stored = store.get(MvccKeys.latest(key));
         if (stored.isEmpty()) {
             return Optional.empty();
@@ -47,7 +60,7 @@ public final class VersionReader {
         boolean walked = false;
         while (v != null && v.modRevision() > revision) {
             walked = true;
-            v = predecessor(store, key, v);
+            v = versions != null ? predecessor(versions, key, v) : predecessor(store, key, v);
         }
         if (walked) {
             // compaction may have dropped the chain under us: only trust it if the point is still readable
@@ -65,6 +78,11 @@ public final class VersionReader {
             return null;
         }
         return store.get(MvccKeys.history(v.modRevision(), key)).map(VersionRecord::decode).orElse(null);
+    }
+
+    /** As {@link #predecessor(KvStore, Bytes, VersionRecord)}, from an engine of version objects. */
+    static VersionRecord predecessor(VersionedEngine versions, Bytes key, VersionRecord v) {
+        return v.prevRevision() == 0 ? null : versions.history(MvccKeys.history(v.modRevision(), key));
     }
 
     private Optional<KeyVersion> visible(Bytes key, VersionRecord latest, long revision) {

@@ -40,10 +40,18 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
         return new VersionRecord(tombstone, createRevision, modRevision, version, lease, prevRevision, revision, value);
     }
 
-    public Bytes encode() {
-        int header = 1 + varintSize(createRevision) + varintSize(modRevision) + varintSize(version)
+    /** The length of {@link #encode}'s bytes. */
+    public int encodedSize() {
+        return headerSize() + value.length();
+    }
+
+    private int headerSize() {
+        return 1 + varintSize(createRevision) + varintSize(modRevision) + varintSize(version)
             + varintSize(lease) + varintSize(prevRevision) + varintSize(supersededAt);
-        byte[] out = new byte[header + value.length()];
+    }
+
+    public Bytes encode() {
+        byte[] out = new byte[headerSize() + value.length()];
         out[0] = (byte) (tombstone ? TOMBSTONE : 0);
         int pos = 1;
         pos = putVarint(out, pos, createRevision);

@@ -1,0 +1,330 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.EngineStats;
+import io.concordkv.storage.KeyValue;
+import io.concordkv.storage.ScanRange;
+import io.concordkv.storage.StorageEngine;
+import io.concordkv.storage.WriteBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * The in-memory engine of the MVCC store: the layout of {@link MvccKeys}, with every version kept
+ * as a {@link VersionRecord} object instead of its encoded bytes, so that the MVCC layer reads and
+ * writes versions without decoding, encoding or copying values.
+ *
+ * <ul>
+ *   <li>Latest versions ({@code 'k'} keys): a hash map from user key to the version. The wrapped
+ *       engine holds each such key with an empty value, written when the key first appears and
+ *       removed when it goes (not when it is overwritten), and orders range scans: a red-black
+ *       tree or sorted array orders them, the hash engine sorts.</li>
+ *   <li>History ({@code 'h'} keys): a concurrent skip list from history key to the version; they
+ *       sort by the revision that replaced each version, so commits add at its end and history
+ *       compaction cuts its start.</li>
+ *   <li>Everything else (metadata, system records) is stored in the wrapped engine as is.</li>
+ * </ul>
+ *
+ * <p>Through {@link StorageEngine} it behaves exactly as an engine holding the encoded records
+ * ({@link VersionRecord#encode}): the store's log, snapshots, recovery, compaction and images see
+ * bytes, and a record that does not decode is refused with {@code CORRUPTION} before any of its
+ * batch is applied. The MVCC layer's hot paths use {@link #latest}, {@link #history} and
+ * {@link #write(Bytes, VersionRecord, Bytes, VersionRecord)} instead. Writers are serialised;
+ * point reads take no lock; a scan sees one moment. Thread-safe.
+ */
+public final class VersionedEngine implements StorageEngine {
+    private static final Bytes MIRROR = Bytes.EMPTY;
+    private static final Bytes HISTORY_START = Bytes.wrap(new byte[] {MvccKeys.HISTORY});
+    private static final Bytes HISTORY_END = Bytes.wrap(new byte[] {MvccKeys.HISTORY + 1});
+
+    private final StorageEngine inner;
+    private final ConcurrentHashMap<Bytes, VersionRecord> latest = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Bytes, VersionRecord> history = new ConcurrentSkipListMap<>();
+    /** Writers exclusively; scans shared, so a scan sees the key mirrors and the versions agree. */
+    private final StampedLock lock = new StampedLock();
+    /** Bytes of the encoded records, latest and history, and of the history keys; under the write lock. */
+    private long versionBytes;
+
+    /** Wraps {@code inner}, an empty in-memory engine, which it owns from now on. */
+    public VersionedEngine(StorageEngine inner) {
+        if (inner.isPersistent()) {
+            throw new IllegalArgumentException("a persistent engine keeps its own bytes: " + inner.name());
+        }
+        this.inner = inner;
+    }
+
+    /** The latest version of {@code userKey}, a tombstone included; null if there is none. */
+    public VersionRecord latest(Bytes userKey) {
+        return latest.get(userKey);
+    }
+
+    /** The version filed in history under {@code historyKey} ({@link MvccKeys#history}); null if there is none. */
+    public VersionRecord history(Bytes historyKey) {
+        return history.get(historyKey);
+    }
+
+    /**
+     * Makes {@code next} the latest version of {@code userKey}, first filing {@code superseded} (the
+     * version it replaces, as replaced) under {@code historyKey} when there is one: what a batch of
+     * the two encoded records would do, in the same order.
+     */
+    public void write(Bytes userKey, VersionRecord next, Bytes historyKey, VersionRecord superseded) {
+        long stamp = lock.writeLock();
+        try {
+            if (historyKey != null) {
+                putHistory(historyKey, superseded);
+            }
+            putLatest(userKey, null, next);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public boolean isOrdered() {
+        return inner.isOrdered();
+    }
+
+    @Override
+    public Optional<Bytes> get(Bytes key) {
+        if (isLatestKey(key)) {
+            VersionRecord v = latest.get(MvccKeys.userKeyOfLatest(key));
+            return v == null ? Optional.empty() : Optional.of(v.encode());
+        }
+        if (isHistoryKey(key)) {
+            VersionRecord v = history.get(key);
+            return v == null ? Optional.empty() : Optional.of(v.encode());
+        }
+        return inner.get(key);
+    }
+
+    @Override
+    public void put(Bytes key, Bytes value) {
+        write(WriteBatch.builder().put(key, value).build());
+    }
+
+    @Override
+    public void delete(Bytes key) {
+        write(WriteBatch.builder().delete(key).build());
+    }
+
+    @Override
+    public void write(WriteBatch batch) {
+        // decode every record first: a batch with a bad one changes nothing
+        List<VersionRecord> decoded = new ArrayList<>(batch.size());
+        for (WriteBatch.Op op : batch.ops()) {
+            decoded.add(op instanceof WriteBatch.Put p && isVersionKey(p.key()) ? decode(p.key(), p.value()) : null);
+        }
+        long stamp = lock.writeLock();
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                WriteBatch.Op op = batch.ops().get(i);
+                if (op instanceof WriteBatch.Put p) {
+                    if (isLatestKey(p.key())) {
+                        putLatest(MvccKeys.userKeyOfLatest(p.key()), p.key(), decoded.get(i));
+                    } else if (isHistoryKey(p.key())) {
+                        putHistory(p.key(), decoded.get(i));
+                    } else {
+                        inner.put(p.key(), p.value());
+                    }
+                } else if (op instanceof WriteBatch.Delete d) {
+                    if (isLatestKey(d.key())) {
+                        removeLatest(MvccKeys.userKeyOfLatest(d.key()), d.key());
+                    } else if (isHistoryKey(d.key())) {
+                        removeHistory(d.key());
+                    } else {
+                        inner.delete(d.key());
+                    }
+                } else {
+                    deleteRange((WriteBatch.DeleteRange) op);
+                }
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private void deleteRange(WriteBatch.DeleteRange range) {
+        ScanRange all = ScanRange.between(range.from(), range.to());
+        for (Bytes h : new ArrayList<>(historyPart(all).keySet())) {
+            removeHistory(h);
+        }
+        for (KeyValue kv : inner.scan(all)) {
+            if (isLatestKey(kv.key())) {
+                removeLatest(MvccKeys.userKeyOfLatest(kv.key()), kv.key());
+            }
+        }
+        inner.write(WriteBatch.builder().deleteRange(range.from(), range.to()).build());
+    }
+
+    /** Caller holds the write lock. {@code storeKey} is the key's {@code 'k'} key, or null to make one if needed. */
+    private void putLatest(Bytes userKey, Bytes storeKey, VersionRecord v) {
+        VersionRecord old = latest.put(userKey, v);
+        if (old == null) {
+            // the mirror goes in after the version, so a scan that finds it finds the version
+            inner.put(storeKey != null ? storeKey : MvccKeys.latest(userKey), MIRROR);
+        } else {
+            versionBytes -= old.encodedSize();
+        }
+        versionBytes += v.encodedSize();
+    }
+
+    private void removeLatest(Bytes userKey, Bytes storeKey) {
+        VersionRecord old = latest.get(userKey);
+        if (old != null) {
+            // the mirror goes first, so a scan never finds a mirror without its version
+            inner.delete(storeKey);
+            latest.remove(userKey);
+            versionBytes -= old.encodedSize();
+        }
+    }
+
+    private void putHistory(Bytes key, VersionRecord v) {
+        VersionRecord old = history.put(key, v);
+        versionBytes += v.encodedSize() + (old == null ? key.length() : -old.encodedSize());
+    }
+
+    private void removeHistory(Bytes key) {
+        VersionRecord old = history.remove(key);
+        if (old != null) {
+            versionBytes -= key.length() + old.encodedSize();
+        }
+    }
+
+    @Override
+    public List<KeyValue> scan(ScanRange range) {
+        long stamp = lock.readLock();
+        try {
+            // the key space in order: below history (nothing in the MVCC layout), history, the rest
+            ScanRange below = clip(range, null, HISTORY_START);
+            ScanRange above = clip(range, HISTORY_END, null);
+            List<KeyValue> out = new ArrayList<>();
+            int limit = range.limit();
+            for (int part = 0; part < 3; part++) {
+                int want = limit == 0 ? 0 : limit - out.size();
+                if (limit > 0 && want == 0) {
+                    break;
+                }
+                // reverse scans visit the parts from the top
+                int which = range.isReverse() ? 2 - part : part;
+                if (which == 1) {
+                    scanHistory(range, want, out);
+                } else {
+                    ScanRange r = which == 0 ? below : above;
+                    if (r != null) {
+                        scanInner(r.withLimit(want), out);
+                    }
+                }
+            }
+            return out;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private void scanHistory(ScanRange range, int limit, List<KeyValue> out) {
+        NavigableMap<Bytes, VersionRecord> part = historyPart(range);
+        int n = 0;
+        for (Map.Entry<Bytes, VersionRecord> e : (range.isReverse() ? part.descendingMap() : part).entrySet()) {
+            if (limit > 0 && n == limit) {
+                return;
+            }
+            out.add(new KeyValue(e.getKey(), e.getValue().encode()));
+            n++;
+        }
+    }
+
+    private void scanInner(ScanRange range, List<KeyValue> out) {
+        for (KeyValue kv : inner.scan(range)) {
+            if (isLatestKey(kv.key())) {
+                VersionRecord v = latest.get(MvccKeys.userKeyOfLatest(kv.key()));
+                if (v == null) {
+                    throw new IllegalStateException("no version behind the key mirror " + kv.key());
+                }
+                out.add(new KeyValue(kv.key(), v.encode()));
+            } else {
+                out.add(kv);
+            }
+        }
+    }
+
+    /** The history keys in {@code range}, ignoring its limit and direction. */
+    private NavigableMap<Bytes, VersionRecord> historyPart(ScanRange range) {
+        Bytes from = max(range.start(), HISTORY_START);
+        Bytes to = range.end().filter(e -> e.compareTo(HISTORY_END) < 0).orElse(HISTORY_END);
+        if (from.compareTo(to) >= 0) {
+            return java.util.Collections.emptyNavigableMap();
+        }
+        return history.subMap(from, true, to, false);
+    }
+
+    /** {@code range} cut to {@code [from, to)} (null: unbounded), its limit and direction kept; null if empty. */
+    private static ScanRange clip(ScanRange range, Bytes from, Bytes to) {
+        Bytes start = from == null ? range.start() : max(range.start(), from);
+        Optional<Bytes> end = range.end();
+        if (to != null && (end.isEmpty() || end.get().compareTo(to) > 0)) {
+            end = Optional.of(to);
+        }
+        if (end.isPresent() && start.compareTo(end.get()) >= 0) {
+            return null;
+        }
+        ScanRange r = end.map(e -> ScanRange.between(start, e)).orElse(ScanRange.from(start)).withLimit(range.limit());
+        return range.isReverse() ? r.reversed() : r;
+    }
+
+    private static Bytes max(Bytes a, Bytes b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    @Override
+    public EngineStats stats() {
+        long stamp = lock.readLock();
+        try {
+            EngineStats in = inner.stats();
+            // the inner engine counts the latest versions' keys (as the mirrors) and the other records
+            return new EngineStats(in.keyCount() + history.size(), in.dataBytes() + versionBytes);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+        latest.clear();
+        history.clear();
+    }
+
+    private static VersionRecord decode(Bytes key, Bytes value) {
+        try {
+            return VersionRecord.decode(value);
+        } catch (KvException e) {
+            throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isVersionKey(Bytes key) {
+        return isLatestKey(key) || isHistoryKey(key);
+    }
+
+    private static boolean isLatestKey(Bytes key) {
+        return key.length() > 0 && key.byteAt(0) == MvccKeys.LATEST;
+    }
+
+    private static boolean isHistoryKey(Bytes key) {
+        return key.length() > 0 && key.byteAt(0) == MvccKeys.HISTORY;
+    }
+}
