@@ -278,10 +278,11 @@ class MvccStoreTest {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"NEVER", "OFF"})
     @org.junit.jupiter.api.Timeout(30)
-    void aCommitOverTheBatchLimitWithItsHistoryIsRefusedBeforeItUsesARevision() {
-        MvccOptions small = options("rbtree").withStore(StoreOptions.defaults("rbtree").withFsync(FsyncPolicy.NEVER)
+    void aCommitOverTheBatchLimitWithItsHistoryIsRefusedBeforeItUsesARevision(String fsync) {
+        MvccOptions small = options("rbtree").withStore(StoreOptions.defaults("rbtree").withFsync(FsyncPolicy.valueOf(fsync))
             .withLimits(new io.concordkv.storage.EngineLimits(1024, 1024, 1500)));
         try (MvccStore store = MvccStore.open(dir, small)) {
             Bytes big = Bytes.wrap(new byte[800]);

@@ -74,6 +74,12 @@ public final class CommitSequencer {
      */
     private final VersionedEngine direct;
     private final TimestampSource timestamps;
+    /**
+     * Whether the store's limits let no put of one key exceed the batch limit, its replaced
+     * version included (the default limits do): {@link #put} then need not read the replaced
+     * version's value to check.
+     */
+    private final boolean onePutAlwaysFits;
     private final ReentrantLock commitLock = new ReentrantLock();
     private final Map<Bytes, VersionRecord> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
@@ -87,6 +93,9 @@ public final class CommitSequencer {
     public CommitSequencer(KvStore store, VersionedEngine versions, TimestampSource timestamps, long compactedRevision) {
         this.store = store;
         this.direct = versions != null && store.options().fsync() == FsyncPolicy.OFF ? versions : null;
+        io.concordkv.storage.EngineLimits limits = store.options().limits();
+        this.onePutAlwaysFits = batchBytes(limits.maxKeyBytes(), limits.maxValueBytes(), limits.maxValueBytes())
+            <= limits.maxBatchBytes();
         this.history = HistoryQueue.rebuild(store);
         this.timestamps = timestamps;
         this.published.set(timestamps.last());
@@ -235,7 +244,9 @@ public final class CommitSequencer {
         Locks.lockSpinning(commitLock);
         try {
             old = direct.latest(key);
-            checkSize(key, value, old);
+            if (!onePutAlwaysFits) {
+                checkSize(key, value, old);
+            }
             revision = timestamps.next();
             VersionRecord next = VersionRecord.put(revision, value, lease, old);
             Bytes historyKey = null;
@@ -279,8 +290,13 @@ public final class CommitSequencer {
 
     /** Most bytes of the records a write of {@code value} (null: a delete) over {@code old} puts in a batch. */
     private static long batchBytes(Bytes key, Bytes value, VersionRecord old) {
-        long bytes = key.length() + 1 + RECORD_OVERHEAD + (value == null ? 0 : value.length());
-        return old == null ? bytes : bytes + key.length() + 9 + RECORD_OVERHEAD + old.value().length();
+        return batchBytes(key.length(), value == null ? 0 : value.length(), old == null ? -1 : old.value().length());
+    }
+
+    /** As {@link #batchBytes(Bytes, Bytes, VersionRecord)} by lengths; {@code oldValue} -1 for no replaced version. */
+    private static long batchBytes(long key, long value, long oldValue) {
+        long bytes = key + 1 + RECORD_OVERHEAD + value;
+        return oldValue < 0 ? bytes : bytes + key + 9 + RECORD_OVERHEAD + oldValue;
     }
 
     private void checkBatchBytes(int keys, long bytes) {

@@ -10,11 +10,7 @@ import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -23,13 +19,13 @@ import java.util.concurrent.locks.StampedLock;
  * writes versions without decoding, encoding or copying values.
  *
  * <ul>
- *   <li>Latest versions ({@code 'k'} keys): a hash map from user key to the version. The wrapped
+ *   <li>Latest versions ({@code 'k'} keys): a {@link LatestTable} from user key to the version. The wrapped
  *       engine holds each such key with an empty value, written when the key first appears and
  *       removed when it goes (not when it is overwritten), and orders range scans: a red-black
  *       tree or sorted array orders them, the hash engine sorts.</li>
- *   <li>History ({@code 'h'} keys): a concurrent skip list from history key to the version; they
- *       sort by the revision that replaced each version, so commits add at its end and history
- *       compaction cuts its start.</li>
+ *   <li>History ({@code 'h'} keys): a {@link HistoryLog}, sorted by history key; they sort by the
+ *       revision that replaced each version, so commits add at its end and history compaction
+ *       cuts its start.</li>
  *   <li>Everything else (metadata, system records) is stored in the wrapped engine as is.</li>
  * </ul>
  *
@@ -38,7 +34,8 @@ import java.util.concurrent.locks.StampedLock;
  * bytes, and a record that does not decode is refused with {@code CORRUPTION} before any of its
  * batch is applied. The MVCC layer's hot paths use {@link #latest}, {@link #history} and
  * {@link #write(Bytes, VersionRecord, Bytes, VersionRecord)} instead. Writers are serialised;
- * point reads take no lock; a scan sees one moment. Thread-safe.
+ * reads of latest versions take no lock, reads of history the lock's read side; a scan sees one
+ * moment. Thread-safe.
  */
 public final class VersionedEngine implements StorageEngine {
     private static final Bytes MIRROR = Bytes.EMPTY;
@@ -46,9 +43,11 @@ public final class VersionedEngine implements StorageEngine {
     private static final Bytes HISTORY_END = Bytes.wrap(new byte[] {MvccKeys.HISTORY + 1});
 
     private final StorageEngine inner;
-    private final ConcurrentHashMap<Bytes, VersionRecord> latest = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Bytes, VersionRecord> history = new ConcurrentSkipListMap<>();
-    /** Writers exclusively; scans shared, so a scan sees the key mirrors and the versions agree. */
+    /** Read without a lock, changed under {@link #lock}. */
+    private final LatestTable latest = new LatestTable();
+    /** Under {@link #lock}. */
+    private final HistoryLog history = new HistoryLog();
+    /** Writers exclusively; scans and history reads shared, so a scan sees the key mirrors and the versions agree. */
     private final StampedLock lock = new StampedLock();
     /** Bytes of the encoded records, latest and history, and of the history keys; under the write lock. */
     private long versionBytes;
@@ -68,7 +67,12 @@ public final class VersionedEngine implements StorageEngine {
 
     /** The version filed in history under {@code historyKey} ({@link MvccKeys#history}); null if there is none. */
     public VersionRecord history(Bytes historyKey) {
-        return history.get(historyKey);
+        long stamp = lock.readLock();
+        try {
+            return history.get(historyKey);
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     /**
@@ -93,9 +97,13 @@ public final class VersionedEngine implements StorageEngine {
         return inner.name();
     }
 
+    /**
+     * True whatever the wrapped engine: what the store's users range-delete is history (history
+     * compaction), which is kept in order here, so a range delete of it visits only its range.
+     */
     @Override
     public boolean isOrdered() {
-        return inner.isOrdered();
+        return true;
     }
 
     @Override
@@ -105,7 +113,7 @@ public final class VersionedEngine implements StorageEngine {
             return v == null ? Optional.empty() : Optional.of(v.encode());
         }
         if (isHistoryKey(key)) {
-            VersionRecord v = history.get(key);
+            VersionRecord v = history(key);
             return v == null ? Optional.empty() : Optional.of(v.encode());
         }
         return inner.get(key);
@@ -159,15 +167,21 @@ public final class VersionedEngine implements StorageEngine {
 
     private void deleteRange(WriteBatch.DeleteRange range) {
         ScanRange all = ScanRange.between(range.from(), range.to());
-        for (Bytes h : new ArrayList<>(historyPart(all).keySet())) {
-            removeHistory(h);
-        }
-        for (KeyValue kv : inner.scan(all)) {
-            if (isLatestKey(kv.key())) {
-                removeLatest(MvccKeys.userKeyOfLatest(kv.key()), kv.key());
+        int[] h = historyPart(all);
+        history.removeRange(h[0], h[1], (key, v) -> versionBytes -= key.length() + v.encodedSize());
+        // the wrapped engine holds nothing of history: leave it alone for that part (the hash
+        // engine would visit every key for a range)
+        for (ScanRange part : new ScanRange[] {clip(all, null, HISTORY_START), clip(all, HISTORY_END, null)}) {
+            if (part == null) {
+                continue;
             }
+            for (KeyValue kv : inner.scan(part)) {
+                if (isLatestKey(kv.key())) {
+                    removeLatest(MvccKeys.userKeyOfLatest(kv.key()), kv.key());
+                }
+            }
+            inner.write(WriteBatch.builder().deleteRange(part.start(), part.end().orElseThrow()).build());
         }
-        inner.write(WriteBatch.builder().deleteRange(range.from(), range.to()).build());
     }
 
     /** Caller holds the write lock. {@code storeKey} is the key's {@code 'k'} key, or null to make one if needed. */
@@ -236,14 +250,14 @@ public final class VersionedEngine implements StorageEngine {
     }
 
     private void scanHistory(ScanRange range, int limit, List<KeyValue> out) {
-        NavigableMap<Bytes, VersionRecord> part = historyPart(range);
-        int n = 0;
-        for (Map.Entry<Bytes, VersionRecord> e : (range.isReverse() ? part.descendingMap() : part).entrySet()) {
-            if (limit > 0 && n == limit) {
-                return;
-            }
-            out.add(new KeyValue(e.getKey(), e.getValue().encode()));
-            n++;
+        int[] part = historyPart(range);
+        int count = part[1] - part[0];
+        if (limit > 0) {
+            count = Math.min(count, limit);
+        }
+        for (int n = 0; n < count; n++) {
+            int i = range.isReverse() ? part[1] - 1 - n : part[0] + n;
+            out.add(new KeyValue(history.keyAt(i), history.valueAt(i).encode()));
         }
     }
 
@@ -261,14 +275,14 @@ public final class VersionedEngine implements StorageEngine {
         }
     }
 
-    /** The history keys in {@code range}, ignoring its limit and direction. */
-    private NavigableMap<Bytes, VersionRecord> historyPart(ScanRange range) {
+    /** The indexes {@code [from, to)} of the history keys in {@code range}, ignoring its limit and direction. */
+    private int[] historyPart(ScanRange range) {
         Bytes from = max(range.start(), HISTORY_START);
         Bytes to = range.end().filter(e -> e.compareTo(HISTORY_END) < 0).orElse(HISTORY_END);
         if (from.compareTo(to) >= 0) {
-            return java.util.Collections.emptyNavigableMap();
+            return new int[] {0, 0};
         }
-        return history.subMap(from, true, to, false);
+        return new int[] {history.ceiling(from), history.ceiling(to)};
     }
 
     /** {@code range} cut to {@code [from, to)} (null: unbounded), its limit and direction kept; null if empty. */
@@ -304,8 +318,13 @@ public final class VersionedEngine implements StorageEngine {
     @Override
     public void close() {
         inner.close();
-        latest.clear();
-        history.clear();
+        long stamp = lock.writeLock();
+        try {
+            latest.clear();
+            history.clear();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
     }
 
     private static VersionRecord decode(Bytes key, Bytes value) {

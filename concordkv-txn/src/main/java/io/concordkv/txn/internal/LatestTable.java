@@ -1,0 +1,153 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The latest version of each key of a {@link VersionedEngine}: a chained hash table with one
+ * writer at a time (the engine's write lock) and readers that take no lock.
+ *
+ * <p>A node holds the key's hash and bytes as well as the key object, so a look-up with a key that
+ * is not the stored object reads the table slot, the node and the key's bytes, as the {@code hash}
+ * engine's does (a {@code ConcurrentHashMap} reads the key object in between: one cache miss more
+ * on every probe, which was half an MVCC put's time). Writers publish with release stores and
+ * readers load with acquire loads; a resize builds a new table of new nodes and publishes it
+ * whole, so a reader holding the old table finds every key it held, with the versions it had
+ * then. Thread-safe under that discipline.
+ */
+final class LatestTable {
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Node[].class);
+    private static final VarHandle VERSION;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            VERSION = MethodHandles.lookup().findVarHandle(Node.class, "version", VersionRecord.class);
+            NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final int MIN_CAPACITY = 64;
+
+    private static final class Node {
+        final int hash;
+        final Bytes key;
+        final byte[] keyBytes;
+        VersionRecord version;
+        Node next;
+
+        Node(int hash, Bytes key, VersionRecord version, Node next) {
+            this.hash = hash;
+            this.key = key;
+            this.keyBytes = key.unsafeArray();
+            this.version = version;
+            this.next = next;
+        }
+
+        boolean holds(Bytes probe) {
+            return key == probe || Arrays.equals(keyBytes, probe.unsafeArray());
+        }
+    }
+
+    private volatile Node[] table = new Node[MIN_CAPACITY];
+    /** Keys held; the writer's. */
+    private int size;
+
+    /** The key's hash spread over all 32 bits, the top bits best mixed: they pick the slot. */
+    private static int mix(Bytes key) {
+        return key.hashCode() * 0x9E3779B9;
+    }
+
+    private static int slot(int h, Node[] tab) {
+        // the length is a power of two, at least 64: its top bits' worth of the hash
+        return h >>> Integer.numberOfLeadingZeros(tab.length - 1);
+    }
+
+    private static Node first(Node[] tab, int i) {
+        return (Node) SLOTS.getAcquire(tab, i);
+    }
+
+    private static Node find(Node[] tab, int h, Bytes key) {
+        for (Node n = first(tab, slot(h, tab)); n != null; n = (Node) NEXT.getAcquire(n)) {
+            if (n.hash == h && n.holds(key)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    VersionRecord get(Bytes key) {
+        Node n = find(table, mix(key), key);
+        return n == null ? null : (VersionRecord) VERSION.getAcquire(n);
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Writer only. Returns the version replaced, or null when the key is new. */
+    VersionRecord put(Bytes key, VersionRecord version) {
+        int h = mix(key);
+        Node[] tab = table;
+        Node n = find(tab, h, key);
+        if (n != null) {
+            VersionRecord old = n.version;
+            VERSION.setRelease(n, version);
+            return old;
+        }
+        if (size + 1 > tab.length - (tab.length >>> 2)) {
+            tab = resize(tab.length * 2);
+        }
+        int i = slot(h, tab);
+        SLOTS.setRelease(tab, i, new Node(h, key, version, tab[i]));
+        size++;
+        return null;
+    }
+
+    /** Writer only. Returns the version removed, or null when there was none. */
+    VersionRecord remove(Bytes key) {
+        int h = mix(key);
+        Node[] tab = table;
+        int i = slot(h, tab);
+        Node prev = null;
+        for (Node n = tab[i]; n != null; prev = n, n = n.next) {
+            if (n.hash == h && n.holds(key)) {
+                if (prev == null) {
+                    SLOTS.setRelease(tab, i, n.next);
+                } else {
+                    NEXT.setRelease(prev, n.next);
+                }
+                size--;
+                if (tab.length > MIN_CAPACITY && size < tab.length >>> 3) {
+                    resize(tab.length / 2);
+                }
+                return n.version;
+            }
+        }
+        return null;
+    }
+
+    /** Writer only. */
+    void clear() {
+        table = new Node[MIN_CAPACITY];
+        size = 0;
+    }
+
+    /** A new table of new nodes, published whole: readers of the old one are not disturbed. */
+    private Node[] resize(int capacity) {
+        Node[] old = table;
+        Node[] tab = new Node[capacity];
+        for (Node head : old) {
+            for (Node n = head; n != null; n = n.next) {
+                int i = slot(n.hash, tab);
+                tab[i] = new Node(n.hash, n.key, n.version, tab[i]);
+            }
+        }
+        table = tab;
+        return tab;
+    }
+}

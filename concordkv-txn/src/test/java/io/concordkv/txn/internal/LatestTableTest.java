@@ -1,0 +1,98 @@
+package io.concordkv.txn.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concordkv.api.Bytes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The latest-version table: a map through growth and shrinking, and lock-free readers while it resizes. */
+class LatestTableTest {
+
+    private static VersionRecord version(long rev) {
+        return new VersionRecord(false, 1, rev, 1, 0, 0, 0, Bytes.EMPTY);
+    }
+
+    /** A fresh key object each time, as a request brings: found by its bytes, not its identity. */
+    private static Bytes key(int i) {
+        return Bytes.utf8("key-" + i);
+    }
+
+    @Test
+    void actsAsAMapThroughGrowthAndShrinking() {
+        long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
+        System.out.println("LatestTableTest seed=" + seed);
+        SplittableRandom r = new SplittableRandom(seed);
+        LatestTable table = new LatestTable();
+        Map<Bytes, VersionRecord> model = new HashMap<>();
+        for (int phase = 0; phase < 4; phase++) {
+            // grow to a few thousand keys, then shrink to a few
+            boolean growing = phase % 2 == 0;
+            for (int step = 0; step < 20_000; step++) {
+                Bytes k = key(r.nextInt(5_000));
+                String as = "seed " + seed + " phase " + phase + " step " + step;
+                if (growing ? r.nextInt(4) != 0 : r.nextInt(8) == 0) {
+                    VersionRecord v = version(step);
+                    assertThat(table.put(k, v)).as(as).isEqualTo(model.put(k, v));
+                } else {
+                    assertThat(table.remove(k)).as(as).isEqualTo(model.remove(k));
+                }
+                assertThat(table.size()).as(as).isEqualTo(model.size());
+            }
+            for (int i = 0; i < 5_000; i++) {
+                assertThat(table.get(key(i))).as("seed %d key %d", seed, i).isEqualTo(model.get(key(i)));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void readersFindEveryKeyThatStaysWhileTheWriterResizesTheTable() throws Exception {
+        LatestTable table = new LatestTable();
+        int stable = 200;
+        for (int i = 0; i < stable; i++) {
+            table.put(key(i), version(1));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> failure = new AtomicReference<>();
+        CountDownLatch readers = new CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            new Thread(() -> {
+                try {
+                    while (!done.get() && failure.get() == null) {
+                        for (int i = 0; i < stable; i++) {
+                            VersionRecord v = table.get(key(i));
+                            if (v == null) {
+                                failure.set("key " + i + " missing");
+                            }
+                        }
+                    }
+                } finally {
+                    readers.countDown();
+                }
+            }).start();
+        }
+        // the writer grows the table past 50,000 keys and shrinks it back, several times,
+        // overwriting the stable keys as it goes
+        for (int round = 0; round < 6 && failure.get() == null; round++) {
+            for (int i = stable; i < 50_000; i++) {
+                table.put(key(i), version(round));
+                table.put(key(i % stable), version(i));
+            }
+            for (int i = stable; i < 50_000; i++) {
+                table.remove(key(i));
+            }
+        }
+        done.set(true);
+        assertThat(readers.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).isNull();
+        assertThat(table.size()).isEqualTo(stable);
+    }
+}
