@@ -155,7 +155,9 @@ final class HistoryLog {
             }
         }
         size -= n;
-        if (keys.length > MIN_CAPACITY && size < keys.length / 4) {
+        // shrink only well below the capacity: retained history swings by the revisions written
+        // between two compactions, and a quarter would have it grow and shrink on every swing
+        if (keys.length > MIN_CAPACITY && size < keys.length / 8) {
             resize(Math.max(MIN_CAPACITY, keys.length / 2));
         }
     }
