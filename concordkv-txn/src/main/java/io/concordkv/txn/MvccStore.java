@@ -92,11 +92,10 @@ public final class MvccStore implements AutoCloseable {
      *     cannot be finished (see {@link #restoreImage})
      */
     public static MvccStore open(Path dir, MvccOptions options) {
-        // an in-memory engine holds versions as objects (VersionedEngine); the lsm engine holds
-        // their bytes, with history keys, written in key order, read by key only below the latest
-        // version and dropped by range
+        // an in-memory engine holds versions as objects (VersionedEngine); the lsm engine, for data
+        // larger than memory, holds their bytes
         VersionedEngine[] versions = new VersionedEngine[1];
-        KvStore store = KvStore.open(dir, options.store().withUnindexedPrefix(MvccKeys.HISTORY), engine -> {
+        KvStore store = KvStore.open(dir, options.store(), engine -> {
             if (engine.isPersistent()) {
                 return engine;
             }

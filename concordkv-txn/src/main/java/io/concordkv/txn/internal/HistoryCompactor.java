@@ -23,13 +23,14 @@ import org.slf4j.LoggerFactory;
  * store reopens and go at the next compaction; a tombstone whose old version was already deleted
  * stays (it costs a few bytes, and reads treat it as absent). Serialised: one compaction at a time. Thread-safe.
  *
- * <p>On an ordered engine the old versions are one range of keys (history is filed by the revision
- * that replaced a version, {@link MvccKeys#history}): they go by range deletes, each from the
- * start of history to a revision about {@value #DELETE_BATCH} versions further than the one
- * before (so that no batch holds the engine long), which the log keeps as one operation each
- * instead of one per version, and its compaction as the last one only (it covers the others).
- * On the {@code hash} engine, which would have to visit every key for a range, they are deleted
- * by key, in batches of {@value #DELETE_BATCH}.
+ * <p>The old versions are one range of keys (history is filed by the revision that replaced a
+ * version, {@link MvccKeys#history}): they go by range deletes, each from the start of history to
+ * a revision about {@value #DELETE_BATCH} versions further than the one before (so that no batch
+ * holds the engine long), which the log keeps as one operation each instead of one per version,
+ * and its compaction as the last one only (it covers the others). Every engine under the MVCC
+ * store keeps history in order: the in-memory ones in {@link VersionedEngine}'s sorted array
+ * (the {@code hash} engine, which would visit every key for a range, holds none of it), and
+ * {@code lsm}.
  */
 public final class HistoryCompactor {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryCompactor.class);
@@ -68,7 +69,7 @@ public final class HistoryCompactor {
     public synchronized Result drop(long revision) {
         store.write(WriteBatch.builder().put(MvccKeys.META_COMPACTED, MvccKeys.encodeLong(revision)).build());
         List<HistoryQueue.Entry> droppable = sequencer.takeDroppable(revision);
-        long versions = store.isOrdered() ? dropHistoryRanges(droppable, revision) : dropHistory(droppable);
+        long versions = dropHistoryRanges(droppable, revision);
         long tombstones = dropTombstones(droppable, revision);
         LOG.info("history compacted to revision {}: {} old versions and {} tombstones removed",
             revision, versions, tombstones);
@@ -94,26 +95,6 @@ public final class HistoryCompactor {
     private void deleteHistoryThrough(long revision) {
         ScanRange history = MvccKeys.historyRange(0, revision + 1);
         store.write(WriteBatch.builder().deleteRange(history.start(), history.end().orElseThrow()).build());
-    }
-
-    private long dropHistory(List<HistoryQueue.Entry> droppable) {
-        long removed = 0;
-        WriteBatch.Builder batch = WriteBatch.builder();
-        int inBatch = 0;
-        for (HistoryQueue.Entry e : droppable) {
-            if (e.tombstone()) {
-                continue;
-            }
-            batch.delete(e.key());
-            removed++;
-            if (++inBatch == DELETE_BATCH) {
-                store.write(batch.build());
-                batch = WriteBatch.builder();
-                inBatch = 0;
-            }
-        }
-        store.write(batch.build());
-        return removed;
     }
 
     /** Drops each tombstone still the latest version of its key (a key written since keeps its new version). */
