@@ -249,12 +249,10 @@ public final class CommitSequencer {
             }
             revision = timestamps.next();
             VersionRecord next = VersionRecord.put(revision, value, lease, old);
-            Bytes historyKey = null;
-            if (old != null) {
-                historyKey = MvccKeys.history(revision, key);
+            Bytes historyKey = writeDirectly(key, next, old, revision);
+            if (historyKey != null) {
                 history.add(new HistoryQueue.Entry(revision, historyKey, false));
             }
-            direct.write(key, next, historyKey, old == null ? null : old.supersededBy(revision));
             if (feed.active()) {
                 feed.queue(revision, List.of(ChangeEvents.of(key, next, old)));
             }
@@ -264,6 +262,17 @@ public final class CommitSequencer {
         publish(revision);
         feed.deliver();
         return new Outcome(revision, old == null || old.tombstone() ? List.of() : List.of(old));
+    }
+
+    /**
+     * Writes {@code next}, the version committed at {@code revision}, straight into the engine,
+     * filing {@code old} (null for none) in history as replaced by it. Caller holds the commit lock
+     * in a store that {@link #writesDirectly}. Returns the history key, or null.
+     */
+    private Bytes writeDirectly(Bytes key, VersionRecord next, VersionRecord old, long revision) {
+        Bytes historyKey = old == null ? null : MvccKeys.history(revision, key);
+        direct.write(key, next, historyKey, old == null ? null : old.supersededBy(revision));
+        return historyKey;
     }
 
     /** Most bytes a version record adds to its value (flags byte and six varints). */
@@ -344,21 +353,21 @@ public final class CommitSequencer {
             VersionRecord old = olds.get(i);
             VersionRecord next = m.isDelete() ? VersionRecord.delete(revision, old)
                 : VersionRecord.put(revision, m.value(), m.lease(), old);
-            Bytes historyKey = null;
-            if (old != null) {
-                historyKey = MvccKeys.history(revision, m.key());
-                droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
-            }
-            if (m.isDelete()) {
-                droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
-            }
+            Bytes historyKey;
             if (batch == null) {
-                direct.write(m.key(), next, historyKey, old == null ? null : old.supersededBy(revision));
+                historyKey = writeDirectly(m.key(), next, old, revision);
             } else {
+                historyKey = old == null ? null : MvccKeys.history(revision, m.key());
                 if (old != null) {
                     batch.put(historyKey, old.supersededBy(revision).encode());
                 }
                 batch.put(storeKeys.get(i), next.encode());
+            }
+            if (historyKey != null) {
+                droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
+            }
+            if (m.isDelete()) {
+                droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
             }
             written.add(Map.entry(m.key(), next));
             if (events != null) {
