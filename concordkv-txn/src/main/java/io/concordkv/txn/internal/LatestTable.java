@@ -131,6 +131,15 @@ final class LatestTable {
         return null;
     }
 
+    /** Calls {@code action} with every key and its version; with the writer held off, a consistent view. */
+    void forEach(java.util.function.BiConsumer<Bytes, VersionRecord> action) {
+        for (Node head : table) {
+            for (Node n = head; n != null; n = n.next) {
+                action.accept(n.key, n.version);
+            }
+        }
+    }
+
     /** Writer only. */
     void clear() {
         table = new Node[MIN_CAPACITY];

@@ -10,6 +10,7 @@ import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.StampedLock;
 
@@ -19,10 +20,11 @@ import java.util.concurrent.locks.StampedLock;
  * writes versions without decoding, encoding or copying values.
  *
  * <ul>
- *   <li>Latest versions ({@code 'k'} keys): a {@link LatestTable} from user key to the version. The wrapped
- *       engine holds each such key with an empty value, written when the key first appears and
- *       removed when it goes (not when it is overwritten), and orders range scans: a red-black
- *       tree or sorted array orders them, the hash engine sorts.</li>
+ *   <li>Latest versions ({@code 'k'} keys): a {@link LatestTable} from user key to the version. An
+ *       ordered wrapped engine (red-black tree, sorted array) also holds each such key with an
+ *       empty value, written when the key first appears and removed when it goes (not when it is
+ *       overwritten), and orders range scans; over the hash engine, which would only sort them,
+ *       a scan sorts the table's keys itself, and a key costs no second entry.</li>
  *   <li>History ({@code 'h'} keys): a {@link HistoryLog}, sorted by history key; they sort by the
  *       revision that replaced each version, so commits add at its end and history compaction
  *       cuts its start.</li>
@@ -43,13 +45,18 @@ public final class VersionedEngine implements StorageEngine {
     private static final Bytes HISTORY_END = Bytes.wrap(new byte[] {MvccKeys.HISTORY + 1});
 
     private final StorageEngine inner;
+    /** Whether {@link #inner} holds a key mirror for each latest version (when it is ordered). */
+    private final boolean mirrored;
     /** Read without a lock, changed under {@link #lock}. */
     private final LatestTable latest = new LatestTable();
     /** Under {@link #lock}. */
     private final HistoryLog history = new HistoryLog();
     /** Writers exclusively; scans and history reads shared, so a scan sees the key mirrors and the versions agree. */
     private final StampedLock lock = new StampedLock();
-    /** Bytes of the encoded records, latest and history, and of the history keys; under the write lock. */
+    /**
+     * Bytes of the encoded records, latest and history, of the history keys and, with no mirrors,
+     * of the latest versions' keys; under the write lock.
+     */
     private long versionBytes;
 
     /** Wraps {@code inner}, an empty in-memory engine, which it owns from now on. */
@@ -58,6 +65,7 @@ public final class VersionedEngine implements StorageEngine {
             throw new IllegalArgumentException("a persistent engine keeps its own bytes: " + inner.name());
         }
         this.inner = inner;
+        this.mirrored = inner.isOrdered();
     }
 
     /** The latest version of {@code userKey}, a tombstone included; null if there is none. */
@@ -175,10 +183,8 @@ public final class VersionedEngine implements StorageEngine {
             if (part == null) {
                 continue;
             }
-            for (KeyValue kv : inner.scan(part)) {
-                if (isLatestKey(kv.key())) {
-                    removeLatest(MvccKeys.userKeyOfLatest(kv.key()), kv.key());
-                }
+            for (Map.Entry<Bytes, VersionRecord> e : latestIn(part)) {
+                removeLatest(MvccKeys.userKeyOfLatest(e.getKey()), e.getKey());
             }
             inner.write(WriteBatch.builder().deleteRange(part.start(), part.end().orElseThrow()).build());
         }
@@ -188,8 +194,12 @@ public final class VersionedEngine implements StorageEngine {
     private void putLatest(Bytes userKey, Bytes storeKey, VersionRecord v) {
         VersionRecord old = latest.put(userKey, v);
         if (old == null) {
-            // the mirror goes in after the version, so a scan that finds it finds the version
-            inner.put(storeKey != null ? storeKey : MvccKeys.latest(userKey), MIRROR);
+            if (mirrored) {
+                // the mirror goes in after the version, so a scan that finds it finds the version
+                inner.put(storeKey != null ? storeKey : MvccKeys.latest(userKey), MIRROR);
+            } else {
+                versionBytes += 1 + userKey.length();
+            }
         } else {
             versionBytes -= old.encodedSize();
         }
@@ -199,8 +209,12 @@ public final class VersionedEngine implements StorageEngine {
     private void removeLatest(Bytes userKey, Bytes storeKey) {
         VersionRecord old = latest.get(userKey);
         if (old != null) {
-            // the mirror goes first, so a scan never finds a mirror without its version
-            inner.delete(storeKey);
+            if (mirrored) {
+                // the mirror goes first, so a scan never finds a mirror without its version
+                inner.delete(storeKey);
+            } else {
+                versionBytes -= 1 + userKey.length();
+            }
             latest.remove(userKey);
             versionBytes -= old.encodedSize();
         }
@@ -262,6 +276,10 @@ public final class VersionedEngine implements StorageEngine {
     }
 
     private void scanInner(ScanRange range, List<KeyValue> out) {
+        if (!mirrored) {
+            scanUnmirrored(range, out);
+            return;
+        }
         for (KeyValue kv : inner.scan(range)) {
             if (isLatestKey(kv.key())) {
                 VersionRecord v = latest.get(MvccKeys.userKeyOfLatest(kv.key()));
@@ -273,6 +291,55 @@ public final class VersionedEngine implements StorageEngine {
                 out.add(kv);
             }
         }
+    }
+
+    /** As {@link #scanInner} with no mirrors: the latest versions in range merged with the wrapped engine's records. */
+    private void scanUnmirrored(ScanRange range, List<KeyValue> out) {
+        java.util.Comparator<Map.Entry<Bytes, ?>> order = (x, y) -> x.getKey().compareTo(y.getKey());
+        List<Map.Entry<Bytes, ?>> all = new ArrayList<>(latestIn(range));
+        for (KeyValue kv : inner.scan(range)) {
+            all.add(Map.entry(kv.key(), kv.value()));
+        }
+        all.sort(range.isReverse() ? order.reversed() : order);
+        int n = range.limit() == 0 ? all.size() : Math.min(all.size(), range.limit());
+        for (Map.Entry<Bytes, ?> e : all.subList(0, n)) {
+            Object v = e.getValue();
+            out.add(new KeyValue(e.getKey(), v instanceof VersionRecord r ? r.encode() : (Bytes) v));
+        }
+    }
+
+    /**
+     * The latest versions whose {@code 'k'} keys are in {@code range} (its limit and direction
+     * ignored), by {@code 'k'} key, in no particular order. Caller holds the lock.
+     */
+    private List<Map.Entry<Bytes, VersionRecord>> latestIn(ScanRange range) {
+        List<Map.Entry<Bytes, VersionRecord>> out = new ArrayList<>();
+        if (mirrored) {
+            for (KeyValue kv : inner.scan(range.withLimit(0))) {
+                if (isLatestKey(kv.key())) {
+                    out.add(Map.entry(kv.key(), latest.get(MvccKeys.userKeyOfLatest(kv.key()))));
+                }
+            }
+        } else {
+            Optional<Bytes> end = range.end();
+            latest.forEach((userKey, v) -> {
+                if (compareLatest(userKey, range.start()) >= 0
+                    && (end.isEmpty() || compareLatest(userKey, end.get()) < 0)) {
+                    out.add(Map.entry(MvccKeys.latest(userKey), v));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** How {@code userKey}'s {@code 'k'} key compares with {@code bound}, without making the key. */
+    private static int compareLatest(Bytes userKey, Bytes bound) {
+        if (bound.isEmpty()) {
+            return 1;
+        }
+        int c = Integer.compare(MvccKeys.LATEST, bound.byteAt(0));
+        return c != 0 ? c : java.util.Arrays.compareUnsigned(userKey.unsafeArray(), 0, userKey.length(),
+            bound.unsafeArray(), 1, bound.length());
     }
 
     /** The indexes {@code [from, to)} of the history keys in {@code range}, ignoring its limit and direction. */
@@ -308,8 +375,9 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = lock.readLock();
         try {
             EngineStats in = inner.stats();
-            // the inner engine counts the latest versions' keys (as the mirrors) and the other records
-            return new EngineStats(in.keyCount() + history.size(), in.dataBytes() + versionBytes);
+            // the inner engine counts the other records and, as the mirrors, the latest versions' keys
+            return new EngineStats(in.keyCount() + history.size() + (mirrored ? 0 : latest.size()),
+                in.dataBytes() + versionBytes);
         } finally {
             lock.unlockRead(stamp);
         }
