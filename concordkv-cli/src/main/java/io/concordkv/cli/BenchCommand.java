@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
     description = "Measure ConcordKV.",
     subcommands = {BenchEngineCommand.class, BenchJmhCommand.class, BenchStoreCommands.Store.class,
         BenchStoreCommands.Recovery.class, BenchStoreCommands.Compaction.class, BenchTxnCommands.Bank.class,
-        BenchTxnCommands.Txn.class, BenchTxnCommands.Deadlock.class, BenchKvCommand.class})
+        BenchTxnCommands.Txn.class, BenchTxnCommands.Deadlock.class, BenchTxnCommands.Footprint.class,
+        BenchKvCommand.class})
 final class BenchCommand {
 }

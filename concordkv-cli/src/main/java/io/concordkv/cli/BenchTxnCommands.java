@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code concordkv bench bank|txn}: measurements of the transaction layer. */
+/** {@code concordkv bench bank|txn|deadlock|footprint}: measurements of the transaction layer. */
 final class BenchTxnCommands {
     private BenchTxnCommands() {
     }
@@ -122,6 +122,31 @@ final class BenchTxnCommands {
             print(TxnLoad.run(engine, parse(FsyncPolicy.class, "fsync policy", fsync),
                 parse(Isolation.class, "isolation", isolation), parse(ConcurrencyMode.class, "mode", mode), threads,
                 Math.max(1, keys), Duration.ofMillis(Math.round(warmup * 1000)), duration(), seed, dir));
+            return 0;
+        }
+    }
+
+    @Command(name = "footprint", mixinStandardHelpOptions = true,
+        description = "Heap the MVCC store takes per key (16-byte keys, each put once, no history, no log); "
+            + "prints one JSON line. Run it alone in its JVM: it forces full collections.")
+    static final class Footprint implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--engine", defaultValue = "rbtree", description = "engine (default: ${DEFAULT-VALUE})")
+        String engine;
+        @Option(names = "--keys", defaultValue = "1000000", description = "keys, 1..50000000 (default: ${DEFAULT-VALUE})")
+        int keys;
+        @Option(names = "--value-size", defaultValue = "100", description = "value bytes, 1..1048576 (default: ${DEFAULT-VALUE})")
+        int valueSize;
+        @Option(names = "--dir", description = "parent of the temporary store directory (default: the system's)")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (keys < 1 || keys > 50_000_000 || valueSize < 1 || valueSize > 1 << 20) {
+                throw new ParameterException(spec.commandLine(), "need --keys 1..50000000 and --value-size 1..1048576");
+            }
+            BenchStoreCommands.print(spec, io.concordkv.bench.MvccFootprint.run(engine, keys, valueSize, dir));
             return 0;
         }
     }

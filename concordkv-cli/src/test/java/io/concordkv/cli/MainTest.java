@@ -43,6 +43,16 @@ class MainTest {
     }
 
     @Test
+    void benchFootprintPrintsTheHeapPerKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(run("bench", "footprint", "--engine", "hash", "--keys", "20000", "--dir", dir.toString())).isZero();
+        JsonNode row = new ObjectMapper().readTree(out.toString().trim());
+        assertThat(row.get("keys").asInt()).isEqualTo(20_000);
+        // each key holds at least its own 16 key bytes and 100 value bytes
+        assertThat(row.get("bytes_per_key").asDouble()).isGreaterThan(116);
+        assertThat(run("bench", "footprint", "--keys", "0")).isNotZero();
+    }
+
+    @Test
     void unknownEngineIsAUsageError() {
         assertThat(run("bench", "engine", "--engine", "btree")).isNotZero();
         assertThat(err.toString()).contains("unknown engine 'btree'");
