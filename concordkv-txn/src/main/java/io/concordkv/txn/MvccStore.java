@@ -208,6 +208,10 @@ public final class MvccStore implements AutoCloseable {
         return writeResult(mutations.get(0).key(), outcome);
     }
 
+    private static WriteResult writeResult(Bytes key, CommitSequencer.Put put) {
+        return new WriteResult(put.revision(), new ReplacedVersion(key, put.replaced()));
+    }
+
     private static WriteResult writeResult(Bytes key, CommitSequencer.Outcome outcome) {
         // a put or a delete of one key replaces at most one live version
         List<VersionRecord> replaced = outcome.previous();

@@ -11,6 +11,7 @@ import java.util.List;
  */
 public record WriteResult(long revision, List<KeyVersion> previous) {
     public WriteResult {
-        previous = List.copyOf(previous);
+        // a put's replaced version is read only when asked for (it is immutable)
+        previous = previous instanceof ReplacedVersion ? previous : List.copyOf(previous);
     }
 }

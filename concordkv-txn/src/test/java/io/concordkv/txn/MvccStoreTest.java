@@ -48,16 +48,18 @@ class MvccStoreTest {
     void everyWriteGetsTheNextRevisionAndKeysCarryEtcdMetadata(String engine) {
         try (MvccStore store = MvccStore.open(dir, options(engine))) {
             assertThat(store.currentRevision()).as("a new store is at revision 1, as etcd's").isEqualTo(1);
-            assertThat(store.put(b("a"), b("1")).revision()).isEqualTo(2);
+            assertThat(store.put(b("a"), b("1"))).isEqualTo(new WriteResult(2, List.of()));
             assertThat(store.put(b("b"), b("1")).revision()).isEqualTo(3);
             WriteResult second = store.put(b("a"), b("2"));
             assertThat(second.revision()).isEqualTo(4);
-            assertThat(second.previous()).singleElement().satisfies(p -> assertThat(p.value()).isEqualTo(b("1")));
+            assertThat(second.previous()).containsExactly(new KeyVersion(b("a"), b("1"), 2, 2, 1, 0));
+            assertThat(second).isEqualTo(new WriteResult(4, List.of(new KeyVersion(b("a"), b("1"), 2, 2, 1, 0))));
             assertThat(store.get(b("a"))).contains(new KeyVersion(b("a"), b("2"), 2, 4, 2, 0));
             assertThat(store.delete(b("a")).revision()).isEqualTo(5);
             assertThat(store.get(b("a"))).isEmpty();
             assertThat(store.delete(b("a")).revision()).as("a delete of an absent key uses no revision").isEqualTo(5);
-            assertThat(store.put(b("a"), b("3")).revision()).isEqualTo(6);
+            assertThat(store.put(b("a"), b("3"))).as("a put over a tombstone replaces no live version")
+                .isEqualTo(new WriteResult(6, List.of()));
             assertThat(store.get(b("a"))).as("recreated: new create revision, version 1")
                 .contains(new KeyVersion(b("a"), b("3"), 6, 6, 1, 0));
         }

@@ -66,6 +66,14 @@ public final class CommitSequencer {
     public record Outcome(long revision, List<VersionRecord> previous) {
     }
 
+    /**
+     * The outcome of {@link #put}: its revision and the version it replaced, a tombstone included
+     * (null when the key was new). Nothing has read that version: it is usually cold in the cache,
+     * and only a caller that answers with it need pay for reading it.
+     */
+    public record Put(long revision, VersionRecord replaced) {
+    }
+
     private final KvStore store;
     /**
      * The store's engine when it holds versions as objects and the store has no log (a Raft
@@ -234,45 +242,32 @@ public final class CommitSequencer {
     /**
      * Commits a put of one key, as {@link #commit} with one mutation and no validator does, on the
      * short path a store that {@link #writesDirectly} allows: nothing to encode, no batch, no
-     * future; visible when this returns.
+     * future, and the replaced version is not read; visible when this returns.
      *
      * @throws KvException {@code REQUEST_TOO_LARGE} as {@link #commit} would
      */
-    public Outcome put(Bytes key, Bytes value, long lease) {
+    public Put put(Bytes key, Bytes value, long lease) {
         long revision;
-        VersionRecord old;
+        VersionRecord replaced;
         Locks.lockSpinning(commitLock);
         try {
-            old = direct.latest(key);
             if (!onePutAlwaysFits) {
-                checkSize(key, value, old);
+                checkSize(key, value, direct.latest(key));
             }
             revision = timestamps.next();
-            VersionRecord next = VersionRecord.put(revision, value, lease, old);
-            Bytes historyKey = writeDirectly(key, next, old, revision);
-            if (historyKey != null) {
-                history.add(new HistoryQueue.Entry(revision, historyKey, false));
+            replaced = direct.commitPut(key, revision, value, lease);
+            if (replaced != null) {
+                history.addReplaced(revision);
             }
             if (feed.active()) {
-                feed.queue(revision, List.of(ChangeEvents.of(key, next, old)));
+                feed.queue(revision, List.of(ChangeEvents.of(key, direct.latest(key), replaced)));
             }
         } finally {
             commitLock.unlock();
         }
         publish(revision);
         feed.deliver();
-        return new Outcome(revision, old == null || old.tombstone() ? List.of() : List.of(old));
-    }
-
-    /**
-     * Writes {@code next}, the version committed at {@code revision}, straight into the engine,
-     * filing {@code old} (null for none) in history as replaced by it. Caller holds the commit lock
-     * in a store that {@link #writesDirectly}. Returns the history key, or null.
-     */
-    private Bytes writeDirectly(Bytes key, VersionRecord next, VersionRecord old, long revision) {
-        Bytes historyKey = old == null ? null : MvccKeys.history(revision, key);
-        direct.write(key, next, historyKey, old == null ? null : old.supersededBy(revision));
-        return historyKey;
+        return new Put(revision, replaced);
     }
 
     /** Most bytes a version record adds to its value (flags byte and six varints). */
@@ -353,18 +348,17 @@ public final class CommitSequencer {
             VersionRecord old = olds.get(i);
             VersionRecord next = m.isDelete() ? VersionRecord.delete(revision, old)
                 : VersionRecord.put(revision, m.value(), m.lease(), old);
-            Bytes historyKey;
             if (batch == null) {
-                historyKey = writeDirectly(m.key(), next, old, revision);
+                direct.write(m.key(), next, revision, old);
             } else {
-                historyKey = old == null ? null : MvccKeys.history(revision, m.key());
                 if (old != null) {
-                    batch.put(historyKey, old.supersededBy(revision).encode());
+                    batch.put(MvccKeys.history(revision, m.key()), old.encode(revision));
                 }
                 batch.put(storeKeys.get(i), next.encode());
             }
-            if (historyKey != null) {
-                droppable.add(new HistoryQueue.Entry(revision, historyKey, false));
+            if (old != null) {
+                // history is cut by range: its queue entry needs only the revision
+                droppable.add(new HistoryQueue.Entry(revision, null, false));
             }
             if (m.isDelete()) {
                 droppable.add(new HistoryQueue.Entry(revision, m.key(), true));

@@ -1,6 +1,7 @@
 package io.concordkv.txn.internal;
 
 import io.concordkv.api.Bytes;
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
@@ -11,44 +12,125 @@ import java.util.function.BiConsumer;
  * place by binary search, moving the shorter side of the array. A skip list, used before, cost a
  * commit several cache misses and allocations per version, and compaction as many again.
  *
+ * <p>An entry is held as its parts, in parallel arrays: the revision and user key its history key
+ * is made of, the version object, the revision its record names as the one that replaced it
+ * ({@code supersededAt}, which the record's encoding carries in place of the object's own), and
+ * the bytes the entry counts for (history key and record). So a commit files the version it
+ * replaces as it is, with no history key to make and no copy marked replaced, and neither that
+ * nor a removal reads the version object: its encoded size comes with it. The history key and
+ * the record's bytes are made only when asked for, through the storage engine's byte interface.
+ *
  * <p>Not thread-safe: the engine reads it under its lock's read side and changes it under the
  * write side.
  */
 final class HistoryLog {
     private static final int MIN_CAPACITY = 16;
+    /** A history key's prefix: the namespace byte and the revision. */
+    private static final int PREFIX = 9;
 
-    private Bytes[] keys = new Bytes[MIN_CAPACITY];
+    private long[] revisions = new long[MIN_CAPACITY];
+    private Bytes[] userKeys = new Bytes[MIN_CAPACITY];
     private VersionRecord[] values = new VersionRecord[MIN_CAPACITY];
+    private long[] superseded = new long[MIN_CAPACITY];
+    private int[] sizes = new int[MIN_CAPACITY];
     /** Slot of the first entry; entries are at head, head + 1, ... modulo the capacity. */
     private int head;
     private int size;
+    /** Sum of the entries' history keys and encoded records. */
+    private long bytes;
 
     int size() {
         return size;
     }
 
+    /** The bytes of every entry's history key and encoded record. */
+    long bytes() {
+        return bytes;
+    }
+
     private int slot(int index) {
-        return (head + index) & (keys.length - 1);
+        return (head + index) & (revisions.length - 1);
     }
 
+    /** The history key of the entry at {@code index}, made afresh. */
     Bytes keyAt(int index) {
-        return keys[slot(index)];
+        int s = slot(index);
+        return MvccKeys.history(revisions[s], userKeys[s]);
     }
 
+    /**
+     * The version object at {@code index}: its {@code supersededAt} is not necessarily the one its
+     * record names (a version filed by {@link #add} keeps its own, 0); see {@link #encodedAt}.
+     */
     VersionRecord valueAt(int index) {
         return values[slot(index)];
     }
 
+    /** The encoded record at {@code index}, as a storage engine of bytes would hold it. */
+    Bytes encodedAt(int index) {
+        int s = slot(index);
+        return values[s].encode(superseded[s]);
+    }
+
+    /** How the entry in slot {@code s} compares with {@code key}, a store key of any namespace. */
+    private int compareAt(int s, Bytes key) {
+        byte[] k = key.unsafeArray();
+        if (k.length < PREFIX || k[0] != MvccKeys.HISTORY) {
+            // a bound of a range, not a history key: rare enough to compare the whole key
+            return MvccKeys.history(revisions[s], userKeys[s]).compareTo(key);
+        }
+        int c = Long.compareUnsigned(revisions[s], readLong(k));
+        if (c != 0) {
+            return c;
+        }
+        Bytes u = userKeys[s];
+        return Arrays.compareUnsigned(u.unsafeArray(), 0, u.length(), k, PREFIX, k.length);
+    }
+
+    private int compareAt(int s, long revision, Bytes userKey) {
+        int c = Long.compareUnsigned(revisions[s], revision);
+        return c != 0 ? c : userKeys[s].compareTo(userKey);
+    }
+
+    private static long readLong(byte[] k) {
+        long v = 0;
+        for (int i = 1; i < PREFIX; i++) {
+            v = (v << 8) | (k[i] & 0xFF);
+        }
+        return v;
+    }
+
     /** The index of {@code key}, or {@code -(insertion point) - 1} when absent. */
     int find(Bytes key) {
-        if (size > 0 && key.compareTo(keyAt(size - 1)) > 0) {
+        if (size > 0 && compareAt(slot(size - 1), key) < 0) {
             return -size - 1;
         }
         int lo = 0;
         int hi = size - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = keyAt(mid).compareTo(key);
+            int c = compareAt(slot(mid), key);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -lo - 1;
+    }
+
+    /** As {@link #find(Bytes)} for the history key of {@code userKey} at {@code revision}. */
+    int find(long revision, Bytes userKey) {
+        if (size == 0 || compareAt(slot(size - 1), revision, userKey) < 0) {
+            return -size - 1;
+        }
+        int lo = 0;
+        int hi = size - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = compareAt(slot(mid), revision, userKey);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -71,44 +153,73 @@ final class HistoryLog {
         return i >= 0 ? valueAt(i) : null;
     }
 
-    /** Puts {@code value} under {@code key}; returns the value it replaced, or null. */
+    /**
+     * Puts the record {@code value} under the history key {@code key}, as a store of bytes would;
+     * returns the value it replaced, or null.
+     */
     VersionRecord put(Bytes key, VersionRecord value) {
-        int i = find(key);
+        return put(MvccKeys.revisionOfHistory(key), MvccKeys.userKeyOfHistory(key), value.supersededAt(), value,
+            value.encodedSize());
+    }
+
+    /**
+     * Files {@code value}, the latest version of {@code userKey} until the write at {@code revision}
+     * replaced it, under that revision; {@code encodedSize} is its record's length once marked
+     * replaced ({@code value.encodedSize(revision)}), which the caller knows without reading it.
+     * Returns the value it replaced, or null.
+     */
+    VersionRecord add(long revision, Bytes userKey, VersionRecord value, int encodedSize) {
+        return put(revision, userKey, revision, value, encodedSize);
+    }
+
+    private VersionRecord put(long revision, Bytes userKey, long supersededAt, VersionRecord value, int encodedSize) {
+        int size = PREFIX + userKey.length() + encodedSize;
+        int i = find(revision, userKey);
         if (i >= 0) {
             int s = slot(i);
             VersionRecord old = values[s];
             values[s] = value;
+            superseded[s] = supersededAt;
+            bytes += size - sizes[s];
+            sizes[s] = size;
             return old;
         }
-        insert(-i - 1, key, value);
+        insert(-i - 1, revision, userKey, value, supersededAt, size);
         return null;
     }
 
-    private void insert(int index, Bytes key, VersionRecord value) {
-        if (size == keys.length) {
-            resize(keys.length * 2);
+    private void insert(int index, long revision, Bytes userKey, VersionRecord value, long supersededAt, int size) {
+        if (this.size == revisions.length) {
+            resize(revisions.length * 2);
         }
-        int mask = keys.length - 1;
-        if (index < size / 2) {
+        int mask = revisions.length - 1;
+        if (index < this.size / 2) {
             // move the entries before it one slot down
             head = (head - 1) & mask;
             for (int j = 0; j < index; j++) {
                 move(slot(j + 1), slot(j));
             }
         } else {
-            for (int j = size; j > index; j--) {
+            for (int j = this.size; j > index; j--) {
                 move(slot(j - 1), slot(j));
             }
         }
         int s = slot(index);
-        keys[s] = key;
+        revisions[s] = revision;
+        userKeys[s] = userKey;
         values[s] = value;
-        size++;
+        superseded[s] = supersededAt;
+        sizes[s] = size;
+        this.size++;
+        bytes += size;
     }
 
     private void move(int from, int to) {
-        keys[to] = keys[from];
+        revisions[to] = revisions[from];
+        userKeys[to] = userKeys[from];
         values[to] = values[from];
+        superseded[to] = superseded[from];
+        sizes[to] = sizes[from];
     }
 
     /** Removes the entry under {@code key}; returns its value, or null if there was none. */
@@ -124,7 +235,7 @@ final class HistoryLog {
 
     /**
      * Removes the entries at indexes {@code [from, to)}, telling {@code removed} (if not null) of
-     * each first.
+     * each history key and version first.
      */
     void removeRange(int from, int to, BiConsumer<Bytes, VersionRecord> removed) {
         int n = to - from;
@@ -133,8 +244,9 @@ final class HistoryLog {
         }
         for (int j = from; j < to; j++) {
             int s = slot(j);
+            bytes -= sizes[s];
             if (removed != null) {
-                removed.accept(keys[s], values[s]);
+                removed.accept(keyAt(j), values[s]);
             }
         }
         if (from < size - to) {
@@ -157,32 +269,46 @@ final class HistoryLog {
         size -= n;
         // shrink only well below the capacity: retained history swings by the revisions written
         // between two compactions, and a quarter would have it grow and shrink on every swing
-        if (keys.length > MIN_CAPACITY && size < keys.length / 8) {
-            resize(Math.max(MIN_CAPACITY, keys.length / 2));
+        if (revisions.length > MIN_CAPACITY && size < revisions.length / 8) {
+            resize(Math.max(MIN_CAPACITY, revisions.length / 2));
         }
     }
 
     private void clear(int s) {
-        keys[s] = null;
+        userKeys[s] = null;
         values[s] = null;
     }
 
     void clear() {
-        keys = new Bytes[MIN_CAPACITY];
+        revisions = new long[MIN_CAPACITY];
+        userKeys = new Bytes[MIN_CAPACITY];
         values = new VersionRecord[MIN_CAPACITY];
+        superseded = new long[MIN_CAPACITY];
+        sizes = new int[MIN_CAPACITY];
         head = 0;
         size = 0;
+        bytes = 0;
     }
 
     private void resize(int capacity) {
+        long[] r = new long[capacity];
         Bytes[] k = new Bytes[capacity];
         VersionRecord[] v = new VersionRecord[capacity];
+        long[] sup = new long[capacity];
+        int[] sz = new int[capacity];
         for (int j = 0; j < size; j++) {
-            k[j] = keyAt(j);
-            v[j] = valueAt(j);
+            int s = slot(j);
+            r[j] = revisions[s];
+            k[j] = userKeys[s];
+            v[j] = values[s];
+            sup[j] = superseded[s];
+            sz[j] = sizes[s];
         }
-        keys = k;
+        revisions = r;
+        userKeys = k;
         values = v;
+        superseded = sup;
+        sizes = sz;
         head = 0;
     }
 }

@@ -22,13 +22,19 @@ import java.util.List;
  * Thread-safe under that discipline.
  */
 final class HistoryQueue {
-    /** An old version under {@code storeKey}, or (for a tombstone) the user key whose latest version is one. */
+    /**
+     * An old version replaced at {@code revision} (its history key as {@code key}, or null when
+     * it was queued by {@link #addReplaced}), or (for a tombstone) the user key whose latest
+     * version is one.
+     */
     record Entry(long revision, Bytes key, boolean tombstone) {
     }
 
     private static final int CHUNK = 1024;
 
     private static final class Chunk {
+        final long[] revisions = new long[CHUNK];
+        /** Null where {@link #addReplaced} queued a bare revision. */
         final Entry[] entries = new Entry[CHUNK];
         /** Set before the count that reaches into it is published. */
         Chunk next;
@@ -46,12 +52,25 @@ final class HistoryQueue {
 
     /** Appends; the caller holds the commit lock and appends in revision order. */
     void add(Entry e) {
+        append(e.revision(), e);
+    }
+
+    /**
+     * Appends an old version replaced at {@code revision}, with no entry to allocate: history
+     * compaction needs only the revision (it cuts history by range). Taken as an entry with no key.
+     */
+    void addReplaced(long revision) {
+        append(revision, null);
+    }
+
+    private void append(long revision, Entry e) {
         if (tailIndex == CHUNK) {
             Chunk next = new Chunk();
             tail.next = next;
             tail = next;
             tailIndex = 0;
         }
+        tail.revisions[tailIndex] = revision;
         tail.entries[tailIndex++] = e;
         appended = appended + 1; // one appender at a time: publishes the entry and the link
     }
@@ -65,12 +84,13 @@ final class HistoryQueue {
                 head = head.next;
                 headIndex = 0;
             }
-            Entry e = head.entries[headIndex];
-            if (e.revision() > revision) {
+            long r = head.revisions[headIndex];
+            if (r > revision) {
                 break;
             }
+            Entry e = head.entries[headIndex];
             head.entries[headIndex++] = null;
-            out.add(e);
+            out.add(e != null ? e : new Entry(r, null, false));
         }
         taken = taken + out.size();
         return out;

@@ -53,6 +53,51 @@ class HistoryLogTest {
         }
     }
 
+    /**
+     * A version filed as it is by a commit ({@code add}) reads back as the record a store of bytes
+     * would hold (the version marked replaced at the revision), and every entry counts the bytes of
+     * its history key and record, through overwrites and removals.
+     */
+    @Test
+    void versionsFiledAsTheyAreReadAsMarkedReplacedAndCountTheirBytes() {
+        HistoryLog log = new HistoryLog();
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        long[] revisions = {3, 200, 70_000, 200, 9_000_000_000L, 3};
+        for (int i = 0; i < revisions.length; i++) {
+            long rev = revisions[i];
+            Bytes user = Bytes.utf8("user-" + (i % 4));
+            VersionRecord latest = new VersionRecord(false, 1, 2, 1, 0, 0, 0, Bytes.utf8("v".repeat(i * 7)));
+            Bytes key = MvccKeys.history(rev, user);
+            VersionRecord before = log.get(key);
+            assertThat(log.add(rev, user, latest, latest.encodedSize(rev))).isEqualTo(before);
+            assertThat(log.valueAt(log.find(rev, user))).as("the very object, no copy").isSameAs(latest);
+            model.put(key, latest.supersededBy(rev).encode());
+            // and one filed through the byte interface, whose record names a revision of its own
+            Bytes other = MvccKeys.history(rev + 1, user);
+            VersionRecord stored = new VersionRecord(false, 1, 2, 1, 0, 0, 777_777, Bytes.utf8("w"));
+            log.put(other, stored);
+            model.put(other, stored.encode());
+            assertBytes(log, model);
+        }
+        log.remove(MvccKeys.history(200, Bytes.utf8("user-1")));
+        model.remove(MvccKeys.history(200, Bytes.utf8("user-1")));
+        assertBytes(log, model);
+        log.removeRange(1, 4, null);
+        List<Bytes> keys = new ArrayList<>(model.keySet());
+        keys.subList(1, 4).forEach(model::remove);
+        assertBytes(log, model);
+    }
+
+    private static void assertBytes(HistoryLog log, TreeMap<Bytes, Bytes> model) {
+        List<Map.Entry<Bytes, Bytes>> got = new ArrayList<>();
+        for (int i = 0; i < log.size(); i++) {
+            got.add(Map.entry(log.keyAt(i), log.encodedAt(i)));
+        }
+        assertThat(got).containsExactlyElementsOf(new ArrayList<>(model.entrySet()));
+        assertThat(log.bytes()).isEqualTo(model.entrySet().stream()
+            .mapToLong(e -> e.getKey().length() + e.getValue().length()).sum());
+    }
+
     @Test
     void insertsAndRemovalsAnywhereKeepTheOrder() {
         long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());

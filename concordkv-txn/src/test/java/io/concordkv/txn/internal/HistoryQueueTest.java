@@ -41,6 +41,24 @@ class HistoryQueueTest {
     }
 
     @Test
+    void bareRevisionsComeOutAsEntriesWithNoKeyInOrderWithTheOthers() {
+        HistoryQueue q = new HistoryQueue();
+        List<HistoryQueue.Entry> added = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            if (i % 3 == 0) {
+                HistoryQueue.Entry e = entry(i, i);
+                q.add(e);
+                added.add(e);
+            } else {
+                q.addReplaced(i);
+                added.add(new HistoryQueue.Entry(i, null, false));
+            }
+        }
+        assertThat(q.takeUpTo(1_200)).containsExactlyElementsOf(added.subList(0, 1_201));
+        assertThat(q.takeUpTo(Long.MAX_VALUE)).containsExactlyElementsOf(added.subList(1_201, 2_500));
+    }
+
+    @Test
     void replaceWithTakesTheOtherQueuesEntries() {
         HistoryQueue q = new HistoryQueue();
         for (int i = 0; i < 1_500; i++) {

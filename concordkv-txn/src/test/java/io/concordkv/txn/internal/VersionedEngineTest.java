@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The engine of version objects behaves, through the byte interface the store's log, snapshots,
  * recovery and images use, exactly as an engine holding the encoded records: checked against a
  * sorted map on random batches of puts, deletes and range deletes over every namespace of the
- * MVCC layout, with random scans (limits, both directions, ranges across namespaces).
+ * MVCC layout, with random scans (limits, both directions, ranges across namespaces). The object
+ * paths of the commits ({@code commitPut}, {@code write} of a version) must leave the records a
+ * batch of the new version and the replaced one, marked replaced, would.
  */
 class VersionedEngineTest {
 
@@ -34,11 +36,18 @@ class VersionedEngineTest {
         return new VersionedEngine(StorageEngines.open(EngineConfig.of(engine)));
     }
 
+    /** Revisions of history keys: few, so keys meet, and of one to four varint bytes, so sizes differ. */
+    private static final long[] REVISIONS = {1, 2, 3, 5, 8, 12, 130, 131, 20_000, 3_000_000};
+
+    private static long randomRevision(SplittableRandom r) {
+        return REVISIONS[r.nextInt(REVISIONS.length)];
+    }
+
     private static Bytes randomKey(SplittableRandom r) {
         byte[] user = {(byte) ('a' + r.nextInt(6))};
         return switch (r.nextInt(4)) {
             case 0, 1 -> MvccKeys.latest(Bytes.wrap(user));
-            case 2 -> MvccKeys.history(1 + r.nextInt(12), Bytes.wrap(user));
+            case 2 -> MvccKeys.history(randomRevision(r), Bytes.wrap(user));
             default -> r.nextBoolean() ? MvccKeys.system(Bytes.wrap(user)) : MvccKeys.META_REVISION;
         };
     }
@@ -98,6 +107,10 @@ class VersionedEngineTest {
         NavigableMap<Bytes, Bytes> model = new TreeMap<>();
         try (VersionedEngine e = open(engine)) {
             for (int step = 0; step < 3_000; step++) {
+                if (r.nextInt(4) == 0) {
+                    commitOnTheObjectPath(e, model, r, "seed " + seed + " step " + step);
+                    continue;
+                }
                 WriteBatch.Builder batch = WriteBatch.builder();
                 List<WriteBatch.Op> ops = new ArrayList<>();
                 int n = 1 + r.nextInt(4);
@@ -146,15 +159,41 @@ class VersionedEngineTest {
         }
     }
 
+    /**
+     * A put at a random revision through {@code commitPut} or {@code write}, and what it must do to
+     * the records: the replaced version (if any) under its history key at that revision, marked
+     * replaced there, and the new version under its {@code 'k'} key.
+     */
+    private static void commitOnTheObjectPath(VersionedEngine e, NavigableMap<Bytes, Bytes> model, SplittableRandom r,
+                                              String as) {
+        Bytes user = Bytes.wrap(new byte[] {(byte) ('a' + r.nextInt(6))});
+        long revision = randomRevision(r);
+        Bytes value = Bytes.utf8("o".repeat(r.nextInt(30)));
+        long lease = r.nextInt(3);
+        Bytes stored = model.get(MvccKeys.latest(user));
+        VersionRecord old = stored == null ? null : VersionRecord.decode(stored);
+        VersionRecord next = VersionRecord.put(revision, value, lease, old);
+        if (r.nextBoolean()) {
+            assertThat(e.commitPut(user, revision, value, lease)).as(as).isEqualTo(old);
+        } else {
+            e.write(user, next, revision, e.latest(user));
+        }
+        if (old != null) {
+            model.put(MvccKeys.history(revision, user), old.supersededBy(revision).encode());
+        }
+        model.put(MvccKeys.latest(user), next.encode());
+        assertThat(e.latest(user)).as(as).isEqualTo(next);
+    }
+
     @Test
     void theObjectPathAndTheBytePathSeeTheSameVersions() {
         try (VersionedEngine e = open("rbtree")) {
             Bytes key = Bytes.utf8("key");
             VersionRecord first = VersionRecord.put(2, Bytes.utf8("one"), 0, null);
-            e.write(key, first, null, null);
+            e.write(key, first, 2, null);
             VersionRecord second = VersionRecord.put(3, Bytes.utf8("two"), 0, first);
             Bytes historyKey = MvccKeys.history(3, key);
-            e.write(key, second, historyKey, first.supersededBy(3));
+            e.write(key, second, 3, first);
             assertThat(e.get(MvccKeys.latest(key))).contains(second.encode());
             assertThat(e.get(historyKey)).contains(first.supersededBy(3).encode());
             assertThat(e.scan(ScanRange.all())).extracting(KeyValue::key).containsExactly(historyKey, MvccKeys.latest(key));
