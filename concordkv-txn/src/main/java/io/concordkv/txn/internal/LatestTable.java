@@ -28,8 +28,8 @@ final class LatestTable {
 
     static {
         try {
-            VERSION = MethodHandles.lookup().findVarHandle(Node.class, "version", VersionRecord.class);
-            NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
+            VERSION = MethodHandles.lookup().findVarHandle(NodeHead.class, "version", VersionRecord.class);
+            NEXT = MethodHandles.lookup().findVarHandle(NodeHead.class, "next", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,13 +37,33 @@ final class LatestTable {
 
     private static final int MIN_CAPACITY = 64;
 
-    /** A key's entry. Its fields other than the version and the link are the writer's alone. */
-    static final class Node {
+    /**
+     * What a probe reads of a node, in a class of its own: the JVM lays a superclass's fields out
+     * first, so these stay together at the head of the node, ahead of the writer's fields, and a
+     * probe touches no more cache lines than it did before those were added.
+     */
+    abstract static class NodeHead {
         final int hash;
         final Bytes key;
         final byte[] keyBytes;
         VersionRecord version;
         Node next;
+
+        NodeHead(int hash, Bytes key, byte[] keyBytes, VersionRecord version, Node next) {
+            this.hash = hash;
+            this.key = key;
+            this.keyBytes = keyBytes;
+            this.version = version;
+            this.next = next;
+        }
+
+        final boolean holds(Bytes probe) {
+            return key == probe || Arrays.equals(keyBytes, probe.unsafeArray());
+        }
+    }
+
+    /** A key's entry. Its fields other than the version and the link are the writer's alone. */
+    static final class Node extends NodeHead {
         /** Of {@link #version}: its create and mod revisions and change count, as the writer last set it. */
         long createRevision;
         long modRevision;
@@ -54,21 +74,13 @@ final class LatestTable {
         int sizeUnsuperseded;
 
         Node(int hash, Bytes key, VersionRecord version, Node next) {
-            this.hash = hash;
-            this.key = key;
-            this.keyBytes = key.unsafeArray();
-            this.next = next;
-            this.version = version;
+            super(hash, key, key.unsafeArray(), version, next);
             setVersion(version);
         }
 
         /** A copy of {@code n} linked to {@code next}, for a resized table. */
         Node(Node n, Node next) {
-            this.hash = n.hash;
-            this.key = n.key;
-            this.keyBytes = n.keyBytes;
-            this.version = n.version;
-            this.next = next;
+            super(n.hash, n.key, n.keyBytes, n.version, next);
             this.createRevision = n.createRevision;
             this.modRevision = n.modRevision;
             this.count = n.count;
@@ -90,10 +102,6 @@ final class LatestTable {
         /** The length of the version's record once marked replaced at {@code revision}. */
         int encodedSizeSupersededAt(long revision) {
             return sizeUnsuperseded + VersionRecord.varintSize(revision);
-        }
-
-        boolean holds(Bytes probe) {
-            return key == probe || Arrays.equals(keyBytes, probe.unsafeArray());
         }
     }
 
