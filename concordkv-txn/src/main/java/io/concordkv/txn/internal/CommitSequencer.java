@@ -262,10 +262,13 @@ public final class CommitSequencer {
             if (feed.active()) {
                 feed.queue(revision, List.of(ChangeEvents.of(key, direct.latest(key), replaced)));
             }
+            // applied, as every commit numbered before it (straight in, under this lock): visible
+            // now; no commit numbered later can have published yet, so a plain ordered store does
+            published.setRelease(revision);
         } finally {
             commitLock.unlock();
         }
-        publish(revision);
+        waiters.completePublished();
         feed.deliver();
         return new Put(revision, replaced);
     }

@@ -16,9 +16,10 @@ import java.util.List;
  *
  * <p>One appender at a time (commits, under the commit lock) and one taker at a time (history
  * compaction, serialised): entries go into arrays of {@value #CHUNK}, linked in order, and the
- * count appended is published through one volatile field, so an append is two plain stores and
- * one ordered one, with no node to allocate and no compare-and-set (a lock-free linked queue,
- * used before, cost both on every overwrite, and its taker a compare-and-set per entry).
+ * count appended is published with a release store, which the taker's volatile read pairs with:
+ * an append is plain stores and one ordered one, with no node to allocate, no compare-and-set
+ * and no full fence (a lock-free linked queue, used before, cost a node and a compare-and-set on
+ * every overwrite, and its taker a compare-and-set per entry).
  * Thread-safe under that discipline.
  */
 final class HistoryQueue {
@@ -49,6 +50,18 @@ final class HistoryQueue {
     /** Entries appended, published by the appender; entries taken, by the taker. */
     private volatile long appended;
     private volatile long taken;
+    private static final java.lang.invoke.VarHandle APPENDED;
+    private static final java.lang.invoke.VarHandle TAKEN;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            APPENDED = lookup.findVarHandle(HistoryQueue.class, "appended", long.class);
+            TAKEN = lookup.findVarHandle(HistoryQueue.class, "taken", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Appends; the caller holds the commit lock and appends in revision order. */
     void add(Entry e) {
@@ -72,7 +85,8 @@ final class HistoryQueue {
         }
         tail.revisions[tailIndex] = revision;
         tail.entries[tailIndex++] = e;
-        appended = appended + 1; // one appender at a time: publishes the entry and the link
+        // one appender at a time: publishes the entry and the link to whoever reads the count
+        APPENDED.setRelease(this, appended + 1);
     }
 
     /** Removes and returns the entries droppable at a compaction to {@code revision}. One taker at a time. */
@@ -92,7 +106,7 @@ final class HistoryQueue {
             head.entries[headIndex++] = null;
             out.add(e != null ? e : new Entry(r, null, false));
         }
-        taken = taken + out.size();
+        TAKEN.setRelease(this, taken + out.size());
         return out;
     }
 
