@@ -7,8 +7,9 @@ import java.util.RandomAccess;
 
 /**
  * A put's {@link WriteResult#previous}: the version it replaced when that was live (none when the
- * key was new or deleted), read only when asked for. The replaced version is usually cold in the
- * cache, and most callers (a put without etcd's {@code prev_kv}) never look at it. Immutable.
+ * key was new or deleted), made into a {@link KeyVersion} only when asked for: most callers (a put
+ * without etcd's {@code prev_kv}) never look at it, and the store's short put path need not
+ * allocate the answer's objects for them. Immutable.
  */
 final class ReplacedVersion extends AbstractList<KeyVersion> implements RandomAccess {
     private final Bytes key;

@@ -68,8 +68,7 @@ public final class CommitSequencer {
 
     /**
      * The outcome of {@link #put}: its revision and the version it replaced, a tombstone included
-     * (null when the key was new). Nothing has read that version: it is usually cold in the cache,
-     * and only a caller that answers with it need pay for reading it.
+     * (null when the key was new): a caller that answers with it builds the answer only when asked.
      */
     public record Put(long revision, VersionRecord replaced) {
     }
@@ -242,7 +241,7 @@ public final class CommitSequencer {
     /**
      * Commits a put of one key, as {@link #commit} with one mutation and no validator does, on the
      * short path a store that {@link #writesDirectly} allows: nothing to encode, no batch, no
-     * future, and the replaced version is not read; visible when this returns.
+     * future; visible when this returns.
      *
      * @throws KvException {@code REQUEST_TOO_LARGE} as {@link #commit} would
      */

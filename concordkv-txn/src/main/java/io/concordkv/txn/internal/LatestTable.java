@@ -16,10 +16,6 @@ import java.util.Arrays;
  * readers load with acquire loads; a resize builds a new table of new nodes and publishes it
  * whole, so a reader holding the old table finds every key it held, with the versions it had
  * then. Thread-safe under that discipline.
- *
- * <p>A node also keeps, for the writer alone, what a put needs of the version it replaces (its
- * revisions, change count, whether it is live, its encoded size), so that a put over a key never
- * reads the replaced version: that object is usually cold, and reading it was a fifth of a put.
  */
 final class LatestTable {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Node[].class);
@@ -28,8 +24,8 @@ final class LatestTable {
 
     static {
         try {
-            VERSION = MethodHandles.lookup().findVarHandle(NodeHead.class, "version", VersionRecord.class);
-            NEXT = MethodHandles.lookup().findVarHandle(NodeHead.class, "next", Node.class);
+            VERSION = MethodHandles.lookup().findVarHandle(Node.class, "version", VersionRecord.class);
+            NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,71 +33,24 @@ final class LatestTable {
 
     private static final int MIN_CAPACITY = 64;
 
-    /**
-     * What a probe reads of a node, in a class of its own: the JVM lays a superclass's fields out
-     * first, so these stay together at the head of the node, ahead of the writer's fields, and a
-     * probe touches no more cache lines than it did before those were added.
-     */
-    abstract static class NodeHead {
+    /** A key's entry. */
+    static final class Node {
         final int hash;
         final Bytes key;
         final byte[] keyBytes;
         VersionRecord version;
         Node next;
 
-        NodeHead(int hash, Bytes key, byte[] keyBytes, VersionRecord version, Node next) {
+        Node(int hash, Bytes key, VersionRecord version, Node next) {
             this.hash = hash;
             this.key = key;
-            this.keyBytes = keyBytes;
+            this.keyBytes = key.unsafeArray();
             this.version = version;
             this.next = next;
         }
 
-        final boolean holds(Bytes probe) {
+        boolean holds(Bytes probe) {
             return key == probe || Arrays.equals(keyBytes, probe.unsafeArray());
-        }
-    }
-
-    /** A key's entry. Its fields other than the version and the link are the writer's alone. */
-    static final class Node extends NodeHead {
-        /** Of {@link #version}: its create and mod revisions and change count, as the writer last set it. */
-        long createRevision;
-        long modRevision;
-        long count;
-        boolean live;
-        /** Of {@link #version}: its encoded size, and that size less its {@code supersededAt} varint. */
-        int encodedSize;
-        int sizeUnsuperseded;
-
-        Node(int hash, Bytes key, VersionRecord version, Node next) {
-            super(hash, key, key.unsafeArray(), version, next);
-            setVersion(version);
-        }
-
-        /** A copy of {@code n} linked to {@code next}, for a resized table. */
-        Node(Node n, Node next) {
-            super(n.hash, n.key, n.keyBytes, n.version, next);
-            this.createRevision = n.createRevision;
-            this.modRevision = n.modRevision;
-            this.count = n.count;
-            this.live = n.live;
-            this.encodedSize = n.encodedSize;
-            this.sizeUnsuperseded = n.sizeUnsuperseded;
-        }
-
-        /** Sets the writer's copy of {@code v}'s fields; setting and publishing {@code v} is the caller's. */
-        private void setVersion(VersionRecord v) {
-            createRevision = v.createRevision();
-            modRevision = v.modRevision();
-            count = v.version();
-            live = !v.tombstone();
-            encodedSize = v.encodedSize();
-            sizeUnsuperseded = encodedSize - VersionRecord.varintSize(v.supersededAt());
-        }
-
-        /** The length of the version's record once marked replaced at {@code revision}. */
-        int encodedSizeSupersededAt(long revision) {
-            return sizeUnsuperseded + VersionRecord.varintSize(revision);
         }
     }
 
@@ -139,7 +88,6 @@ final class LatestTable {
 
     /** Writer only: makes {@code version} the latest version of {@code n}'s key. */
     void replace(Node n, VersionRecord version) {
-        n.setVersion(version);
         VERSION.setRelease(n, version);
     }
 
@@ -216,7 +164,7 @@ final class LatestTable {
         for (Node head : old) {
             for (Node n = head; n != null; n = n.next) {
                 int i = slot(n.hash, tab);
-                tab[i] = new Node(n, tab[i]);
+                tab[i] = new Node(n.hash, n.key, n.version, tab[i]);
             }
         }
         table = tab;

@@ -111,9 +111,8 @@ public final class VersionedEngine implements StorageEngine {
     /**
      * Commits a put of {@code value} (with {@code lease}) to {@code userKey} at {@code revision}:
      * {@link #write(Bytes, VersionRecord, long, VersionRecord)} of
-     * {@code VersionRecord.put(revision, value, lease, latest(userKey))}, without reading the
-     * replaced version: the table keeps what a put needs of it, and history files it as it is.
-     * That object is usually cold in the cache, and reading it was a fifth of a put.
+     * {@code VersionRecord.put(revision, value, lease, latest(userKey))}, with one probe of the
+     * table, and history filing the replaced version as it is.
      *
      * @return the version replaced (a tombstone included), or null when the key is new
      */
@@ -125,12 +124,10 @@ public final class VersionedEngine implements StorageEngine {
                 putLatest(userKey, null, new VersionRecord(false, revision, revision, 1, lease, 0, 0, value));
                 return null;
             }
-            VersionRecord next = n.live
-                ? new VersionRecord(false, n.createRevision, revision, n.count + 1, lease, n.modRevision, 0, value)
-                : new VersionRecord(false, revision, revision, 1, lease, n.modRevision, 0, value);
             VersionRecord replaced = n.version;
-            history.add(revision, n.key, replaced, n.encodedSizeSupersededAt(revision));
-            versionBytes += next.encodedSize() - n.encodedSize;
+            VersionRecord next = VersionRecord.put(revision, value, lease, replaced);
+            history.add(revision, n.key, replaced, replaced.encodedSize(revision));
+            versionBytes += next.encodedSize() - replaced.encodedSize();
             latest.replace(n, next);
             return replaced;
         } finally {
@@ -237,7 +234,7 @@ public final class VersionedEngine implements StorageEngine {
     private void putLatest(Bytes userKey, Bytes storeKey, VersionRecord v) {
         LatestTable.Node n = latest.node(userKey);
         if (n != null) {
-            versionBytes += v.encodedSize() - n.encodedSize;
+            versionBytes += v.encodedSize() - n.version.encodedSize();
             latest.replace(n, v);
             return;
         }
@@ -260,7 +257,7 @@ public final class VersionedEngine implements StorageEngine {
             } else {
                 versionBytes -= 1 + userKey.length();
             }
-            versionBytes -= n.encodedSize;
+            versionBytes -= n.version.encodedSize();
             latest.remove(userKey);
         }
     }
