@@ -102,35 +102,28 @@ final class HistoryLog {
 
     /** The index of {@code key}, or {@code -(insertion point) - 1} when absent. */
     int find(Bytes key) {
-        if (size > 0 && compareAt(slot(size - 1), key) < 0) {
-            return -size - 1;
-        }
-        int lo = 0;
-        int hi = size - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = compareAt(slot(mid), key);
-            if (c < 0) {
-                lo = mid + 1;
-            } else if (c > 0) {
-                hi = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -lo - 1;
+        return search(s -> compareAt(s, key));
     }
 
     /** As {@link #find(Bytes)} for the history key of {@code userKey} at {@code revision}. */
     int find(long revision, Bytes userKey) {
-        if (size == 0 || compareAt(slot(size - 1), revision, userKey) < 0) {
+        return search(s -> compareAt(s, revision, userKey));
+    }
+
+    /**
+     * The index of the entry {@code comparison} (how the entry in a slot compares with the key
+     * sought) finds equal, or {@code -(insertion point) - 1}; a key past the last, as a commit's
+     * is, is answered by one comparison.
+     */
+    private int search(java.util.function.IntUnaryOperator comparison) {
+        if (size == 0 || comparison.applyAsInt(slot(size - 1)) < 0) {
             return -size - 1;
         }
         int lo = 0;
         int hi = size - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = compareAt(slot(mid), revision, userKey);
+            int c = comparison.applyAsInt(slot(mid));
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
