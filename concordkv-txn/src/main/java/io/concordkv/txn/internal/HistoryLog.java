@@ -13,12 +13,11 @@ import java.util.function.BiConsumer;
  * commit several cache misses and allocations per version, and compaction as many again.
  *
  * <p>An entry is held as its parts, in parallel arrays: the revision and user key its history key
- * is made of, the version object, the revision its record names as the one that replaced it
- * ({@code supersededAt}, which the record's encoding carries in place of the object's own), and
- * the bytes the entry counts for (history key and record). So a commit files the version it
- * replaces as it is, with no history key to make and no copy marked replaced, and neither that
- * nor a removal reads the version object: its encoded size comes with it. The history key and
- * the record's bytes are made only when asked for, through the storage engine's byte interface.
+ * is made of, the version object, and the revision its record names as the one that replaced it
+ * ({@code supersededAt}, which the record's encoding carries in place of the object's own). So a
+ * commit files the version it replaces as it is, with no history key to make and no copy marked
+ * replaced; the history key and the record's bytes are made only when asked for, through the
+ * storage engine's byte interface.
  *
  * <p>Not thread-safe: the engine reads it under its lock's read side and changes it under the
  * write side.
@@ -32,7 +31,6 @@ final class HistoryLog {
     private Bytes[] userKeys = new Bytes[MIN_CAPACITY];
     private VersionRecord[] values = new VersionRecord[MIN_CAPACITY];
     private long[] superseded = new long[MIN_CAPACITY];
-    private int[] sizes = new int[MIN_CAPACITY];
     /** Slot of the first entry; entries are at head, head + 1, ... modulo the capacity. */
     private int head;
     private int size;
@@ -70,6 +68,11 @@ final class HistoryLog {
     Bytes encodedAt(int index) {
         int s = slot(index);
         return values[s].encode(superseded[s]);
+    }
+
+    /** The bytes the entry in slot {@code s} counts for: its history key and its record. */
+    private int sizeAt(int s) {
+        return PREFIX + userKeys[s].length() + values[s].encodedSize(superseded[s]);
     }
 
     /** How the entry in slot {@code s} compares with {@code key}, a store key of any namespace. */
@@ -151,37 +154,33 @@ final class HistoryLog {
      * returns the value it replaced, or null.
      */
     VersionRecord put(Bytes key, VersionRecord value) {
-        return put(MvccKeys.revisionOfHistory(key), MvccKeys.userKeyOfHistory(key), value.supersededAt(), value,
-            value.encodedSize());
+        return put(MvccKeys.revisionOfHistory(key), MvccKeys.userKeyOfHistory(key), value.supersededAt(), value);
     }
 
     /**
      * Files {@code value}, the latest version of {@code userKey} until the write at {@code revision}
-     * replaced it, under that revision; {@code encodedSize} is its record's length once marked
-     * replaced ({@code value.encodedSize(revision)}), which the caller knows without reading it.
-     * Returns the value it replaced, or null.
+     * replaced it, under that revision, as it is. Returns the value it replaced, or null.
      */
-    VersionRecord add(long revision, Bytes userKey, VersionRecord value, int encodedSize) {
-        return put(revision, userKey, revision, value, encodedSize);
+    VersionRecord add(long revision, Bytes userKey, VersionRecord value) {
+        return put(revision, userKey, revision, value);
     }
 
-    private VersionRecord put(long revision, Bytes userKey, long supersededAt, VersionRecord value, int encodedSize) {
-        int size = PREFIX + userKey.length() + encodedSize;
+    private VersionRecord put(long revision, Bytes userKey, long supersededAt, VersionRecord value) {
         int i = find(revision, userKey);
         if (i >= 0) {
             int s = slot(i);
             VersionRecord old = values[s];
+            bytes -= sizeAt(s);
             values[s] = value;
             superseded[s] = supersededAt;
-            bytes += size - sizes[s];
-            sizes[s] = size;
+            bytes += sizeAt(s);
             return old;
         }
-        insert(-i - 1, revision, userKey, value, supersededAt, size);
+        insert(-i - 1, revision, userKey, value, supersededAt);
         return null;
     }
 
-    private void insert(int index, long revision, Bytes userKey, VersionRecord value, long supersededAt, int size) {
+    private void insert(int index, long revision, Bytes userKey, VersionRecord value, long supersededAt) {
         if (this.size == revisions.length) {
             resize(revisions.length * 2);
         }
@@ -202,9 +201,8 @@ final class HistoryLog {
         userKeys[s] = userKey;
         values[s] = value;
         superseded[s] = supersededAt;
-        sizes[s] = size;
-        this.size++;
-        bytes += size;
+        size++;
+        bytes += sizeAt(s);
     }
 
     private void move(int from, int to) {
@@ -212,7 +210,6 @@ final class HistoryLog {
         userKeys[to] = userKeys[from];
         values[to] = values[from];
         superseded[to] = superseded[from];
-        sizes[to] = sizes[from];
     }
 
     /** Removes the entry under {@code key}; returns its value, or null if there was none. */
@@ -237,7 +234,7 @@ final class HistoryLog {
         }
         for (int j = from; j < to; j++) {
             int s = slot(j);
-            bytes -= sizes[s];
+            bytes -= sizeAt(s);
             if (removed != null) {
                 removed.accept(keyAt(j), values[s]);
             }
@@ -277,7 +274,6 @@ final class HistoryLog {
         userKeys = new Bytes[MIN_CAPACITY];
         values = new VersionRecord[MIN_CAPACITY];
         superseded = new long[MIN_CAPACITY];
-        sizes = new int[MIN_CAPACITY];
         head = 0;
         size = 0;
         bytes = 0;
@@ -288,20 +284,17 @@ final class HistoryLog {
         Bytes[] k = new Bytes[capacity];
         VersionRecord[] v = new VersionRecord[capacity];
         long[] sup = new long[capacity];
-        int[] sz = new int[capacity];
         for (int j = 0; j < size; j++) {
             int s = slot(j);
             r[j] = revisions[s];
             k[j] = userKeys[s];
             v[j] = values[s];
             sup[j] = superseded[s];
-            sz[j] = sizes[s];
         }
         revisions = r;
         userKeys = k;
         values = v;
         superseded = sup;
-        sizes = sz;
         head = 0;
     }
 }

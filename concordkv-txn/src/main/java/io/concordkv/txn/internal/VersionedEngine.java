@@ -100,7 +100,7 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = lock.writeLock();
         try {
             if (replaced != null) {
-                history.add(revision, userKey, replaced, replaced.encodedSize(revision));
+                history.add(revision, userKey, replaced);
             }
             putLatest(userKey, null, next);
         } finally {
@@ -120,15 +120,11 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = lock.writeLock();
         try {
             LatestTable.Node n = latest.node(userKey);
-            if (n == null) {
-                putLatest(userKey, null, new VersionRecord(false, revision, revision, 1, lease, 0, 0, value));
-                return null;
+            VersionRecord replaced = n == null ? null : n.version;
+            if (replaced != null) {
+                history.add(revision, n.key, replaced);
             }
-            VersionRecord replaced = n.version;
-            VersionRecord next = VersionRecord.put(revision, value, lease, replaced);
-            history.add(revision, n.key, replaced, replaced.encodedSize(revision));
-            versionBytes += next.encodedSize() - replaced.encodedSize();
-            latest.replace(n, next);
+            putLatest(userKey, null, n, VersionRecord.put(revision, value, lease, replaced));
             return replaced;
         } finally {
             lock.unlockWrite(stamp);
@@ -232,7 +228,11 @@ public final class VersionedEngine implements StorageEngine {
 
     /** Caller holds the write lock. {@code storeKey} is the key's {@code 'k'} key, or null to make one if needed. */
     private void putLatest(Bytes userKey, Bytes storeKey, VersionRecord v) {
-        LatestTable.Node n = latest.node(userKey);
+        putLatest(userKey, storeKey, latest.node(userKey), v);
+    }
+
+    /** As {@link #putLatest(Bytes, Bytes, VersionRecord)} with the key's node found already (null: none). */
+    private void putLatest(Bytes userKey, Bytes storeKey, LatestTable.Node n, VersionRecord v) {
         if (n != null) {
             versionBytes += v.encodedSize() - n.version.encodedSize();
             latest.replace(n, v);
