@@ -215,12 +215,7 @@ public final class MvccStore implements AutoCloseable {
     private static WriteResult writeResult(Bytes key, CommitSequencer.Outcome outcome) {
         // a put or a delete of one key replaces at most one live version
         List<VersionRecord> replaced = outcome.previous();
-        if (replaced.isEmpty()) {
-            return new WriteResult(outcome.revision(), List.of());
-        }
-        VersionRecord v = replaced.get(0);
-        return new WriteResult(outcome.revision(), List.of(new KeyVersion(key, v.value(),
-            v.createRevision(), v.modRevision(), v.version(), v.lease())));
+        return new WriteResult(outcome.revision(), new ReplacedVersion(key, replaced.isEmpty() ? null : replaced.get(0)));
     }
 
     /** Runs a single-round conditional transaction (etcd's {@code Txn}) atomically. */

@@ -77,7 +77,7 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
         return Bytes.wrap(out);
     }
 
-    static int varintSize(long v) {
+    private static int varintSize(long v) {
         return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
     }
 
