@@ -95,4 +95,63 @@ class LatestTableTest {
         assertThat(failure.get()).isNull();
         assertThat(table.size()).isEqualTo(stable);
     }
+
+    /**
+     * A write puts a new node in the old one's place, and a reader may be standing on the old one,
+     * following its frozen links: it must still never find a version older than one a look-up that
+     * ended before it began found. Thousands of keys come and go, so the table resizes and many
+     * overwrites relink a neighbour in the middle of a chain, not only a slot.
+     */
+    @Test
+    @Timeout(60)
+    void aReaderNeverFindsAVersionOlderThanOneFoundBefore() throws Exception {
+        LatestTable table = new LatestTable();
+        int stable = 400;
+        for (int i = 0; i < stable; i++) {
+            table.put(key(i), version(1));
+        }
+        java.util.concurrent.atomic.AtomicLongArray seen = new java.util.concurrent.atomic.AtomicLongArray(stable);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> failure = new AtomicReference<>();
+        CountDownLatch readers = new CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            new Thread(() -> {
+                try {
+                    while (!done.get() && failure.get() == null) {
+                        for (int i = 0; i < stable; i++) {
+                            // what some look-up found before this one began
+                            long floor = seen.get(i);
+                            VersionRecord v = table.get(key(i));
+                            if (v == null || v.modRevision() < floor) {
+                                failure.set("key " + i + ": " + v + " after revision " + floor);
+                            } else {
+                                seen.accumulateAndGet(i, v.modRevision(), Math::max);
+                            }
+                        }
+                    }
+                } finally {
+                    readers.countDown();
+                }
+            }).start();
+        }
+        long revision = 1;
+        for (int round = 0; round < 6 && failure.get() == null; round++) {
+            for (int i = stable; i < 20_000; i++) {
+                table.put(key(i), version(round));
+                for (int j = 0; j < 5; j++) {
+                    table.put(key((i * 5 + j) % stable), version(++revision));
+                }
+            }
+            for (int i = stable; i < 20_000; i++) {
+                table.remove(key(i));
+                table.put(key(i % stable), version(++revision));
+            }
+        }
+        done.set(true);
+        assertThat(readers.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).isNull();
+        for (int i = 0; i < stable; i++) {
+            assertThat(table.get(key(i)).modRevision()).isGreaterThanOrEqualTo(seen.get(i));
+        }
+    }
 }

@@ -198,6 +198,11 @@ class VersionedEngineTest {
             assertThat(e.get(historyKey)).contains(first.supersededBy(3).encode());
             assertThat(e.scan(ScanRange.all())).extracting(KeyValue::key).containsExactly(historyKey, MvccKeys.latest(key));
             assertThat(e.latest(key)).as("the very object written: no copy").isSameAs(second);
+            assertThat(e.commitPut(key, 4, Bytes.utf8("three"), 0)).as("the replaced version").isSameAs(second);
+            assertThat(e.history(MvccKeys.history(4, key))).as("filed as it was latest: no copy").isSameAs(second);
+            assertThat(e.get(MvccKeys.history(4, key))).contains(second.supersededBy(4).encode());
+            assertThat(e.latest(key)).isEqualTo(VersionRecord.put(4, Bytes.utf8("three"), 0, second));
+            e.write(WriteBatch.builder().delete(MvccKeys.history(4, key)).build());
             e.write(WriteBatch.builder().put(MvccKeys.latest(key), first.encode()).build());
             assertThat(e.latest(key)).isEqualTo(first);
             e.write(WriteBatch.builder().delete(MvccKeys.latest(key)).delete(historyKey).build());
