@@ -52,14 +52,14 @@ class LatestTableTest {
         }
     }
 
-    @Test
-    @Timeout(60)
-    void readersFindEveryKeyThatStaysWhileTheWriterResizesTheTable() throws Exception {
-        LatestTable table = new LatestTable();
-        int stable = 200;
-        for (int i = 0; i < stable; i++) {
-            table.put(key(i), version(1));
-        }
+    /**
+     * Two reader threads call {@code check} on keys 0 to {@code stable - 1} over and over while
+     * {@code writer} runs on this thread (told by its argument whether to go on); returns the first
+     * failure a reader reported, or null.
+     */
+    private static String readWhileWriting(int stable, java.util.function.IntFunction<String> check,
+                                           java.util.function.Consumer<java.util.function.BooleanSupplier> writer)
+        throws InterruptedException {
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> failure = new AtomicReference<>();
         CountDownLatch readers = new CountDownLatch(2);
@@ -68,9 +68,9 @@ class LatestTableTest {
                 try {
                     while (!done.get() && failure.get() == null) {
                         for (int i = 0; i < stable; i++) {
-                            VersionRecord v = table.get(key(i));
-                            if (v == null) {
-                                failure.set("key " + i + " missing");
+                            String f = check.apply(i);
+                            if (f != null) {
+                                failure.compareAndSet(null, f);
                             }
                         }
                     }
@@ -79,28 +79,42 @@ class LatestTableTest {
                 }
             }).start();
         }
-        // the writer grows the table past 50,000 keys and shrinks it back, several times,
-        // overwriting the stable keys as it goes
-        for (int round = 0; round < 6 && failure.get() == null; round++) {
-            for (int i = stable; i < 50_000; i++) {
-                table.put(key(i), version(round));
-                table.put(key(i % stable), version(i));
-            }
-            for (int i = stable; i < 50_000; i++) {
-                table.remove(key(i));
-            }
-        }
+        writer.accept(() -> failure.get() == null);
         done.set(true);
         assertThat(readers.await(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(failure.get()).isNull();
+        return failure.get();
+    }
+
+    @Test
+    @Timeout(60)
+    void readersFindEveryKeyThatStaysWhileTheWriterResizesTheTable() throws Exception {
+        LatestTable table = new LatestTable();
+        int stable = 200;
+        for (int i = 0; i < stable; i++) {
+            table.put(key(i), version(1));
+        }
+        String failure = readWhileWriting(stable, i -> table.get(key(i)) == null ? "key " + i + " missing" : null, ok -> {
+            // the writer grows the table past 50,000 keys and shrinks it back, several times,
+            // overwriting the stable keys as it goes
+            for (int round = 0; round < 6 && ok.getAsBoolean(); round++) {
+                for (int i = stable; i < 50_000; i++) {
+                    table.put(key(i), version(round));
+                    table.put(key(i % stable), version(i));
+                }
+                for (int i = stable; i < 50_000; i++) {
+                    table.remove(key(i));
+                }
+            }
+        });
+        assertThat(failure).isNull();
         assertThat(table.size()).isEqualTo(stable);
     }
 
     /**
-     * A write puts a new node in the old one's place, and a reader may be standing on the old one,
-     * following its frozen links: it must still never find a version older than one a look-up that
-     * ended before it began found. Thousands of keys come and go, so the table resizes and many
-     * overwrites relink a neighbour in the middle of a chain, not only a slot.
+     * A reader may stand on a node of a table that a resize has since replaced, or load a node's
+     * version while the writer swaps it: it must still never find a version older than one a
+     * look-up that ended before it began found. Thousands of keys come and go, so the table
+     * resizes again and again while the stable keys are overwritten.
      */
     @Test
     @Timeout(60)
@@ -111,45 +125,31 @@ class LatestTableTest {
             table.put(key(i), version(1));
         }
         java.util.concurrent.atomic.AtomicLongArray seen = new java.util.concurrent.atomic.AtomicLongArray(stable);
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicReference<String> failure = new AtomicReference<>();
-        CountDownLatch readers = new CountDownLatch(2);
-        for (int t = 0; t < 2; t++) {
-            new Thread(() -> {
-                try {
-                    while (!done.get() && failure.get() == null) {
-                        for (int i = 0; i < stable; i++) {
-                            // what some look-up found before this one began
-                            long floor = seen.get(i);
-                            VersionRecord v = table.get(key(i));
-                            if (v == null || v.modRevision() < floor) {
-                                failure.set("key " + i + ": " + v + " after revision " + floor);
-                            } else {
-                                seen.accumulateAndGet(i, v.modRevision(), Math::max);
-                            }
-                        }
+        String failure = readWhileWriting(stable, i -> {
+            // what some look-up found before this one began
+            long floor = seen.get(i);
+            VersionRecord v = table.get(key(i));
+            if (v == null || v.modRevision() < floor) {
+                return "key " + i + ": " + v + " after revision " + floor;
+            }
+            seen.accumulateAndGet(i, v.modRevision(), Math::max);
+            return null;
+        }, ok -> {
+            long revision = 1;
+            for (int round = 0; round < 6 && ok.getAsBoolean(); round++) {
+                for (int i = stable; i < 20_000; i++) {
+                    table.put(key(i), version(round));
+                    for (int j = 0; j < 5; j++) {
+                        table.put(key((i * 5 + j) % stable), version(++revision));
                     }
-                } finally {
-                    readers.countDown();
                 }
-            }).start();
-        }
-        long revision = 1;
-        for (int round = 0; round < 6 && failure.get() == null; round++) {
-            for (int i = stable; i < 20_000; i++) {
-                table.put(key(i), version(round));
-                for (int j = 0; j < 5; j++) {
-                    table.put(key((i * 5 + j) % stable), version(++revision));
+                for (int i = stable; i < 20_000; i++) {
+                    table.remove(key(i));
+                    table.put(key(i % stable), version(++revision));
                 }
             }
-            for (int i = stable; i < 20_000; i++) {
-                table.remove(key(i));
-                table.put(key(i % stable), version(++revision));
-            }
-        }
-        done.set(true);
-        assertThat(readers.await(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(failure.get()).isNull();
+        });
+        assertThat(failure).isNull();
         for (int i = 0; i < stable; i++) {
             assertThat(table.get(key(i)).modRevision()).isGreaterThanOrEqualTo(seen.get(i));
         }
