@@ -113,8 +113,14 @@ final class HistoryLog {
         return search(s -> compareAt(s, key));
     }
 
-    /** As {@link #find(Bytes)} for the history key of {@code userKey} at {@code revision}. */
+    /**
+     * As {@link #find(Bytes)} for the history key of {@code userKey} at {@code revision}. A key
+     * past the last, as a commit's is, is answered without making the search's comparison object.
+     */
     int find(long revision, Bytes userKey) {
+        if (size == 0 || compareAt(slot(size - 1), revision, userKey) < 0) {
+            return -size - 1;
+        }
         return search(s -> compareAt(s, revision, userKey));
     }
 
@@ -171,8 +177,7 @@ final class HistoryLog {
     }
 
     private VersionRecord put(long revision, Bytes userKey, long supersededAt, VersionRecord value) {
-        // a commit's key is past the last: found so without making the search's comparison
-        int i = size == 0 || compareAt(slot(size - 1), revision, userKey) < 0 ? -size - 1 : find(revision, userKey);
+        int i = find(revision, userKey);
         if (i >= 0) {
             int s = slot(i);
             VersionRecord old = values[s];
