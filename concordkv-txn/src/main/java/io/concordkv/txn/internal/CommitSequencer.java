@@ -342,7 +342,10 @@ public final class CommitSequencer {
         checkSize(effective, olds);
         long revision = timestamps.next();
         WriteBatch.Builder batch = direct == null ? WriteBatch.builder() : null;
-        List<HistoryQueue.Entry> droppable = new ArrayList<>();
+        // for history compaction's queue: the versions replaced (a bare revision each, as history
+        // is cut by range) and the deletes' tombstones
+        int replacedVersions = 0;
+        List<HistoryQueue.Entry> tombstones = new ArrayList<>();
         List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
         List<io.concordkv.txn.ChangeEvent> events = feed.active() ? new ArrayList<>(effective.size()) : null;
         for (int i = 0; i < effective.size(); i++) {
@@ -359,11 +362,10 @@ public final class CommitSequencer {
                 batch.put(storeKeys.get(i), next.encode());
             }
             if (old != null) {
-                // history is cut by range: its queue entry needs only the revision
-                droppable.add(new HistoryQueue.Entry(revision, null, false));
+                replacedVersions++;
             }
             if (m.isDelete()) {
-                droppable.add(new HistoryQueue.Entry(revision, m.key(), true));
+                tombstones.add(new HistoryQueue.Entry(revision, m.key(), true));
             }
             written.add(Map.entry(m.key(), next));
             if (events != null) {
@@ -371,7 +373,10 @@ public final class CommitSequencer {
             }
         }
         WriteTicket ticket = batch == null ? WriteTicket.DONE : store.submit(batch.build());
-        droppable.forEach(history::add);
+        for (int i = 0; i < replacedVersions; i++) {
+            history.addReplaced(revision);
+        }
+        tombstones.forEach(history::add);
         if (events != null) {
             feed.queue(revision, events);
         }

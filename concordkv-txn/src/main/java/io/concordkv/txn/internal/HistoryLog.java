@@ -2,7 +2,6 @@ package io.concordkv.txn.internal;
 
 import io.concordkv.api.Bytes;
 import java.util.Arrays;
-import java.util.function.BiConsumer;
 
 /**
  * The history versions of a {@link VersionedEngine}, sorted by history key in one circular array.
@@ -231,15 +230,12 @@ final class HistoryLog {
             return null;
         }
         VersionRecord old = valueAt(i);
-        removeRange(i, i + 1, null);
+        removeRange(i, i + 1);
         return old;
     }
 
-    /**
-     * Removes the entries at indexes {@code [from, to)}, telling {@code removed} (if not null) of
-     * each history key and version first.
-     */
-    void removeRange(int from, int to, BiConsumer<Bytes, VersionRecord> removed) {
+    /** Removes the entries at indexes {@code [from, to)}. */
+    void removeRange(int from, int to) {
         int n = to - from;
         if (n <= 0) {
             return;
@@ -247,9 +243,6 @@ final class HistoryLog {
         for (int j = from; j < to; j++) {
             int s = slot(j);
             bytes -= sizes[s];
-            if (removed != null) {
-                removed.accept(keyAt(j), values[s]);
-            }
         }
         if (from < size - to) {
             // close the gap from below: the entries before it move up

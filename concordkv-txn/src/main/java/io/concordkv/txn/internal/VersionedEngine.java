@@ -188,7 +188,7 @@ public final class VersionedEngine implements StorageEngine {
                     if (isLatestKey(p.key())) {
                         putLatest(MvccKeys.userKeyOfLatest(p.key()), p.key(), decoded.get(i));
                     } else if (isHistoryKey(p.key())) {
-                        putHistory(p.key(), decoded.get(i));
+                        history.put(p.key(), decoded.get(i));
                     } else {
                         inner.put(p.key(), p.value());
                     }
@@ -196,7 +196,7 @@ public final class VersionedEngine implements StorageEngine {
                     if (isLatestKey(d.key())) {
                         removeLatest(MvccKeys.userKeyOfLatest(d.key()), d.key());
                     } else if (isHistoryKey(d.key())) {
-                        removeHistory(d.key());
+                        history.remove(d.key());
                     } else {
                         inner.delete(d.key());
                     }
@@ -212,7 +212,7 @@ public final class VersionedEngine implements StorageEngine {
     private void deleteRange(WriteBatch.DeleteRange range) {
         ScanRange all = ScanRange.between(range.from(), range.to());
         int[] h = historyPart(all);
-        history.removeRange(h[0], h[1], null);
+        history.removeRange(h[0], h[1]);
         // the wrapped engine holds nothing of history: leave it alone for that part (the hash
         // engine would visit every key for a range)
         for (ScanRange part : new ScanRange[] {clip(all, null, HISTORY_START), clip(all, HISTORY_END, null)}) {
@@ -260,14 +260,6 @@ public final class VersionedEngine implements StorageEngine {
             versionBytes -= n.version.encodedSize();
             latest.remove(userKey);
         }
-    }
-
-    private void putHistory(Bytes key, VersionRecord v) {
-        history.put(key, v);
-    }
-
-    private void removeHistory(Bytes key) {
-        history.remove(key);
     }
 
     @Override

@@ -45,7 +45,10 @@ class HistoryLogTest {
             int keep = 30;
             int cut = Math.max(0, log.size() - keep);
             List<Bytes> dropped = new ArrayList<>();
-            log.removeRange(0, cut, (k, v) -> dropped.add(k));
+            for (int i = 0; i < cut; i++) {
+                dropped.add(log.keyAt(i));
+            }
+            log.removeRange(0, cut);
             for (int i = 0; i < cut; i++) {
                 assertThat(dropped.get(i)).isEqualTo(model.pollFirstEntry().getKey());
             }
@@ -82,7 +85,7 @@ class HistoryLogTest {
         log.remove(MvccKeys.history(200, Bytes.utf8("user-1")));
         model.remove(MvccKeys.history(200, Bytes.utf8("user-1")));
         assertBytes(log, model);
-        log.removeRange(1, 4, null);
+        log.removeRange(1, 4);
         List<Bytes> keys = new ArrayList<>(model.keySet());
         keys.subList(1, 4).forEach(model::remove);
         assertBytes(log, model);
@@ -118,7 +121,7 @@ class HistoryLogTest {
                 int from = r.nextInt(log.size() + 1);
                 int to = from + r.nextInt(log.size() - from + 1);
                 List<Bytes> keys = new ArrayList<>(model.keySet());
-                log.removeRange(from, to, null);
+                log.removeRange(from, to);
                 keys.subList(from, to).forEach(model::remove);
             }
             assertThat(log.get(key)).as(as).isEqualTo(model.get(key));
