@@ -14,8 +14,11 @@ import org.slf4j.LoggerFactory;
  * ({@code concordkv-mvcc-maintenance}) every {@link MvccOptions#maintenanceInterval}: rolls back
  * transactions past their timeout, and compacts history automatically, keeping
  * {@link MvccOptions#retainRevisions} revisions and every revision younger than
- * {@link MvccOptions#retainAge} (revision-by-time samples are taken at each run). Owned and
- * closed by its store.
+ * {@link MvccOptions#retainAge} (revision-by-time samples are taken at most once an interval).
+ * After a run that compacted, the next comes after a tenth of the interval: under a steady stream
+ * of writes, history then stays near what is retained instead of growing by an interval's worth
+ * of writes (75,000 versions at 1.5 million puts a second) between runs, versions the collector
+ * would copy and the cache would hold for nothing. Owned and closed by its store.
  */
 final class MvccMaintenance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MvccMaintenance.class);
@@ -27,6 +30,8 @@ final class MvccMaintenance implements AutoCloseable {
     private final MvccOptions options;
     private final TxnRegistry registry;
     private final ScheduledExecutorService executor;
+    /** The maintenance interval, in nanoseconds. */
+    private final long period;
     /** Touched by the maintenance thread only. */
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 
@@ -39,23 +44,38 @@ final class MvccMaintenance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long period = options.maintenanceInterval().toNanos();
-        executor.scheduleWithFixedDelay(this::runOnce, period, period, TimeUnit.NANOSECONDS);
+        this.period = options.maintenanceInterval().toNanos();
+        schedule(period);
     }
 
-    private void runOnce() {
+    private void schedule(long delayNanos) {
+        try {
+            executor.schedule(this::run, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed: no more runs
+        }
+    }
+
+    private void run() {
+        schedule(runOnce() ? Math.max(1, period / 10) : period);
+    }
+
+    /** One round of the work; returns whether it compacted history. */
+    private boolean runOnce() {
         try {
             long now = System.nanoTime();
             registry.reap(now);
             long target = compactionTarget(now);
             if (target > store.compactedRevision()) {
                 store.compact(target);
+                return true;
             }
         } catch (KvException e) {
             LOG.warn("background maintenance failed: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("background maintenance failed", e);
         }
+        return false;
     }
 
     /** The revision automatic compaction should reach now, or 0 for none. */
@@ -67,7 +87,9 @@ final class MvccMaintenance implements AutoCloseable {
             target = current - retain;
         }
         if (!options.retainAge().isZero()) {
-            samples.addLast(new Sample(now, current));
+            if (samples.isEmpty() || now - samples.peekLast().nanos() >= period) {
+                samples.addLast(new Sample(now, current));
+            }
             long ageNanos = options.retainAge().toNanos();
             long byAge = 0;
             while (!samples.isEmpty() && now - samples.peekFirst().nanos() >= ageNanos) {

@@ -254,10 +254,7 @@ public final class CommitSequencer {
                 checkSize(key, value, direct.latest(key));
             }
             revision = timestamps.next();
-            replaced = direct.commitPut(key, revision, value, lease);
-            if (replaced != null) {
-                history.addReplaced(revision);
-            }
+            replaced = direct.commitPut(key, revision, value, lease, history);
             if (feed.active()) {
                 feed.queue(revision, List.of(ChangeEvents.of(key, direct.latest(key), replaced)));
             }

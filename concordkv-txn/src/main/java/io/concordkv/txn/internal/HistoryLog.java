@@ -16,10 +16,15 @@ import java.util.Arrays;
  * ({@code supersededAt}, which the record's encoding carries in place of the object's own). So a
  * commit files the version it replaces as it is, with no history key to make and no copy marked
  * replaced; the history key and the record's bytes are made only when asked for, through the
- * storage engine's byte interface. Each entry's size (history key and record) is kept too,
- * measured when it is filed, while the version is in the cache anyway: history compaction removes
- * thousands of entries under the engine's write lock, and measuring each again there (a cache
- * miss per version) held writers off for a tenth of their time.
+ * storage engine's byte interface. Each entry's size (history key and the record's
+ * {@link VersionRecord#countedSize}) is kept too, measured when it is filed, while the version is
+ * in the cache anyway: history compaction removes thousands of entries under the engine's write
+ * lock, and measuring each again there (a cache miss per version) held writers off for a tenth of
+ * their time. The one exception is a commit's put ({@link #addUnmeasured}), which files the
+ * version it replaces without reading it at all: the entry's history key is counted, its record
+ * is measured when the entry goes (history compaction settles those versions just before, outside
+ * the lock, so they are in the cache then), and {@link #takeReleased} hands that measure to the
+ * engine, which counted the record while it was the latest version.
  *
  * <p>Not thread-safe: the engine reads it under its lock's read side and changes it under the
  * write side.
@@ -37,16 +42,31 @@ final class HistoryLog {
     /** Slot of the first entry; entries are at head, head + 1, ... modulo the capacity. */
     private int head;
     private int size;
-    /** Sum of the entries' history keys and encoded records. */
+    /**
+     * Sum of the entries' sizes: history keys and counted records, but only the history key of an
+     * entry filed by {@link #addUnmeasured}.
+     */
     private long bytes;
+    /** Counted records of {@link #addUnmeasured} entries removed or replaced since {@link #takeReleased}. */
+    private long released;
 
     int size() {
         return size;
     }
 
-    /** The bytes of every entry's history key and encoded record. */
+    /** The bytes of every entry's history key and counted record ({@link #addUnmeasured}'s: the key alone). */
     long bytes() {
         return bytes;
+    }
+
+    /**
+     * The counted records of the {@link #addUnmeasured} entries removed or replaced since the last
+     * call: bytes its caller counted elsewhere and must now let go of.
+     */
+    long takeReleased() {
+        long r = released;
+        released = 0;
+        return r;
     }
 
     private int slot(int index) {
@@ -75,8 +95,19 @@ final class HistoryLog {
 
     /** Measures the bytes the entry in slot {@code s} counts for (its history key and its record) and counts them. */
     private void count(int s) {
-        sizes[s] = PREFIX + userKeys[s].length() + values[s].encodedSize(superseded[s]);
+        sizes[s] = PREFIX + userKeys[s].length() + values[s].countedSize(superseded[s]);
         bytes += sizes[s];
+    }
+
+    /** Stops counting the entry in slot {@code s}: an unmeasured one's record is measured now and released. */
+    private void uncount(int s) {
+        int size = sizes[s];
+        if (size >= 0) {
+            bytes -= size;
+        } else {
+            bytes += size;
+            released += values[s].countedSize(superseded[s]);
+        }
     }
 
     /** How the entry in slot {@code s} compares with {@code key}, a store key of any namespace. */
@@ -175,22 +206,38 @@ final class HistoryLog {
         return put(revision, userKey, revision, value);
     }
 
+    /**
+     * As {@link #add} for a history key past every entry's, as a commit's is, without reading
+     * {@code value}: counts the history key ({@code keyLength} bytes of user key) alone; the record
+     * is measured when the entry goes ({@link #takeReleased}). Returns false, adding nothing, when
+     * the key is not past the last.
+     */
+    boolean addUnmeasured(long revision, Bytes userKey, int keyLength, VersionRecord value) {
+        if (find(revision, userKey) != -size - 1) {
+            return false;
+        }
+        insert(size, revision, userKey, value, revision, -(PREFIX + keyLength));
+        return true;
+    }
+
     private VersionRecord put(long revision, Bytes userKey, long supersededAt, VersionRecord value) {
         int i = find(revision, userKey);
         if (i >= 0) {
             int s = slot(i);
             VersionRecord old = values[s];
-            bytes -= sizes[s];
+            uncount(s);
             values[s] = value;
             superseded[s] = supersededAt;
             count(s);
             return old;
         }
-        insert(-i - 1, revision, userKey, value, supersededAt);
+        insert(-i - 1, revision, userKey, value, supersededAt, 0);
         return null;
     }
 
-    private void insert(int index, long revision, Bytes userKey, VersionRecord value, long supersededAt) {
+    /** Inserts an entry at {@code index}: measured when {@code unmeasured} is 0, else that (negative) key size alone. */
+    private void insert(int index, long revision, Bytes userKey, VersionRecord value, long supersededAt,
+                        int unmeasured) {
         if (this.size == revisions.length) {
             resize(revisions.length * 2);
         }
@@ -212,7 +259,12 @@ final class HistoryLog {
         values[s] = value;
         superseded[s] = supersededAt;
         size++;
-        count(s);
+        if (unmeasured == 0) {
+            count(s);
+        } else {
+            sizes[s] = unmeasured;
+            bytes -= unmeasured;
+        }
     }
 
     private void move(int from, int to) {
@@ -241,8 +293,7 @@ final class HistoryLog {
             return;
         }
         for (int j = from; j < to; j++) {
-            int s = slot(j);
-            bytes -= sizes[s];
+            uncount(slot(j));
         }
         if (from < size - to) {
             // close the gap from below: the entries before it move up
@@ -283,6 +334,7 @@ final class HistoryLog {
         head = 0;
         size = 0;
         bytes = 0;
+        released = 0;
     }
 
     private void resize(int capacity) {

@@ -25,10 +25,13 @@ import java.util.List;
 final class HistoryQueue {
     /**
      * An old version replaced at {@code revision} (its history key as {@code key}, or null when
-     * it was queued by {@link #addReplaced}), or (for a tombstone) the user key whose latest
-     * version is one.
+     * it was queued by {@link #addReplaced}, which may give the version that replaced it as
+     * {@code replacement}), or (for a tombstone) the user key whose latest version is one.
      */
-    record Entry(long revision, Bytes key, boolean tombstone) {
+    record Entry(long revision, Bytes key, boolean tombstone, VersionRecord replacement) {
+        Entry(long revision, Bytes key, boolean tombstone) {
+            this(revision, key, tombstone, null);
+        }
     }
 
     private static final int CHUNK = 1024;
@@ -37,6 +40,8 @@ final class HistoryQueue {
         final long[] revisions = new long[CHUNK];
         /** Null where {@link #addReplaced} queued a bare revision. */
         final Entry[] entries = new Entry[CHUNK];
+        /** The replacing version {@link #addReplaced} queued with its revision, if any. */
+        final VersionRecord[] replacements = new VersionRecord[CHUNK];
         /** Set before the count that reaches into it is published. */
         Chunk next;
     }
@@ -76,15 +81,31 @@ final class HistoryQueue {
         append(revision, null);
     }
 
-    private void append(long revision, Entry e) {
+    /**
+     * As {@link #addReplaced(long)}, with the version that replaced the old one, made
+     * {@link VersionRecord#over} it: compaction settles it ({@link VersionRecord#settle}) when it
+     * drops the old one, which it then no longer holds. Not read here.
+     */
+    void addReplaced(long revision, VersionRecord replacement) {
+        tail().replacements[tailIndex] = replacement;
+        append(revision, null);
+    }
+
+    /** The chunk the next entry goes in, a new one if the last is full. */
+    private Chunk tail() {
         if (tailIndex == CHUNK) {
             Chunk next = new Chunk();
             tail.next = next;
             tail = next;
             tailIndex = 0;
         }
-        tail.revisions[tailIndex] = revision;
-        tail.entries[tailIndex++] = e;
+        return tail;
+    }
+
+    private void append(long revision, Entry e) {
+        Chunk c = tail();
+        c.revisions[tailIndex] = revision;
+        c.entries[tailIndex++] = e;
         // one appender at a time: publishes the entry and the link to whoever reads the count
         APPENDED.setRelease(this, appended + 1);
     }
@@ -103,8 +124,10 @@ final class HistoryQueue {
                 break;
             }
             Entry e = head.entries[headIndex];
-            head.entries[headIndex++] = null;
-            out.add(e != null ? e : new Entry(r, null, false));
+            VersionRecord v = head.replacements[headIndex];
+            head.entries[headIndex] = null;
+            head.replacements[headIndex++] = null;
+            out.add(e != null ? e : new Entry(r, null, false, v));
         }
         TAKEN.setRelease(this, taken + out.size());
         return out;

@@ -3,10 +3,12 @@ package io.concordkv.txn.internal;
 import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One version of one key as stored: the key's latest version under {@link MvccKeys#latest}, an
- * older one under {@link MvccKeys#history}. Immutable.
+ * older one under {@link MvccKeys#history}. Immutable as seen through its methods.
  *
  * <p>Encoding (the stored value): one flags byte (bit 0: tombstone), then six unsigned LEB128
  * varints {@code createRevision, modRevision, version, lease, prevRevision, supersededAt}, then
@@ -16,18 +18,87 @@ import io.concordkv.api.KvException;
  * that replaced this version (0 while it is the latest): history compaction drops a version once
  * that revision is at or below the compaction point.
  *
- * @param tombstone whether this version records a delete ({@code value} is then empty)
- * @param version number of changes since the key was (re)created; 0 for a tombstone
+ * <p>A version made by {@link #over} takes its create revision, change count and previous
+ * revision from the version it replaced only when first asked for one of them (or by
+ * {@link #settle}), not when it is made: a put then never reads the version it replaces, which is
+ * usually cold in the cache and was most of what a put cost beyond the engine's own. Until then
+ * it holds that version; whoever asks first copies the three fields and lets it go. Several
+ * threads may do so at once: they write the same values, each field whole ({@code setOpaque}),
+ * before letting go with a release store, and a reader that finds it let go (an acquire load)
+ * reads them after. A version made any other way is whole from the start.
  */
-public record VersionRecord(boolean tombstone, long createRevision, long modRevision, long version, long lease,
-                            long prevRevision, long supersededAt, Bytes value) {
+public final class VersionRecord {
     private static final int TOMBSTONE = 1;
+    private static final VarHandle PENDING;
+    private static final VarHandle CREATE;
+    private static final VarHandle VERSION;
+    private static final VarHandle PREV;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PENDING = lookup.findVarHandle(VersionRecord.class, "pending", VersionRecord.class);
+            CREATE = lookup.findVarHandle(VersionRecord.class, "createRevision", long.class);
+            VERSION = lookup.findVarHandle(VersionRecord.class, "version", long.class);
+            PREV = lookup.findVarHandle(VersionRecord.class, "prevRevision", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The value's length, or for a tombstone its complement ({@code ~length}, negative): kept so
+     * that measuring a version ({@link #countedSize}) reads this object alone, not its value's.
+     * History compaction measures each version it drops under the engine's write lock, just after
+     * settling the version that replaced it (which read this object, not the value).
+     */
+    private final int lengthOrTombstone;
+    private final long modRevision;
+    private final long lease;
+    private final long supersededAt;
+    private final Bytes value;
+    /** Set once {@link #pending} is null (or from the start). */
+    private long createRevision;
+    private long version;
+    private long prevRevision;
+    /** The version this one replaced, until the three fields above are taken from it; then null. */
+    private VersionRecord pending;
+
+    /**
+     * @param tombstone whether this version records a delete ({@code value} is then empty)
+     * @param version number of changes since the key was (re)created; 0 for a tombstone
+     */
+    public VersionRecord(boolean tombstone, long createRevision, long modRevision, long version, long lease,
+                         long prevRevision, long supersededAt, Bytes value) {
+        this.lengthOrTombstone = tombstone ? ~value.length() : value.length();
+        this.createRevision = createRevision;
+        this.modRevision = modRevision;
+        this.version = version;
+        this.lease = lease;
+        this.prevRevision = prevRevision;
+        this.supersededAt = supersededAt;
+        this.value = value;
+    }
+
+    private VersionRecord(long modRevision, long lease, Bytes value, VersionRecord replaced) {
+        this(false, 0, modRevision, 0, lease, 0, 0, value);
+        this.pending = replaced;
+    }
 
     /** A put at {@code revision} replacing {@code previous} (absent key or tombstone = a new creation). */
     public static VersionRecord put(long revision, Bytes value, long lease, VersionRecord previous) {
-        boolean live = previous != null && !previous.tombstone;
-        return new VersionRecord(false, live ? previous.createRevision : revision, revision,
-            live ? previous.version + 1 : 1, lease, previous == null ? 0 : previous.modRevision, 0, value);
+        boolean live = previous != null && !previous.tombstone();
+        return new VersionRecord(false, live ? previous.createRevision() : revision, revision,
+            live ? previous.version() + 1 : 1, lease, previous == null ? 0 : previous.modRevision, 0, value);
+    }
+
+    /**
+     * As {@link #put}, without reading {@code replaced} (which must not be null) now: the new
+     * version's create revision, change count and previous revision are taken from it when first
+     * asked for.
+     */
+    public static VersionRecord over(long revision, Bytes value, long lease, VersionRecord replaced) {
+        return new VersionRecord(revision, lease, value, java.util.Objects.requireNonNull(replaced, "replaced"));
     }
 
     /** A delete at {@code revision} of the live version {@code previous}. */
@@ -35,9 +106,98 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
         return new VersionRecord(true, 0, revision, 0, 0, previous.modRevision, 0, Bytes.EMPTY);
     }
 
+    public boolean tombstone() {
+        return lengthOrTombstone < 0;
+    }
+
+    /** Whether this version has its create revision, change count and previous revision (holds no version it replaced). */
+    boolean isSettled() {
+        return PENDING.getAcquire(this) == null;
+    }
+
+    /** The version this one replaced while it holds it ({@link #over}), else null. */
+    VersionRecord heldReplaced() {
+        return (VersionRecord) PENDING.getAcquire(this);
+    }
+
+    public long createRevision() {
+        settle();
+        return createRevision;
+    }
+
+    public long modRevision() {
+        return modRevision;
+    }
+
+    public long version() {
+        settle();
+        return version;
+    }
+
+    public long lease() {
+        return lease;
+    }
+
+    public long prevRevision() {
+        settle();
+        return prevRevision;
+    }
+
+    public long supersededAt() {
+        return supersededAt;
+    }
+
+    public Bytes value() {
+        return value;
+    }
+
+    /**
+     * Takes the create revision, change count and previous revision from the version this one
+     * replaced, if not done yet, and lets that version go. History compaction does so, in
+     * revision order, for each version whose predecessor it drops, so a version is held only
+     * while it is in history.
+     */
+    void settle() {
+        VersionRecord below = (VersionRecord) PENDING.getAcquire(this);
+        if (below == null) {
+            return;
+        }
+        if (PENDING.getAcquire(below) == null) {
+            takeFrom(below);
+        } else {
+            settleChain();
+        }
+    }
+
+    /** Settles this version and every pending one below it, oldest first, without recursion. */
+    private void settleChain() {
+        java.util.ArrayDeque<VersionRecord> chain = new java.util.ArrayDeque<>();
+        VersionRecord v = this;
+        VersionRecord below;
+        while ((below = (VersionRecord) PENDING.getAcquire(v)) != null) {
+            chain.push(v);
+            v = below;
+        }
+        // v is settled; each version above takes its fields from the one below it
+        while (!chain.isEmpty()) {
+            VersionRecord up = chain.pop();
+            up.takeFrom(v);
+            v = up;
+        }
+    }
+
+    private void takeFrom(VersionRecord below) {
+        boolean live = !below.tombstone();
+        CREATE.setOpaque(this, live ? below.createRevision : modRevision);
+        VERSION.setOpaque(this, live ? below.version + 1 : 1L);
+        PREV.setOpaque(this, below.modRevision);
+        PENDING.setRelease(this, null);
+    }
+
     /** This version, as replaced by the write at {@code revision}. */
     public VersionRecord supersededBy(long revision) {
-        return new VersionRecord(tombstone, createRevision, modRevision, version, lease, prevRevision, revision, value);
+        return new VersionRecord(tombstone(), createRevision(), modRevision, version(), lease, prevRevision(), revision,
+            value);
     }
 
     /** The length of {@link #encode}'s bytes. */
@@ -51,8 +211,44 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
     }
 
     private int headerSize(long supersededAt) {
-        return 1 + varintSize(createRevision) + varintSize(modRevision) + varintSize(version)
-            + varintSize(lease) + varintSize(prevRevision) + varintSize(supersededAt);
+        return 1 + varintSize(createRevision()) + varintSize(modRevision) + varintSize(version())
+            + varintSize(lease) + varintSize(prevRevision()) + varintSize(supersededAt);
+    }
+
+    /**
+     * The bytes this version counts for in its store's figures, marked replaced at
+     * {@code supersededAt}: {@link #encodedSize(long)} with the create revision, change count and
+     * previous revision counted as wide as the mod revision, which none of them exceeds. At least
+     * the encoded size, at most a few bytes more, and known without settling the version.
+     */
+    public int countedSize(long supersededAt) {
+        int length = lengthOrTombstone < 0 ? ~lengthOrTombstone : lengthOrTombstone;
+        return 1 + 4 * varintSize(modRevision) + varintSize(lease) + varintSize(supersededAt) + length;
+    }
+
+    /** What {@link #countedSize(long)} grows by when the version is marked replaced at {@code revision}. */
+    static int replacedMarkSize(long revision) {
+        return varintSize(revision) - varintSize(0);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VersionRecord v && lengthOrTombstone == v.lengthOrTombstone && modRevision == v.modRevision
+            && lease == v.lease && supersededAt == v.supersededAt && createRevision() == v.createRevision()
+            && version() == v.version() && prevRevision() == v.prevRevision() && value.equals(v.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(tombstone(), createRevision(), modRevision, version(), lease, prevRevision(),
+            supersededAt, value);
+    }
+
+    @Override
+    public String toString() {
+        return "VersionRecord[tombstone=" + tombstone() + ", createRevision=" + createRevision() + ", modRevision="
+            + modRevision + ", version=" + version() + ", lease=" + lease + ", prevRevision=" + prevRevision()
+            + ", supersededAt=" + supersededAt + ", value=" + value + "]";
     }
 
     public Bytes encode() {
@@ -65,7 +261,7 @@ public record VersionRecord(boolean tombstone, long createRevision, long modRevi
      */
     public Bytes encode(long supersededAt) {
         byte[] out = new byte[headerSize(supersededAt) + value.length()];
-        out[0] = (byte) (tombstone ? TOMBSTONE : 0);
+        out[0] = (byte) (tombstone() ? TOMBSTONE : 0);
         int pos = 1;
         pos = putVarint(out, pos, createRevision);
         pos = putVarint(out, pos, modRevision);

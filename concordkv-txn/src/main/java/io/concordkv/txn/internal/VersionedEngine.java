@@ -56,8 +56,9 @@ public final class VersionedEngine implements StorageEngine {
     /** Writers exclusively; scans and history reads shared, so a scan sees the key mirrors and the versions agree. */
     private final StampedLock lock = new StampedLock();
     /**
-     * Bytes of the latest versions' encoded records and, with no mirrors, of their keys; under the
-     * write lock. History counts its own.
+     * Bytes of the latest versions' counted records ({@link VersionRecord#countedSize}) and, with
+     * no mirrors, of their keys, and of the records of history entries filed unmeasured
+     * ({@link HistoryLog#addUnmeasured}); under the write lock. History counts the rest of its own.
      */
     private long versionBytes;
 
@@ -103,6 +104,7 @@ public final class VersionedEngine implements StorageEngine {
                 history.add(revision, userKey, replaced);
             }
             putLatest(userKey, null, next);
+            versionBytes -= history.takeReleased();
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -112,19 +114,37 @@ public final class VersionedEngine implements StorageEngine {
      * Commits a put of {@code value} (with {@code lease}) to {@code userKey} at {@code revision}:
      * {@link #write(Bytes, VersionRecord, long, VersionRecord)} of
      * {@code VersionRecord.put(revision, value, lease, latest(userKey))}, with one probe of the
-     * table, and history filing the replaced version as it is.
+     * table, and history filing the replaced version as it is. The replaced version is not read:
+     * the new one is made {@link VersionRecord#over} it and history files it unmeasured (its
+     * record, counted while it was the latest, stays counted, marked replaced at {@code revision}),
+     * when {@code revision} is past every revision in history, as a commit's is; otherwise, as
+     * {@code write} does. Queues the replaced version for history compaction in {@code queue}
+     * (whose appender the caller is), with the new version when that holds it: compaction settles
+     * the new version when it drops the replaced one ({@link VersionRecord#settle}), so a version
+     * holds the one it replaced only while that one is in history.
      *
      * @return the version replaced (a tombstone included), or null when the key is new
      */
-    public VersionRecord commitPut(Bytes userKey, long revision, Bytes value, long lease) {
+    public VersionRecord commitPut(Bytes userKey, long revision, Bytes value, long lease, HistoryQueue queue) {
         long stamp = lock.writeLock();
         try {
             LatestTable.Node n = latest.node(userKey);
-            VersionRecord replaced = n == null ? null : n.version;
-            if (replaced != null) {
-                history.add(revision, n.key, replaced);
+            if (n == null) {
+                putLatest(userKey, null, null, VersionRecord.put(revision, value, lease, null));
+                return null;
             }
-            putLatest(userKey, null, n, VersionRecord.put(revision, value, lease, replaced));
+            VersionRecord replaced = n.version;
+            if (!history.addUnmeasured(revision, n.key, n.keyBytes.length, replaced)) {
+                history.add(revision, n.key, replaced);
+                putLatest(userKey, null, n, VersionRecord.put(revision, value, lease, replaced));
+                versionBytes -= history.takeReleased();
+                queue.addReplaced(revision);
+                return replaced;
+            }
+            VersionRecord next = VersionRecord.over(revision, value, lease, replaced);
+            versionBytes += next.countedSize(0) + VersionRecord.replacedMarkSize(revision);
+            latest.replace(n, next);
+            queue.addReplaced(revision, next);
             return replaced;
         } finally {
             lock.unlockWrite(stamp);
@@ -204,6 +224,7 @@ public final class VersionedEngine implements StorageEngine {
                     deleteRange((WriteBatch.DeleteRange) op);
                 }
             }
+            versionBytes -= history.takeReleased();
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -234,7 +255,7 @@ public final class VersionedEngine implements StorageEngine {
     /** As {@link #putLatest(Bytes, Bytes, VersionRecord)} with the key's node found already (null: none). */
     private void putLatest(Bytes userKey, Bytes storeKey, LatestTable.Node n, VersionRecord v) {
         if (n != null) {
-            versionBytes += v.encodedSize() - n.version.encodedSize();
+            versionBytes += counted(v) - counted(n.version);
             latest.replace(n, v);
             return;
         }
@@ -245,7 +266,15 @@ public final class VersionedEngine implements StorageEngine {
         } else {
             versionBytes += 1 + userKey.length();
         }
-        versionBytes += v.encodedSize();
+        versionBytes += counted(v);
+    }
+
+    /**
+     * The bytes a latest version counts for: as not replaced, whatever its record says, so that a
+     * put that replaces it need not read it to know what it counted for.
+     */
+    private static int counted(VersionRecord v) {
+        return v.countedSize(0);
     }
 
     private void removeLatest(Bytes userKey, Bytes storeKey) {
@@ -257,7 +286,7 @@ public final class VersionedEngine implements StorageEngine {
             } else {
                 versionBytes -= 1 + userKey.length();
             }
-            versionBytes -= n.version.encodedSize();
+            versionBytes -= counted(n.version);
             latest.remove(userKey);
         }
     }
@@ -420,6 +449,7 @@ public final class VersionedEngine implements StorageEngine {
         try {
             latest.clear();
             history.clear();
+            versionBytes = 0;
         } finally {
             lock.unlockWrite(stamp);
         }

@@ -52,8 +52,24 @@ class VersionedEngineTest {
         };
     }
 
+    private static boolean isVersionKey(Bytes key) {
+        return key.byteAt(0) == 'k' || key.byteAt(0) == 'h';
+    }
+
+    /**
+     * The bytes the engine counts for {@code value} under {@code key}: a version's counted size (its
+     * encoded size or a few bytes more), a latest one's as not replaced; any other value's length.
+     */
+    private static long counted(Bytes key, Bytes value) {
+        if (!isVersionKey(key)) {
+            return value.length();
+        }
+        VersionRecord v = VersionRecord.decode(value);
+        return v.countedSize(key.byteAt(0) == 'k' ? 0 : v.supersededAt());
+    }
+
     private static Bytes randomValue(SplittableRandom r, Bytes key) {
-        if (key.byteAt(0) != 'k' && key.byteAt(0) != 'h') {
+        if (!isVersionKey(key)) {
             return Bytes.utf8("v" + r.nextInt(100));
         }
         long mod = 1 + r.nextInt(1000);
@@ -153,7 +169,8 @@ class VersionedEngineTest {
                     .containsExactlyElementsOf(modelScan(model, range));
             }
             assertThat(e.scan(ScanRange.all())).containsExactlyElementsOf(modelScan(model, ScanRange.all()));
-            long bytes = model.entrySet().stream().mapToLong(x -> x.getKey().length() + x.getValue().length()).sum();
+            long bytes = model.entrySet().stream().mapToLong(x -> x.getKey().length() + counted(x.getKey(), x.getValue()))
+                .sum();
             assertThat(e.stats().keyCount()).as("seed %d", seed).isEqualTo(model.size());
             assertThat(e.stats().dataBytes()).as("seed %d", seed).isEqualTo(bytes);
         }
@@ -174,7 +191,7 @@ class VersionedEngineTest {
         VersionRecord old = stored == null ? null : VersionRecord.decode(stored);
         VersionRecord next = VersionRecord.put(revision, value, lease, old);
         if (r.nextBoolean()) {
-            assertThat(e.commitPut(user, revision, value, lease)).as(as).isEqualTo(old);
+            assertThat(e.commitPut(user, revision, value, lease, new HistoryQueue())).as(as).isEqualTo(old);
         } else {
             e.write(user, next, revision, e.latest(user));
         }
@@ -198,7 +215,7 @@ class VersionedEngineTest {
             assertThat(e.get(historyKey)).contains(first.supersededBy(3).encode());
             assertThat(e.scan(ScanRange.all())).extracting(KeyValue::key).containsExactly(historyKey, MvccKeys.latest(key));
             assertThat(e.latest(key)).as("the very object written: no copy").isSameAs(second);
-            assertThat(e.commitPut(key, 4, Bytes.utf8("three"), 0)).as("the replaced version").isSameAs(second);
+            assertThat(e.commitPut(key, 4, Bytes.utf8("three"), 0, new HistoryQueue())).as("the replaced version").isSameAs(second);
             assertThat(e.history(MvccKeys.history(4, key))).as("filed as it was latest: no copy").isSameAs(second);
             assertThat(e.get(MvccKeys.history(4, key))).contains(second.supersededBy(4).encode());
             assertThat(e.latest(key)).isEqualTo(VersionRecord.put(4, Bytes.utf8("three"), 0, second));
