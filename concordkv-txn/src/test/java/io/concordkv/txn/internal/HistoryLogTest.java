@@ -132,4 +132,35 @@ class HistoryLogTest {
         }
         assertSame(log, model, "seed " + seed);
     }
+
+    /**
+     * An entry filed unmeasured counts its history key alone; whatever removes or replaces it
+     * measures its record then and hands that over ({@code takeReleased}), once.
+     */
+    @Test
+    void anUnmeasuredEntryCountsItsKeyAndReleasesItsRecordWhenItGoes() {
+        HistoryLog log = new HistoryLog();
+        Bytes user = Bytes.utf8("user");
+        int key = MvccKeys.history(1, user).length();
+        VersionRecord a = VersionRecord.put(1, Bytes.utf8("value-a"), 0, null);
+        VersionRecord b = VersionRecord.over(2, Bytes.utf8("value-bb"), 0, a);
+
+        assertThat(log.addUnmeasured(2, user, user.length(), a)).isTrue();
+        assertThat(log.bytes()).isEqualTo(key);
+        assertThat(log.addUnmeasured(2, user, user.length(), a)).as("not past the last").isFalse();
+        assertThat(log.addUnmeasured(3, user, user.length(), b)).isTrue();
+        assertThat(log.bytes()).isEqualTo(2L * key);
+        assertThat(log.encodedAt(0)).as("the record, marked replaced, made when asked")
+            .isEqualTo(a.encode(2));
+        assertThat(b.isSettled()).as("filing reads nothing").isFalse();
+
+        log.put(MvccKeys.history(3, user), b.supersededBy(3));
+        assertThat(log.takeReleased()).as("replaced by a measured entry").isEqualTo(b.countedSize(3));
+        assertThat(log.bytes()).isEqualTo(2L * key + b.countedSize(3));
+
+        log.removeRange(0, 2);
+        assertThat(log.takeReleased()).as("removed").isEqualTo(a.countedSize(2));
+        assertThat(log.takeReleased()).as("handed over once").isZero();
+        assertThat(log.bytes()).isZero();
+    }
 }
