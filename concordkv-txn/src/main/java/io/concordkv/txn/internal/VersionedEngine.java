@@ -100,11 +100,7 @@ public final class VersionedEngine implements StorageEngine {
     public void write(Bytes userKey, VersionRecord next, long revision, VersionRecord replaced) {
         long stamp = lock.writeLock();
         try {
-            if (replaced != null) {
-                history.add(revision, userKey, replaced);
-            }
-            putLatest(userKey, null, next);
-            versionBytes -= history.takeReleased();
+            fileAndPut(userKey, latest.node(userKey), next, revision, replaced);
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -135,9 +131,7 @@ public final class VersionedEngine implements StorageEngine {
             }
             VersionRecord replaced = n.version;
             if (!history.addUnmeasured(revision, n.key, n.keyBytes.length, replaced)) {
-                history.add(revision, n.key, replaced);
-                putLatest(userKey, null, n, VersionRecord.put(revision, value, lease, replaced));
-                versionBytes -= history.takeReleased();
+                fileAndPut(userKey, n, VersionRecord.put(revision, value, lease, replaced), revision, replaced);
                 queue.addReplaced(revision);
                 return replaced;
             }
@@ -245,6 +239,20 @@ public final class VersionedEngine implements StorageEngine {
             }
             inner.write(WriteBatch.builder().deleteRange(part.start(), part.end().orElseThrow()).build());
         }
+    }
+
+    /**
+     * Caller holds the write lock: files {@code replaced} (null: none) in history at
+     * {@code revision}, measured, and makes {@code next} the latest version of {@code userKey},
+     * whose node is {@code n} (null: none).
+     */
+    private void fileAndPut(Bytes userKey, LatestTable.Node n, VersionRecord next, long revision,
+                            VersionRecord replaced) {
+        if (replaced != null) {
+            history.add(revision, n != null ? n.key : userKey, replaced);
+        }
+        putLatest(userKey, null, n, next);
+        versionBytes -= history.takeReleased();
     }
 
     /** Caller holds the write lock. {@code storeKey} is the key's {@code 'k'} key, or null to make one if needed. */
