@@ -70,7 +70,7 @@ final class HistoryQueue {
 
     /** Appends; the caller holds the commit lock and appends in revision order. */
     void add(Entry e) {
-        append(e.revision(), e);
+        append(e.revision(), e, null);
     }
 
     /**
@@ -78,7 +78,7 @@ final class HistoryQueue {
      * compaction needs only the revision (it cuts history by range). Taken as an entry with no key.
      */
     void addReplaced(long revision) {
-        append(revision, null);
+        append(revision, null, null);
     }
 
     /**
@@ -87,25 +87,19 @@ final class HistoryQueue {
      * drops the old one, which it then no longer holds. Not read here.
      */
     void addReplaced(long revision, VersionRecord replacement) {
-        tail().replacements[tailIndex] = replacement;
-        append(revision, null);
+        append(revision, null, replacement);
     }
 
-    /** The chunk the next entry goes in, a new one if the last is full. */
-    private Chunk tail() {
+    private void append(long revision, Entry e, VersionRecord replacement) {
         if (tailIndex == CHUNK) {
             Chunk next = new Chunk();
             tail.next = next;
             tail = next;
             tailIndex = 0;
         }
-        return tail;
-    }
-
-    private void append(long revision, Entry e) {
-        Chunk c = tail();
-        c.revisions[tailIndex] = revision;
-        c.entries[tailIndex++] = e;
+        tail.revisions[tailIndex] = revision;
+        tail.replacements[tailIndex] = replacement;
+        tail.entries[tailIndex++] = e;
         // one appender at a time: publishes the entry and the link to whoever reads the count
         APPENDED.setRelease(this, appended + 1);
     }

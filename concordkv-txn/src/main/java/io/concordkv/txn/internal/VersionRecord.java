@@ -110,12 +110,10 @@ public final class VersionRecord {
         return lengthOrTombstone < 0;
     }
 
-    /** Whether this version has its create revision, change count and previous revision (holds no version it replaced). */
-    boolean isSettled() {
-        return PENDING.getAcquire(this) == null;
-    }
-
-    /** The version this one replaced while it holds it ({@link #over}), else null. */
+    /**
+     * The version this one replaced while it holds it ({@link #over}), else null: null once this
+     * version has its create revision, change count and previous revision.
+     */
     VersionRecord heldReplaced() {
         return (VersionRecord) PENDING.getAcquire(this);
     }

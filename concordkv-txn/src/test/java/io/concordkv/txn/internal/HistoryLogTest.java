@@ -152,7 +152,7 @@ class HistoryLogTest {
         assertThat(log.bytes()).isEqualTo(2L * key);
         assertThat(log.encodedAt(0)).as("the record, marked replaced, made when asked")
             .isEqualTo(a.encode(2));
-        assertThat(b.isSettled()).as("filing reads nothing").isFalse();
+        assertThat(b.heldReplaced()).as("filing reads nothing").isNotNull();
 
         log.put(MvccKeys.history(3, user), b.supersededBy(3));
         assertThat(log.takeReleased()).as("replaced by a measured entry").isEqualTo(b.countedSize(3));

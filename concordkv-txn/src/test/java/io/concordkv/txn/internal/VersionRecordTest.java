@@ -27,13 +27,13 @@ class VersionRecordTest {
         VersionRecord second = VersionRecord.over(7, b("b"), 3, first);
         VersionRecord third = VersionRecord.over(9, b("c"), 0, second);
 
-        assertThat(third.isSettled()).as("nothing read yet").isFalse();
+        assertThat(third.heldReplaced()).as("nothing read yet").isNotNull();
         assertThat(third).isEqualTo(VersionRecord.put(9, b("c"), 0, VersionRecord.put(7, b("b"), 3, first)));
         assertThat(third.createRevision()).isEqualTo(5);
         assertThat(third.version()).isEqualTo(3);
         assertThat(third.prevRevision()).isEqualTo(7);
-        assertThat(third.isSettled()).isTrue();
-        assertThat(second.isSettled()).as("settled on the way").isTrue();
+        assertThat(third.heldReplaced()).isNull();
+        assertThat(second.heldReplaced()).as("settled on the way").isNull();
         assertThat(second.lease()).isEqualTo(3);
         assertThat(third.encode()).isEqualTo(new VersionRecord(false, 5, 9, 3, 0, 7, 0, b("c")).encode());
     }
@@ -56,7 +56,7 @@ class VersionRecordTest {
         for (long revision = 2; revision < 300_000; revision = revision * 3 + 1) {
             VersionRecord next = VersionRecord.over(revision, b("v".repeat((int) (revision % 50))), revision % 3, v);
             int counted = next.countedSize(0);
-            assertThat(next.isSettled()).as("counted without settling").isFalse();
+            assertThat(next.heldReplaced()).as("counted without settling").isNotNull();
             assertThat(counted).as("revision %d", revision).isGreaterThanOrEqualTo(next.encodedSize(0))
                 .isLessThanOrEqualTo(next.encodedSize(0) + 3 * 3);
             assertThat(next.countedSize(revision + 1) - counted)
@@ -76,7 +76,7 @@ class VersionRecordTest {
         assertThat(v.version()).isEqualTo(depth);
         assertThat(v.createRevision()).isEqualTo(1);
         assertThat(v.prevRevision()).isEqualTo(depth - 1);
-        assertThat(bottom.isSettled()).isTrue();
+        assertThat(bottom.heldReplaced()).isNull();
     }
 
     /**
