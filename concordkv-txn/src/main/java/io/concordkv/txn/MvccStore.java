@@ -5,6 +5,7 @@ import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.KvStore;
 import io.concordkv.storage.ScanRange;
+import io.concordkv.storage.WriteTicket;
 import io.concordkv.txn.internal.CommitSequencer;
 import io.concordkv.txn.internal.ConditionalTxnRunner;
 import io.concordkv.txn.internal.HistoryCompactor;
@@ -149,9 +150,11 @@ public final class MvccStore implements AutoCloseable {
     }
 
     public WriteResult put(Bytes key, Bytes value, long lease) {
-        if (sequencer.writesDirectly()) {
+        if (sequencer.quickPuts()) {
             checkPut(key, value);
-            return writeResult(key, sequencer.put(key, value, lease));
+            CommitSequencer.Put put = sequencer.put(key, value, lease);
+            put.ticket().await();
+            return writeResult(key, put);
         }
         return CommitSequencer.join(putAsync(key, value, lease));
     }
@@ -171,8 +174,20 @@ public final class MvccStore implements AutoCloseable {
     public CompletableFuture<WriteResult> putAsync(Bytes key, Bytes value, long lease) {
         try {
             checkPut(key, value);
-            if (sequencer.writesDirectly()) {
-                return CompletableFuture.completedFuture(writeResult(key, sequencer.put(key, value, lease)));
+            if (sequencer.quickPuts()) {
+                CommitSequencer.Put put = sequencer.put(key, value, lease);
+                if (put.ticket() == WriteTicket.DONE) {
+                    return CompletableFuture.completedFuture(writeResult(key, put));
+                }
+                CompletableFuture<WriteResult> done = new CompletableFuture<>();
+                put.ticket().whenDone(failure -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else {
+                        done.complete(writeResult(key, put));
+                    }
+                });
+                return done;
             }
         } catch (KvException e) {
             return CompletableFuture.failedFuture(e);

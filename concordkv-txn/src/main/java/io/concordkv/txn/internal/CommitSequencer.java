@@ -69,8 +69,11 @@ public final class CommitSequencer {
     /**
      * The outcome of {@link #put}: its revision and the version it replaced, a tombstone included
      * (null when the key was new): a caller that answers with it builds the answer only when asked.
+     * The put is visible; {@code ticket} says when it is as durable as the store's fsync policy
+     * promises ({@link WriteTicket#DONE} with no log), and must be awaited or waited on
+     * ({@link WriteTicket#whenDone}) once, outside any lock.
      */
-    public record Put(long revision, VersionRecord replaced) {
+    public record Put(long revision, VersionRecord replaced, WriteTicket ticket) {
     }
 
     private final KvStore store;
@@ -80,6 +83,14 @@ public final class CommitSequencer {
      * Null otherwise.
      */
     private final VersionedEngine direct;
+    /** The store's engine when it holds versions as objects, log or not; null otherwise. */
+    private final VersionedEngine versions;
+    /**
+     * Whether {@link #put} may be used: versions as objects, and a batch the store is given is
+     * applied before {@code submit} returns (fsync {@code off}, {@code never} or {@code batch}), so
+     * no commit is ever in flight and the engine's latest versions are the current state.
+     */
+    private final boolean quickPuts;
     private final TimestampSource timestamps;
     /**
      * Whether the store's limits let no put of one key exceed the batch limit, its replaced
@@ -100,6 +111,8 @@ public final class CommitSequencer {
     public CommitSequencer(KvStore store, VersionedEngine versions, TimestampSource timestamps, long compactedRevision) {
         this.store = store;
         this.direct = versions != null && store.options().fsync() == FsyncPolicy.OFF ? versions : null;
+        this.versions = versions;
+        this.quickPuts = versions != null && store.options().fsync() != FsyncPolicy.ALWAYS;
         io.concordkv.storage.EngineLimits limits = store.options().limits();
         this.onePutAlwaysFits = batchBytes(limits.maxKeyBytes(), limits.maxValueBytes(), limits.maxValueBytes())
             <= limits.maxBatchBytes();
@@ -231,21 +244,34 @@ public final class CommitSequencer {
     }
 
     /**
-     * Whether commits write their versions straight into the engine (no log, versions as objects):
-     * then {@link #put} is the quick way to commit one put.
+     * Whether {@link #put} is the quick way to commit one put: the store holds versions as objects
+     * and applies what it is given at once (any fsync policy but {@code always}).
      */
+    public boolean quickPuts() {
+        return quickPuts;
+    }
+
+    /** Whether commits write their versions straight into the engine (no log, versions as objects). */
     public boolean writesDirectly() {
         return direct != null;
     }
 
     /**
      * Commits a put of one key, as {@link #commit} with one mutation and no validator does, on the
-     * short path a store that {@link #writesDirectly} allows: nothing to encode, no batch, no
-     * future; visible when this returns.
+     * short path a store that allows {@link #quickPuts} takes: no future, no lists; with no log
+     * ({@link #writesDirectly}) nothing to encode and no batch either; visible when this returns.
      *
-     * @throws KvException {@code REQUEST_TOO_LARGE} as {@link #commit} would
+     * @throws KvException {@code REQUEST_TOO_LARGE} as {@link #commit} would; {@code IO_ERROR} when
+     *     the log fails
      */
     public Put put(Bytes key, Bytes value, long lease) {
+        if (!quickPuts) {
+            throw new IllegalStateException("this store's commits are applied after their group commit: use commit");
+        }
+        return direct != null ? putDirectly(key, value, lease) : putLogged(key, value, lease);
+    }
+
+    private Put putDirectly(Bytes key, Bytes value, long lease) {
         long revision;
         VersionRecord replaced;
         Locks.lockSpinning(commitLock);
@@ -266,7 +292,47 @@ public final class CommitSequencer {
         }
         waiters.completePublished();
         feed.deliver();
-        return new Put(revision, replaced);
+        return new Put(revision, replaced, WriteTicket.DONE);
+    }
+
+    /**
+     * A put logged as {@link #commit} logs it (the replaced version under its history key, the new
+     * one under the key's), which the engine applies from the objects ({@link VersionedEngine#submit}).
+     */
+    private Put putLogged(Bytes key, Bytes value, long lease) {
+        long revision;
+        VersionRecord replaced;
+        WriteTicket ticket;
+        Locks.lockSpinning(commitLock);
+        try {
+            // nothing in flight (quickPuts): the engine's latest version is the current one
+            replaced = versions.latest(key);
+            if (!onePutAlwaysFits) {
+                checkSize(key, value, replaced);
+            }
+            revision = timestamps.next();
+            VersionRecord next = VersionRecord.put(revision, value, lease, replaced);
+            WriteBatch.Builder batch = WriteBatch.builder();
+            if (replaced != null) {
+                batch.put(MvccKeys.history(revision, key), replaced.encode(revision));
+            }
+            batch.put(MvccKeys.latest(key), next.encode());
+            ticket = versions.submit(store, batch.build(), revision,
+                List.of(new VersionedEngine.Change(key, next, replaced)));
+            if (replaced != null) {
+                history.addReplaced(revision);
+            }
+            if (feed.active()) {
+                feed.queue(revision, List.of(ChangeEvents.of(key, next, replaced)));
+            }
+            // applied, as every commit numbered before it (under this lock): visible now
+            published.setRelease(revision);
+        } finally {
+            commitLock.unlock();
+        }
+        waiters.completePublished();
+        feed.deliver();
+        return new Put(revision, replaced, ticket);
     }
 
     /** Most bytes a version record adds to its value (flags byte and six varints). */
@@ -339,6 +405,8 @@ public final class CommitSequencer {
         checkSize(effective, olds);
         long revision = timestamps.next();
         WriteBatch.Builder batch = direct == null ? WriteBatch.builder() : null;
+        // what the batch encodes, for an engine that holds versions as objects to file as they are
+        List<VersionedEngine.Change> changes = batch != null && versions != null ? new ArrayList<>(effective.size()) : null;
         // for history compaction's queue: the versions replaced (a bare revision each, as history
         // is cut by range) and the deletes' tombstones
         int replacedVersions = 0;
@@ -357,6 +425,9 @@ public final class CommitSequencer {
                     batch.put(MvccKeys.history(revision, m.key()), old.encode(revision));
                 }
                 batch.put(storeKeys.get(i), next.encode());
+                if (changes != null) {
+                    changes.add(new VersionedEngine.Change(m.key(), next, old));
+                }
             }
             if (old != null) {
                 replacedVersions++;
@@ -369,7 +440,8 @@ public final class CommitSequencer {
                 events.add(ChangeEvents.of(m.key(), next, old));
             }
         }
-        WriteTicket ticket = batch == null ? WriteTicket.DONE : store.submit(batch.build());
+        WriteTicket ticket = batch == null ? WriteTicket.DONE
+            : changes != null ? versions.submit(store, batch.build(), revision, changes) : store.submit(batch.build());
         for (int i = 0; i < replacedVersions; i++) {
             history.addReplaced(revision);
         }

@@ -5,9 +5,11 @@ import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.EngineStats;
 import io.concordkv.storage.KeyValue;
+import io.concordkv.storage.KvStore;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
+import io.concordkv.storage.WriteTicket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,10 @@ import java.util.concurrent.locks.StampedLock;
  * {@link #write(Bytes, VersionRecord, long, VersionRecord)} and {@link #commitPut} instead. Writers are serialised;
  * reads of latest versions take no lock, reads of history the lock's read side; a scan sees one
  * moment. Thread-safe.
+ *
+ * <p>A commit the MVCC layer logs is submitted with {@link #submit}, which names the versions its
+ * batch encodes: when the store applies that batch, this engine files those objects instead of
+ * decoding the records it was just given (recovery, which has only the bytes, decodes them).
  */
 public final class VersionedEngine implements StorageEngine {
     private static final Bytes MIRROR = Bytes.EMPTY;
@@ -61,6 +67,33 @@ public final class VersionedEngine implements StorageEngine {
      * ({@link HistoryLog#addUnmeasured}); under the write lock. History counts the rest of its own.
      */
     private long versionBytes;
+    /**
+     * The commit {@link #submit} is submitting, until the store returns; null otherwise. Set and
+     * read with release and acquire: a group commit's leader may apply the batch on another thread.
+     */
+    @SuppressWarnings("unused") // through ANNOUNCED
+    private Announced announced;
+    private static final java.lang.invoke.VarHandle ANNOUNCED;
+
+    static {
+        try {
+            ANNOUNCED = java.lang.invoke.MethodHandles.lookup().findVarHandle(VersionedEngine.class, "announced",
+                Announced.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * One key's change in a commit: {@code next} becomes the latest version of {@code userKey},
+     * {@code replaced} (null: none) the version it replaces, filed in history.
+     */
+    public record Change(Bytes userKey, VersionRecord next, VersionRecord replaced) {
+    }
+
+    /** A batch and the changes it encodes, all at {@code revision}. */
+    private record Announced(WriteBatch batch, long revision, List<Change> changes) {
+    }
 
     /** Wraps {@code inner}, an empty in-memory engine, which it owns from now on. */
     public VersionedEngine(StorageEngine inner) {
@@ -145,6 +178,37 @@ public final class VersionedEngine implements StorageEngine {
         }
     }
 
+    /**
+     * Submits {@code batch} to {@code store}, whose engine this is: the records of {@code changes},
+     * at {@code revision}, in that order (per change, the replaced version under its history key
+     * marked replaced at {@code revision}, if any, then the new one under the key's {@code 'k'}
+     * key), and nothing else. When the store applies it, this engine does what
+     * {@link #write(Bytes, VersionRecord, long, VersionRecord)} does for each change instead of
+     * decoding the records: the same state from the objects the records were made of. The store
+     * applies it before returning under the {@code off}, {@code never} and {@code batch} policies;
+     * under {@code always} the group commit's leader applies it later, from the bytes.
+     */
+    public WriteTicket submit(KvStore store, WriteBatch batch, long revision, List<Change> changes) {
+        ANNOUNCED.setRelease(this, new Announced(batch, revision, changes));
+        try {
+            return store.submit(batch);
+        } finally {
+            ANNOUNCED.setRelease(this, (Announced) null);
+        }
+    }
+
+    /** Files {@code a}'s changes, the batch it names being applied. */
+    private void apply(Announced a) {
+        long stamp = lock.writeLock();
+        try {
+            for (Change c : a.changes()) {
+                fileAndPut(c.userKey(), latest.node(c.userKey()), c.next(), a.revision(), c.replaced());
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
     @Override
     public String name() {
         return inner.name();
@@ -189,6 +253,11 @@ public final class VersionedEngine implements StorageEngine {
 
     @Override
     public void write(WriteBatch batch) {
+        Announced a = (Announced) ANNOUNCED.getAcquire(this);
+        if (a != null && a.batch() == batch) {
+            apply(a);
+            return;
+        }
         // decode every record first: a batch with a bad one changes nothing
         List<VersionRecord> decoded = new ArrayList<>(batch.size());
         for (WriteBatch.Op op : batch.ops()) {

@@ -7,10 +7,14 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.EngineConfig;
+import io.concordkv.storage.FsyncPolicy;
 import io.concordkv.storage.KeyValue;
+import io.concordkv.storage.KvStore;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.storage.StorageEngines;
+import io.concordkv.storage.StoreOptions;
 import io.concordkv.storage.WriteBatch;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +23,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -226,6 +231,59 @@ class VersionedEngineTest {
             assertThat(e.latest(key)).isNull();
             assertThat(e.history(historyKey)).isNull();
             assertThat(e.scan(ScanRange.all())).isEmpty();
+        }
+    }
+
+    /**
+     * A commit submitted with the versions its batch encodes: under the policies whose store applies
+     * the batch at once, the engine files those very objects; under {@code always} (applied by the
+     * group commit) it decodes the bytes. Either way the records read back, the byte figures and,
+     * after a reopen that replays the log, the versions are those of the batch.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"NEVER", "BATCH", "ALWAYS"})
+    void aSubmittedCommitIsFiledFromItsObjectsAndLoggedAsItsRecords(String fsync, @TempDir Path dir) {
+        StoreOptions options = StoreOptions.defaults("rbtree").withFsync(FsyncPolicy.valueOf(fsync));
+        Bytes key = Bytes.utf8("key");
+        Bytes other = Bytes.utf8("other");
+        VersionRecord first = VersionRecord.put(2, Bytes.utf8("one"), 0, null);
+        VersionRecord second = VersionRecord.put(3, Bytes.utf8("two"), 7, first);
+        VersionRecord third = VersionRecord.put(3, Bytes.utf8("three"), 0, null);
+        Bytes historyKey = MvccKeys.history(3, key);
+        VersionedEngine[] engine = new VersionedEngine[1];
+        long dataBytes;
+        try (KvStore store = KvStore.open(dir, options, inner -> engine[0] = new VersionedEngine(inner))) {
+            VersionedEngine e = engine[0];
+            e.submit(store, WriteBatch.builder().put(MvccKeys.latest(key), first.encode()).build(), 2,
+                List.of(new VersionedEngine.Change(key, first, null))).await();
+            e.submit(store, WriteBatch.builder().put(historyKey, first.encode(3)).put(MvccKeys.latest(key), second.encode())
+                    .put(MvccKeys.latest(other), third.encode()).build(), 3,
+                List.of(new VersionedEngine.Change(key, second, first), new VersionedEngine.Change(other, third, null)))
+                .await();
+            if (options.fsync() == FsyncPolicy.ALWAYS) {
+                assertThat(e.latest(key)).as("decoded from the batch").isEqualTo(second).isNotSameAs(second);
+            } else {
+                assertThat(e.latest(key)).as("the object submitted, not a decoded copy").isSameAs(second);
+                assertThat(e.history(historyKey)).as("the replaced object, as it was").isSameAs(first);
+                assertThat(e.latest(other)).isSameAs(third);
+            }
+            assertThat(e.get(MvccKeys.latest(key))).contains(second.encode());
+            assertThat(e.get(historyKey)).contains(first.supersededBy(3).encode());
+            assertThat(e.scan(ScanRange.all())).extracting(KeyValue::key)
+                .containsExactly(historyKey, MvccKeys.latest(key), MvccKeys.latest(other));
+            dataBytes = e.stats().dataBytes();
+            try (VersionedEngine bytePath = open("rbtree")) {
+                bytePath.write(WriteBatch.builder().put(historyKey, first.encode(3)).put(MvccKeys.latest(key), second.encode())
+                    .put(MvccKeys.latest(other), third.encode()).build());
+                assertThat(dataBytes).as("byte figures as the records'").isEqualTo(bytePath.stats().dataBytes());
+            }
+        }
+        try (KvStore store = KvStore.open(dir, options, inner -> engine[0] = new VersionedEngine(inner))) {
+            VersionedEngine e = engine[0];
+            assertThat(e.latest(key)).as("replayed from the log").isEqualTo(second);
+            assertThat(e.latest(other)).isEqualTo(third);
+            assertThat(e.history(historyKey)).isEqualTo(first.supersededBy(3));
+            assertThat(e.stats().dataBytes()).isEqualTo(dataBytes);
         }
     }
 
