@@ -121,11 +121,11 @@ public final class GroupCommitWriter implements WritePath {
     @Override
     public WriteTicket submit(WriteBatch batch) {
         checkWritable();
-        byte[] payload = WalCodec.encode(batch);
         if (policy != FsyncPolicy.ALWAYS) {
-            return commitBuffered(batch, payload) ? windowWait : WriteTicket.DONE;
+            // encoded straight into the log's buffer
+            return commitBuffered(batch, WalCodec.payload(batch)) ? windowWait : WriteTicket.DONE;
         }
-        return groups.submit(batch, payload);
+        return groups.submit(batch, WalCodec.encode(batch));
     }
 
     /**
@@ -136,7 +136,7 @@ public final class GroupCommitWriter implements WritePath {
      * interval ({@code never}). Returns whether the write must wait for the background fsync
      * before it is acknowledged ({@link #awaitWindowSync}); the caller waits outside its own locks.
      */
-    private boolean commitBuffered(WriteBatch batch, byte[] payload) {
+    private boolean commitBuffered(WriteBatch batch, SegmentedLog.Payload payload) {
         Locks.lockSpinning(ioLock); // held about a microsecond per write
         try {
             if (failure != null) {

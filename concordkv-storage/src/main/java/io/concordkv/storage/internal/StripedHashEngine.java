@@ -148,6 +148,11 @@ public final class StripedHashEngine implements StorageEngine {
         GuardedEngine.ensureOpen(closed, this);
         limits.checkBatch(Objects.requireNonNull(batch, "batch"));
         List<WriteBatch.Op> ops = batch.ops();
+        if (ops.size() == 1 && ops.get(0) instanceof WriteBatch.Put put) {
+            // one key, one stripe: no per-stripe bookkeeping (a store's single puts come this way)
+            put(put.key(), put.value());
+            return;
+        }
         int[] hashes = new int[ops.size()];
         boolean[] touched = new boolean[stripes.length];
         for (int i = 0; i < hashes.length; i++) {

@@ -4,6 +4,7 @@ import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.WriteBatch;
+import io.concordkv.storage.log.SegmentedLog;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -31,6 +32,25 @@ public final class WalCodec {
     }
 
     public static byte[] encode(WriteBatch batch) {
+        SegmentedLog.Payload payload = payload(batch);
+        ByteBuffer out = ByteBuffer.allocate(payload.length());
+        payload.writeTo(out);
+        return out.array();
+    }
+
+    /** {@code batch}'s encoding as a log payload, written in place when the log appends it. */
+    public static SegmentedLog.Payload payload(WriteBatch batch) {
+        return new BatchPayload(batch, encodedLength(batch));
+    }
+
+    private record BatchPayload(WriteBatch batch, int length) implements SegmentedLog.Payload {
+        @Override
+        public void writeTo(ByteBuffer out) {
+            encodeInto(batch, out);
+        }
+    }
+
+    private static int encodedLength(WriteBatch batch) {
         long size = 4;
         for (WriteBatch.Op op : batch.ops()) {
             size += 5 + op.key().length();
@@ -43,7 +63,10 @@ public final class WalCodec {
         if (size > Integer.MAX_VALUE - 64) {
             throw new KvException(ErrorCode.REQUEST_TOO_LARGE, "write batch too large to log: " + size + " bytes");
         }
-        ByteBuffer out = ByteBuffer.allocate((int) size);
+        return (int) size;
+    }
+
+    private static void encodeInto(WriteBatch batch, ByteBuffer out) {
         out.putInt(batch.size());
         for (WriteBatch.Op op : batch.ops()) {
             out.put(op instanceof WriteBatch.Put ? PUT : op instanceof WriteBatch.DeleteRange ? DELETE_RANGE : DELETE);
@@ -54,7 +77,6 @@ public final class WalCodec {
                 out.putInt(range.to().length()).put(range.to().unsafeArray());
             }
         }
-        return out.array();
     }
 
     /**

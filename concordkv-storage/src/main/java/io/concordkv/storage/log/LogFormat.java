@@ -41,9 +41,21 @@ final class LogFormat {
 
     /** Writes one record at {@code out}'s position. */
     static void putRecord(ByteBuffer out, long index, byte type, byte[] payload) {
+        putRecord(out, index, type, SegmentedLog.Payload.of(payload));
+    }
+
+    /** As {@link #putRecord(ByteBuffer, long, byte, byte[])}, the payload written in place. */
+    static void putRecord(ByteBuffer out, long index, byte type, SegmentedLog.Payload payload) {
         int start = out.position();
-        int length = RECORD_FIXED_BODY_BYTES + payload.length;
-        out.putInt(length).putInt(0).put(type).putLong(index).put(payload);
+        int length = RECORD_FIXED_BODY_BYTES + payload.length();
+        out.putInt(length).putInt(0).put(type).putLong(index);
+        payload.writeTo(out);
+        int written = out.position() - start - RECORD_PREFIX_BYTES - RECORD_FIXED_BODY_BYTES;
+        if (written != payload.length()) {
+            // leave the buffer as it was: a record of the wrong length would fail its own checksum
+            out.position(start);
+            throw new IllegalStateException("payload wrote " + written + " bytes, said " + payload.length());
+        }
         out.putInt(start + 4, recordCrc(out, start, length));
     }
 

@@ -105,16 +105,48 @@ public final class SegmentedLog implements AutoCloseable {
 
     /** Buffers a record and returns its index. Call {@link #write()} or {@link #sync()} to persist it. */
     public long append(byte type, byte[] payload) {
+        return append(type, Payload.of(payload));
+    }
+
+    /**
+     * A record's payload, written straight into the log's buffer: a caller that would build the
+     * bytes only to have them copied there saves the copy.
+     */
+    public interface Payload {
+        /** The payload's length in bytes. */
+        int length();
+
+        /** Puts exactly {@link #length} bytes at {@code out}'s position. */
+        void writeTo(ByteBuffer out);
+
+        static Payload of(byte[] bytes) {
+            return new Payload() {
+                @Override
+                public int length() {
+                    return bytes.length;
+                }
+
+                @Override
+                public void writeTo(ByteBuffer out) {
+                    out.put(bytes);
+                }
+            };
+        }
+    }
+
+    /** As {@link #append(byte, byte[])}, the payload written in place. */
+    public long append(byte type, Payload payload) {
         ensureOpen();
-        int needed = LogFormat.recordBytes(payload.length);
+        int needed = LogFormat.recordBytes(payload.length());
         if (pending.remaining() < needed) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + needed));
             pending.flip();
             bigger.put(pending);
             pending = bigger;
         }
-        long index = nextIndex++;
+        long index = nextIndex;
         LogFormat.putRecord(pending, index, type, payload);
+        nextIndex++;
         pendingLastIndex = index;
         pendingRecords++;
         return index;

@@ -70,6 +70,40 @@ class SegmentedLogTest {
         }
     }
 
+    /** A payload written in place comes back as its bytes; one that writes other than its length is refused, leaving the log as it was. */
+    @Test
+    void aPayloadWrittenInPlaceMustWriteItsLength() throws IOException {
+        try (SegmentedLog log = SegmentedLog.open(dir, options(), 0, r -> { })) {
+            log.append((byte) 1, payload(1));
+            assertThat(log.append((byte) 1, new SegmentedLog.Payload() {
+                @Override
+                public int length() {
+                    return payload(2).length;
+                }
+
+                @Override
+                public void writeTo(java.nio.ByteBuffer out) {
+                    out.put(payload(2));
+                }
+            })).isEqualTo(2);
+            assertThatThrownBy(() -> log.append((byte) 1, new SegmentedLog.Payload() {
+                @Override
+                public int length() {
+                    return 4;
+                }
+
+                @Override
+                public void writeTo(java.nio.ByteBuffer out) {
+                    out.put(new byte[3]);
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("wrote 3 bytes, said 4");
+            assertThat(log.nextIndex()).as("no index used").isEqualTo(3);
+            log.append((byte) 1, payload(3));
+            log.sync();
+        }
+        assertThat(reopen(options())).extracting(LogRecord::payload).containsExactly(payload(1), payload(2), payload(3));
+    }
+
     @Test
     void replayStartsAfterTheGivenIndex() throws IOException {
         writeRecords(options(), 20);
