@@ -49,7 +49,13 @@ final class LogFormat {
         int start = out.position();
         int length = RECORD_FIXED_BODY_BYTES + payload.length();
         out.putInt(length).putInt(0).put(type).putLong(index);
-        payload.writeTo(out);
+        try {
+            payload.writeTo(out);
+        } catch (RuntimeException e) {
+            // a payload that ran past the space it asked for: nothing of the record stays
+            out.position(start);
+            throw e;
+        }
         int written = out.position() - start - RECORD_PREFIX_BYTES - RECORD_FIXED_BODY_BYTES;
         if (written != payload.length()) {
             // leave the buffer as it was: a record of the wrong length would fail its own checksum

@@ -70,7 +70,10 @@ class SegmentedLogTest {
         }
     }
 
-    /** A payload written in place comes back as its bytes; one that writes other than its length is refused, leaving the log as it was. */
+    /**
+     * A payload written in place comes back as its bytes; one that writes other than its length,
+     * or fails half-way, is refused, leaving the log as it was.
+     */
     @Test
     void aPayloadWrittenInPlaceMustWriteItsLength() throws IOException {
         try (SegmentedLog log = SegmentedLog.open(dir, options(), 0, r -> { })) {
@@ -97,6 +100,18 @@ class SegmentedLogTest {
                     out.put(new byte[3]);
                 }
             })).isInstanceOf(IllegalStateException.class).hasMessageContaining("wrote 3 bytes, said 4");
+            assertThatThrownBy(() -> log.append((byte) 1, new SegmentedLog.Payload() {
+                @Override
+                public int length() {
+                    return 4;
+                }
+
+                @Override
+                public void writeTo(java.nio.ByteBuffer out) {
+                    out.put(new byte[2]);
+                    throw new IllegalArgumentException("half-way");
+                }
+            })).hasMessage("half-way");
             assertThat(log.nextIndex()).as("no index used").isEqualTo(3);
             log.append((byte) 1, payload(3));
             log.sync();
