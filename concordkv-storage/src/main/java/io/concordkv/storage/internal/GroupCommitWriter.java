@@ -122,8 +122,7 @@ public final class GroupCommitWriter implements WritePath {
     public WriteTicket submit(WriteBatch batch) {
         checkWritable();
         if (policy != FsyncPolicy.ALWAYS) {
-            // encoded straight into the log's buffer
-            return commitBuffered(batch, WalCodec.payload(batch)) ? windowWait : WriteTicket.DONE;
+            return commitBuffered(batch) ? windowWait : WriteTicket.DONE;
         }
         return groups.submit(batch, WalCodec.encode(batch));
     }
@@ -135,14 +134,24 @@ public final class GroupCommitWriter implements WritePath {
      * {@value #FLUSH_RECORDS} records, or when the timer finds it older than a tenth of the batch
      * interval ({@code never}). Returns whether the write must wait for the background fsync
      * before it is acknowledged ({@link #awaitWindowSync}); the caller waits outside its own locks.
+     *
+     * <p>A writer that finds the log lock free encodes the batch straight into the log's buffer;
+     * one that finds it held encodes into an array of its own while it waits (writers encode in
+     * parallel, as they would have to wait anyway) and copies it in under the lock.
      */
-    private boolean commitBuffered(WriteBatch batch, SegmentedLog.Payload payload) {
-        Locks.lockSpinning(ioLock); // held about a microsecond per write
+    private boolean commitBuffered(WriteBatch batch) {
+        SegmentedLog.Payload payload;
+        if (ioLock.tryLock()) {
+            payload = null;
+        } else {
+            payload = SegmentedLog.Payload.of(WalCodec.encode(batch));
+            Locks.lockSpinning(ioLock); // held about a microsecond per write
+        }
         try {
             if (failure != null) {
                 throw failure;
             }
-            long index = log.append(WalCodec.BATCH, payload);
+            long index = log.append(WalCodec.BATCH, payload != null ? payload : WalCodec.payload(batch));
             if (unsyncedOps == 0) {
                 oldestUnsynced = clock.instant();
             }
