@@ -70,6 +70,21 @@ class SegmentedLogTest {
         }
     }
 
+    /** A payload of {@code length} bytes, as it says, that {@code write} puts in the log's buffer. */
+    private static SegmentedLog.Payload inPlace(int length, java.util.function.Consumer<java.nio.ByteBuffer> write) {
+        return new SegmentedLog.Payload() {
+            @Override
+            public int length() {
+                return length;
+            }
+
+            @Override
+            public void writeTo(java.nio.ByteBuffer out) {
+                write.accept(out);
+            }
+        };
+    }
+
     /**
      * A payload written in place comes back as its bytes; one that writes other than its length,
      * or fails half-way, is refused, leaving the log as it was.
@@ -78,40 +93,13 @@ class SegmentedLogTest {
     void aPayloadWrittenInPlaceMustWriteItsLength() throws IOException {
         try (SegmentedLog log = SegmentedLog.open(dir, options(), 0, r -> { })) {
             log.append((byte) 1, payload(1));
-            assertThat(log.append((byte) 1, new SegmentedLog.Payload() {
-                @Override
-                public int length() {
-                    return payload(2).length;
-                }
-
-                @Override
-                public void writeTo(java.nio.ByteBuffer out) {
-                    out.put(payload(2));
-                }
-            })).isEqualTo(2);
-            assertThatThrownBy(() -> log.append((byte) 1, new SegmentedLog.Payload() {
-                @Override
-                public int length() {
-                    return 4;
-                }
-
-                @Override
-                public void writeTo(java.nio.ByteBuffer out) {
-                    out.put(new byte[3]);
-                }
-            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("wrote 3 bytes, said 4");
-            assertThatThrownBy(() -> log.append((byte) 1, new SegmentedLog.Payload() {
-                @Override
-                public int length() {
-                    return 4;
-                }
-
-                @Override
-                public void writeTo(java.nio.ByteBuffer out) {
-                    out.put(new byte[2]);
-                    throw new IllegalArgumentException("half-way");
-                }
-            })).hasMessage("half-way");
+            assertThat(log.append((byte) 1, inPlace(payload(2).length, out -> out.put(payload(2))))).isEqualTo(2);
+            assertThatThrownBy(() -> log.append((byte) 1, inPlace(4, out -> out.put(new byte[3]))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("wrote 3 bytes, said 4");
+            assertThatThrownBy(() -> log.append((byte) 1, inPlace(4, out -> {
+                out.put(new byte[2]);
+                throw new IllegalArgumentException("half-way");
+            }))).hasMessage("half-way");
             assertThat(log.nextIndex()).as("no index used").isEqualTo(3);
             log.append((byte) 1, payload(3));
             log.sync();
