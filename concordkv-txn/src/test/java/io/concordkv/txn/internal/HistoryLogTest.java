@@ -101,6 +101,60 @@ class HistoryLogTest {
             .mapToLong(e -> e.getKey().length() + e.getValue().length()).sum());
     }
 
+    /**
+     * History of thousands of entries, as a store under load holds: appends in runs (measured and
+     * unmeasured), inserts in the middle, cuts from the start and removals anywhere, through the
+     * array's wrapping, growth and shrinking, keep the order and contents.
+     */
+    @Test
+    void aLongHistoryKeepsItsOrderThroughWrapsGrowthAndShrinking() {
+        long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
+        System.out.println("HistoryLogTest long seed=" + seed);
+        SplittableRandom r = new SplittableRandom(seed);
+        HistoryLog log = new HistoryLog();
+        TreeMap<Bytes, VersionRecord> model = new TreeMap<>();
+        long rev = 1;
+        for (int step = 0; step < 300; step++) {
+            String as = "seed " + seed + " step " + step;
+            int run = 1 + r.nextInt(900);
+            for (int i = 0; i < run; i++, rev++) {
+                Bytes user = Bytes.utf8("k" + r.nextInt(50));
+                if (r.nextBoolean()) {
+                    assertThat(log.add(rev, user, version(rev))).as(as).isNull();
+                } else {
+                    assertThat(log.addUnmeasured(rev, user, user.length(), version(rev))).as(as).isTrue();
+                }
+                model.put(MvccKeys.history(rev, user), version(rev));
+            }
+            int op = r.nextInt(4);
+            if (op == 0 && !model.isEmpty()) {
+                // a key within history's revisions: put in place, moving one side
+                long at = model.firstKey().equals(model.lastKey()) ? rev - 1
+                    : MvccKeys.revisionOfHistory(model.firstKey()) + r.nextInt((int) (rev - MvccKeys.revisionOfHistory(model.firstKey())));
+                Bytes key = MvccKeys.history(at, Bytes.utf8("m" + r.nextInt(1000)));
+                assertThat(log.put(key, version(at))).as(as).isEqualTo(model.put(key, version(at)));
+            } else if (op == 1) {
+                int cut = r.nextInt(log.size() + 1);
+                List<Bytes> keys = new ArrayList<>(model.keySet());
+                log.removeRange(0, cut);
+                keys.subList(0, cut).forEach(model::remove);
+            } else if (op == 2) {
+                int from = r.nextInt(log.size() + 1);
+                int to = from + r.nextInt(Math.min(log.size() - from, 50) + 1);
+                List<Bytes> keys = new ArrayList<>(model.keySet());
+                log.removeRange(from, to);
+                keys.subList(from, to).forEach(model::remove);
+            }
+            if (model.size() > 6000) {
+                int cut = model.size() - 1000;
+                List<Bytes> keys = new ArrayList<>(model.keySet());
+                log.removeRange(0, cut);
+                keys.subList(0, cut).forEach(model::remove);
+            }
+            assertSame(log, model, as);
+        }
+    }
+
     @Test
     void insertsAndRemovalsAnywhereKeepTheOrder() {
         long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
