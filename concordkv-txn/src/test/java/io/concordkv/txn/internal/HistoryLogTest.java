@@ -21,6 +21,20 @@ class HistoryLogTest {
         return new VersionRecord(false, 1, rev, 1, 0, 0, rev + 1, Bytes.EMPTY);
     }
 
+    /** The seed of a randomised test: {@code -Dconcordkv.txn.seed} or the clock, printed to replay it. */
+    private static long seed(String test) {
+        long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
+        System.out.println("HistoryLogTest " + test + " seed=" + seed);
+        return seed;
+    }
+
+    /** Removes the entries at indexes {@code [from, to)} from the log and the model alike. */
+    private static void removeRange(HistoryLog log, TreeMap<Bytes, VersionRecord> model, int from, int to) {
+        List<Bytes> keys = new ArrayList<>(model.keySet());
+        log.removeRange(from, to);
+        keys.subList(from, to).forEach(model::remove);
+    }
+
     private static void assertSame(HistoryLog log, TreeMap<Bytes, VersionRecord> model, String as) {
         assertThat(log.size()).as(as).isEqualTo(model.size());
         List<Map.Entry<Bytes, VersionRecord>> got = new ArrayList<>();
@@ -108,8 +122,7 @@ class HistoryLogTest {
      */
     @Test
     void aLongHistoryKeepsItsOrderThroughWrapsGrowthAndShrinking() {
-        long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
-        System.out.println("HistoryLogTest long seed=" + seed);
+        long seed = seed("long");
         SplittableRandom r = new SplittableRandom(seed);
         HistoryLog log = new HistoryLog();
         TreeMap<Bytes, VersionRecord> model = new TreeMap<>();
@@ -134,22 +147,13 @@ class HistoryLogTest {
                 Bytes key = MvccKeys.history(at, Bytes.utf8("m" + r.nextInt(1000)));
                 assertThat(log.put(key, version(at))).as(as).isEqualTo(model.put(key, version(at)));
             } else if (op == 1) {
-                int cut = r.nextInt(log.size() + 1);
-                List<Bytes> keys = new ArrayList<>(model.keySet());
-                log.removeRange(0, cut);
-                keys.subList(0, cut).forEach(model::remove);
+                removeRange(log, model, 0, r.nextInt(log.size() + 1));
             } else if (op == 2) {
                 int from = r.nextInt(log.size() + 1);
-                int to = from + r.nextInt(Math.min(log.size() - from, 50) + 1);
-                List<Bytes> keys = new ArrayList<>(model.keySet());
-                log.removeRange(from, to);
-                keys.subList(from, to).forEach(model::remove);
+                removeRange(log, model, from, from + r.nextInt(Math.min(log.size() - from, 50) + 1));
             }
             if (model.size() > 6000) {
-                int cut = model.size() - 1000;
-                List<Bytes> keys = new ArrayList<>(model.keySet());
-                log.removeRange(0, cut);
-                keys.subList(0, cut).forEach(model::remove);
+                removeRange(log, model, 0, model.size() - 1000);
             }
             assertSame(log, model, as);
         }
@@ -157,8 +161,7 @@ class HistoryLogTest {
 
     @Test
     void insertsAndRemovalsAnywhereKeepTheOrder() {
-        long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
-        System.out.println("HistoryLogTest seed=" + seed);
+        long seed = seed("anywhere");
         SplittableRandom r = new SplittableRandom(seed);
         HistoryLog log = new HistoryLog();
         TreeMap<Bytes, VersionRecord> model = new TreeMap<>();
@@ -173,10 +176,7 @@ class HistoryLogTest {
                 assertThat(log.remove(key)).as(as).isEqualTo(model.remove(key));
             } else {
                 int from = r.nextInt(log.size() + 1);
-                int to = from + r.nextInt(log.size() - from + 1);
-                List<Bytes> keys = new ArrayList<>(model.keySet());
-                log.removeRange(from, to);
-                keys.subList(from, to).forEach(model::remove);
+                removeRange(log, model, from, from + r.nextInt(log.size() - from + 1));
             }
             assertThat(log.get(key)).as(as).isEqualTo(model.get(key));
             assertThat(log.ceiling(key)).as(as).isEqualTo(model.headMap(key, false).size());
