@@ -148,46 +148,58 @@ public final class StripedHashEngine implements StorageEngine {
         GuardedEngine.ensureOpen(closed, this);
         limits.checkBatch(Objects.requireNonNull(batch, "batch"));
         List<WriteBatch.Op> ops = batch.ops();
-        if (ops.size() == 1 && ops.get(0) instanceof WriteBatch.Put put) {
-            // one key, one stripe: no per-stripe bookkeeping (a store's single puts come this way)
-            put(put.key(), put.value());
-            return;
-        }
         int[] hashes = new int[ops.size()];
-        boolean[] touched = new boolean[stripes.length];
         for (int i = 0; i < hashes.length; i++) {
-            if (ops.get(i) instanceof WriteBatch.DeleteRange) {
-                // no order to find the range by: every stripe is visited
-                Arrays.fill(touched, true);
-                continue;
+            if (!(ops.get(i) instanceof WriteBatch.DeleteRange)) {
+                hashes[i] = mix(ops.get(i).key());
             }
-            hashes[i] = mix(ops.get(i).key());
-            touched[stripeIndex(hashes[i])] = true;
         }
-        long[] stamps = new long[stripes.length];
-        for (int i = 0; i < stripes.length; i++) {
-            if (touched[i]) {
-                stamps[i] = stripes[i].writeLock();
+        // the stripes to lock, in ascending order, each once: as many as the batch's keys touch
+        // (a store's single put locks one, with nothing sized by the stripe count), or every
+        // stripe for a range delete, which has no order to find its range by
+        int[] locked;
+        int count;
+        if (batch.hasRangeDeletes()) {
+            locked = new int[stripes.length];
+            for (int i = 0; i < locked.length; i++) {
+                locked[i] = i;
             }
+            count = locked.length;
+        } else {
+            locked = new int[hashes.length];
+            for (int i = 0; i < hashes.length; i++) {
+                locked[i] = stripeIndex(hashes[i]);
+            }
+            Arrays.sort(locked);
+            count = 0;
+            for (int i = 0; i < locked.length; i++) {
+                if (count == 0 || locked[count - 1] != locked[i]) {
+                    locked[count++] = locked[i];
+                }
+            }
+        }
+        long[] stamps = new long[count];
+        for (int i = 0; i < count; i++) {
+            stamps[i] = stripes[locked[i]].writeLock();
         }
         boolean grow = false;
         try {
             for (int i = 0; i < hashes.length; i++) {
-                int h = hashes[i];
-                Stripe s = stripeOf(h);
-                if (ops.get(i) instanceof WriteBatch.Put put) {
-                    grow |= put(s, h, put.key(), put.value());
-                } else if (ops.get(i) instanceof WriteBatch.DeleteRange range) {
+                WriteBatch.Op op = ops.get(i);
+                if (op instanceof WriteBatch.DeleteRange range) {
                     removeRange(range);
+                    continue;
+                }
+                Stripe s = stripeOf(hashes[i]);
+                if (op instanceof WriteBatch.Put put) {
+                    grow |= put(s, hashes[i], put.key(), put.value());
                 } else {
-                    remove(s, h, ops.get(i).key());
+                    remove(s, hashes[i], op.key());
                 }
             }
         } finally {
-            for (int i = stripes.length - 1; i >= 0; i--) {
-                if (touched[i]) {
-                    stripes[i].unlockWrite(stamps[i]);
-                }
+            for (int i = count - 1; i >= 0; i--) {
+                stripes[locked[i]].unlockWrite(stamps[i]);
             }
         }
         if (grow) {
