@@ -5,7 +5,6 @@ import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
 import io.concordkv.storage.KvStore;
 import io.concordkv.storage.ScanRange;
-import io.concordkv.storage.WriteTicket;
 import io.concordkv.txn.internal.CommitSequencer;
 import io.concordkv.txn.internal.ConditionalTxnRunner;
 import io.concordkv.txn.internal.HistoryCompactor;
@@ -176,18 +175,7 @@ public final class MvccStore implements AutoCloseable {
             checkPut(key, value);
             if (sequencer.quickPuts()) {
                 CommitSequencer.Put put = sequencer.put(key, value, lease);
-                if (put.ticket() == WriteTicket.DONE) {
-                    return CompletableFuture.completedFuture(writeResult(key, put));
-                }
-                CompletableFuture<WriteResult> done = new CompletableFuture<>();
-                put.ticket().whenDone(failure -> {
-                    if (failure != null) {
-                        done.completeExceptionally(failure);
-                    } else {
-                        done.complete(writeResult(key, put));
-                    }
-                });
-                return done;
+                return CommitSequencer.whenDone(put.ticket(), () -> writeResult(key, put));
             }
         } catch (KvException e) {
             return CompletableFuture.failedFuture(e);

@@ -143,6 +143,26 @@ public final class CommitSequencer {
         return join(commitAsync(mutations, validator));
     }
 
+    /**
+     * A future of {@code result}, completed once {@code ticket} is done (at once for
+     * {@link WriteTicket#DONE}), or with the ticket's failure.
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> whenDone(WriteTicket ticket,
+                                                                         java.util.function.Supplier<T> result) {
+        if (ticket == WriteTicket.DONE) {
+            return java.util.concurrent.CompletableFuture.completedFuture(result.get());
+        }
+        java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+        ticket.whenDone(failure -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(result.get());
+            }
+        });
+        return done;
+    }
+
     /** The result of a future from this package, failures as the {@link KvException} they are. */
     public static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
         try {
@@ -189,22 +209,15 @@ public final class CommitSequencer {
             // with that revision once it is visible, so that a read there agrees
             return waiters.whenPublished(p.revision()).thenApply(ignored -> outcome);
         }
-        java.util.concurrent.CompletableFuture<Outcome> done = new java.util.concurrent.CompletableFuture<>();
         if (p.ticket().applied()) {
             // already in the store (batch, never), as is every earlier commit (they are applied
             // under the commit lock, in revision order): visible at once; only the answer waits
             // for the ticket (under batch, for a syncer two windows behind)
             publish(p.revision());
             feed.deliver();
-            p.ticket().whenDone(failure -> {
-                if (failure != null) {
-                    done.completeExceptionally(failure);
-                } else {
-                    done.complete(outcome);
-                }
-            });
-            return done;
+            return whenDone(p.ticket(), () -> outcome);
         }
+        java.util.concurrent.CompletableFuture<Outcome> done = new java.util.concurrent.CompletableFuture<>();
         p.ticket().whenDone(failure -> {
             p.written().forEach(e -> inFlight.remove(e.getKey(), e.getValue()));
             if (failure != null) {
