@@ -235,7 +235,10 @@ class KvStoreTest {
             .delete(b("free")).put(b("free"), b("again")).build()));
         try {
             syncer.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> syncer.getState() == Thread.State.WAITING);
+            // stalled in the held fsync, which it runs holding the log (not waiting for the log itself)
+            String stalledDisk = FaultyFileIo.class.getName();
+            await().atMost(Duration.ofSeconds(10)).until(() -> syncer.getState() == Thread.State.WAITING
+                && java.util.Arrays.stream(syncer.getStackTrace()).anyMatch(f -> f.getClassName().startsWith(stalledDisk)));
             writer.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.WAITING);
             assertThat(store.get(b("waited"))).as("not applied while the log is held").isEmpty();
