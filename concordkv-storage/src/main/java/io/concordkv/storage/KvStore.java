@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   DIR/LOCK        held while the store is open, so two processes cannot open DIR
  *   DIR/ENGINE      the engine the store was last opened with (text, one line)
+ *   DIR/LOG_DEPENDENCIES  present once an engine whose log records may depend on earlier ones
+ *                   ({@link LogDependencies}: the MVCC store's) has opened DIR
  *   DIR/wal/        the segmented write-ahead log (format: {@code io.concordkv.storage.log})
  *   DIR/snapshots/  full and incremental snapshots (format: {@code io.concordkv.storage.snapshot})
  *   DIR/lsm/        RocksDB's files, for the lsm engine (which has no ConcordKV log: RocksDB logs itself)
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * the log after it. The log is
  * compacted in the background once it passes {@link StoreOptions#compactionEntries()} records or
  * {@link StoreOptions#compactionBytes()} bytes (or four times its size after the previous compaction),
- * keeping each key's last operation.
+ * keeping each key's last operation (and any operation a later record depends on,
+ * {@link StorageEngine#logDependencies}).
  *
  * <p>After a failed write or fsync the store turns read-only: writes fail with {@code IO_ERROR}
  * giving the first failure; reads go on. Thread-safe.
@@ -58,6 +61,13 @@ public final class KvStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvStore.class);
     private static final long RECORD_OVERHEAD = 17;
     private static final String ENGINE_FILE = "ENGINE";
+    /**
+     * Present when the log may hold records that depend on earlier ones ({@link LogDependencies}):
+     * written before the first such record by a store whose engine names them, so that a store
+     * opened on the directory without that engine (the offline tool on an MVCC store's directory)
+     * knows it must not rewrite the log, which would drop what those records need.
+     */
+    private static final String DEPENDENCIES_FILE = "LOG_DEPENDENCIES";
 
     private final Path dir;
     private final StoreOptions options;
@@ -87,6 +97,11 @@ public final class KvStore implements AutoCloseable {
      * the log, like {@link #changed}.
      */
     private boolean rangeDeleted;
+    /**
+     * Why the log must not be compacted or snapshotted here, or null: it may hold records that
+     * depend on earlier ones and this store's engine does not know which ({@link #DEPENDENCIES_FILE}).
+     */
+    private String rewriteRefusal;
     /** Whether the log may hold a range delete: then its compaction reads the ranges first. */
     private volatile boolean logHasRanges;
     /** A compaction starts once the log has grown to this many times what the previous one left. */
@@ -160,6 +175,7 @@ public final class KvStore implements AutoCloseable {
                 .withUnindexedPrefix(options.unindexedPrefix());
             engine = StorageEngines.open(config);
             engine = java.util.Objects.requireNonNull(wrap.apply(engine), "the wrapped engine");
+            String refusal = checkDependencyMarker(io, dir, engine);
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;
             Set<Bytes> changedSinceSnapshot = Set.of();
@@ -197,6 +213,7 @@ public final class KvStore implements AutoCloseable {
             KvStore store = new KvStore(dir, options, lock, engine, log, snapshots, changedSinceSnapshot,
                 rangeDeletedSinceSnapshot);
             store.logHasRanges = logRanges;
+            store.rewriteRefusal = refusal;
             if (snapshots != null && snapshots.leftOutDamaged()) {
                 // make the salvage stick: a fresh full snapshot replaces the damaged chain
                 store.nextSnapshotFull = true;
@@ -250,6 +267,23 @@ public final class KvStore implements AutoCloseable {
             io.replaceAtomically(dir.resolve(ENGINE_FILE),
                 (engine + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * Records that the log may hold dependent records when {@code engine} names them; returns why
+     * the log must not be rewritten when the directory says it may and {@code engine} does not.
+     */
+    private static String checkDependencyMarker(FileIo io, Path dir, StorageEngine engine) throws IOException {
+        Path marker = dir.resolve(DEPENDENCIES_FILE);
+        if (engine.logDependencies() != LogDependencies.NONE) {
+            if (!io.exists(marker)) {
+                io.replaceAtomically(marker, ("records in this log may depend on earlier ones; compact it only "
+                    + "through the layer that wrote it (the MVCC store)\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return null;
+        }
+        return io.exists(marker) ? "the log of " + dir + " may hold records that depend on earlier ones (an MVCC "
+            + "store's history); compact or snapshot it through the MVCC store, not the plain store" : null;
     }
 
     private static void loadSnapshots(SnapshotCatalog snapshots, StorageEngine engine) throws IOException {
@@ -326,7 +360,8 @@ public final class KvStore implements AutoCloseable {
             }
             long records = logRecords.incrementAndGet();
             long bytes = logBytes.addAndGet(batch.payloadBytes() + RECORD_OVERHEAD + 9L * batch.size());
-            if ((records >= recordsTrigger || bytes >= bytesTrigger) && compacting.compareAndSet(false, true)) {
+            if ((records >= recordsTrigger || bytes >= bytesTrigger) && rewriteRefusal == null
+                && compacting.compareAndSet(false, true)) {
                 try {
                     compactor.execute(this::compactInBackground);
                 } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -353,12 +388,16 @@ public final class KvStore implements AutoCloseable {
     /**
      * Compacts the log now: seals the active segment (a brief pause for writers) and rewrites the
      * sealed segments keeping each key's last operation. Returns what it saved.
+     *
+     * @throws KvException {@code UNSUPPORTED} when the log may hold records that depend on earlier
+     *     ones and this store's engine does not know which (a plain store on an MVCC store's directory)
      */
     public CompactionResult compact() {
         ensureOpen();
         if (log == null) {
             return CompactionResult.NOTHING;
         }
+        refuseRewrite();
         synchronized (maintenanceLock) {
             return compactLocked();
         }
@@ -371,7 +410,8 @@ public final class KvStore implements AutoCloseable {
                 l.rotate();
                 return null;
             });
-            CompactionResult result = log.rewriteSealed(new LogCompactor(snapshots.isEmpty(), logHasRanges));
+            CompactionResult result = log.rewriteSealed(new LogCompactor(snapshots.isEmpty(), logHasRanges,
+                engine.logDependencies()));
             long[] size = writer.withLog(l -> new long[] {l.records(), l.bytes()});
             logRecords.set(size[0]);
             logBytes.set(size[1]);
@@ -413,13 +453,15 @@ public final class KvStore implements AutoCloseable {
      * previous one). Writers pause only while the image is captured in memory (references to the
      * immutable keys and values); the file is written while they go on.
      *
-     * @throws KvException {@code UNSUPPORTED} for the lsm engine, which persists by itself
+     * @throws KvException {@code UNSUPPORTED} for the lsm engine, which persists by itself, and as
+     *     {@link #compact} does
      */
     public SnapshotInfo snapshot() {
         ensureOpen();
         if (log == null) {
             throw new KvException(ErrorCode.UNSUPPORTED, "the lsm engine keeps its own files; it has no snapshots");
         }
+        refuseRewrite();
         synchronized (maintenanceLock) {
             try {
                 GroupCommitWriter writer = (GroupCommitWriter) writePath;
@@ -442,6 +484,12 @@ public final class KvStore implements AutoCloseable {
             } catch (IOException e) {
                 throw new KvException(ErrorCode.IO_ERROR, "snapshot failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    private void refuseRewrite() {
+        if (rewriteRefusal != null) {
+            throw new KvException(ErrorCode.UNSUPPORTED, rewriteRefusal);
         }
     }
 

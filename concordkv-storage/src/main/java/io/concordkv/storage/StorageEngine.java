@@ -63,6 +63,15 @@ public interface StorageEngine extends AutoCloseable {
     default void sync() {
     }
 
+    /**
+     * Which of the records this engine is given depend on earlier ones when the store's log is
+     * replayed ({@link LogDependencies}); {@link LogDependencies#NONE} for every engine of the store
+     * itself, whose records each stand alone.
+     */
+    default LogDependencies logDependencies() {
+        return LogDependencies.NONE;
+    }
+
     /** Approximate statistics; cheap enough to call often. */
     EngineStats stats();
 

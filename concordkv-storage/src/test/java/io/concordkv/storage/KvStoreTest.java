@@ -374,6 +374,104 @@ class KvStoreTest {
         }
     }
 
+    /** {@code inner}, naming as dependent every put whose value is {@code ref:K} (on key K). */
+    private static StorageEngine withRefs(StorageEngine inner) {
+        return new StorageEngine() {
+            @Override
+            public String name() {
+                return inner.name();
+            }
+
+            @Override
+            public boolean isOrdered() {
+                return inner.isOrdered();
+            }
+
+            @Override
+            public java.util.Optional<Bytes> get(Bytes key) {
+                return inner.get(key);
+            }
+
+            @Override
+            public void put(Bytes key, Bytes value) {
+                inner.put(key, value);
+            }
+
+            @Override
+            public void delete(Bytes key) {
+                inner.delete(key);
+            }
+
+            @Override
+            public void write(WriteBatch batch) {
+                inner.write(batch);
+            }
+
+            @Override
+            public List<KeyValue> scan(ScanRange range) {
+                return inner.scan(range);
+            }
+
+            @Override
+            public EngineStats stats() {
+                return inner.stats();
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+
+            @Override
+            public LogDependencies logDependencies() {
+                return (payload, off, len, valueOff, valueLen) -> {
+                    String v = new String(payload, valueOff, valueLen, java.nio.charset.StandardCharsets.UTF_8);
+                    return v.startsWith("ref:") ? v.substring(4).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : null;
+                };
+            }
+        };
+    }
+
+    @Test
+    void compactionKeepsWhatTheEnginesDependentRecordsNeedAndAPlainStoreRefusesToRewriteSuchALog() {
+        StoreOptions opts = options("rbtree", FsyncPolicy.NEVER).withCompactionTrigger(1_000_000, 1 << 30);
+        try (KvStore store = KvStore.open(dir, opts, KvStoreTest::withRefs)) {
+            store.put(b("a"), b("a1"));
+            store.write(WriteBatch.builder().put(b("h1"), b("ref:a")).put(b("a"), b("a2")).build());
+            store.put(b("a"), b("a3"));
+            assertThat(store.compact().recordsAfter()).as("a1 stays for h1").isEqualTo(3);
+        }
+        assertThat(dir.resolve("LOG_DEPENDENCIES")).exists();
+
+        StoreOptions small = opts.withCompactionTrigger(10, 1 << 30);
+        try (KvStore plain = KvStore.open(dir, small)) {
+            assertThat(plain.get(b("a"))).contains(b("a3"));
+            for (int i = 0; i < 50; i++) {
+                plain.put(b("x"), b("x" + i));
+            }
+            for (ThrowingRunnable rewrite : List.<ThrowingRunnable>of(plain::compact, plain::snapshot)) {
+                assertThatThrownBy(rewrite::run).isInstanceOfSatisfying(KvException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+                    assertThat(e).hasMessageContaining("MVCC store");
+                });
+            }
+            assertThat(plain.stats().compactions()).as("no background compaction either").isZero();
+            assertThat(plain.stats().logRecords()).isEqualTo(53);
+        }
+        try (KvStore store = KvStore.open(dir, opts, KvStoreTest::withRefs)) {
+            assertThat(store.compact().recordsAfter()).as("the dependent store compacts it: a1, h1, a3, x49")
+                .isEqualTo(4);
+            assertThat(store.get(b("h1"))).contains(b("ref:a"));
+            assertThat(store.get(b("x"))).contains(b("x49"));
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     @Test
     void backgroundCompactionKeepsTheLatestStateAndSavesSpace() {
         StoreOptions opts = options("rbtree", FsyncPolicy.NEVER).withSegmentBytes(4096)

@@ -1,5 +1,6 @@
 package io.concordkv.storage.internal;
 
+import io.concordkv.storage.LogDependencies;
 import io.concordkv.storage.log.LogRecord;
 import io.concordkv.storage.log.RecordRewriter;
 import java.util.Arrays;
@@ -30,10 +31,22 @@ import java.util.Arrays;
  * {@link RecordRewriter} contract), numbers them the same way and keeps what is not marked, so it
  * looks nothing up, and the key table is dropped before it starts. Only keys are decoded, and a
  * pass over a large log allocates little. One instance per compaction, one thread.
+ *
+ * <p>A put that depends on an earlier operation ({@link LogDependencies}: the MVCC store's history
+ * entry that names the version it files) pins it: the first pass notes the pair, the operation
+ * the dependency's key last had before the put; once the first pass is over, every pair whose put
+ * survives keeps its operation, superseded or not. A put that a later range delete covers pins
+ * nothing (it goes).
  */
 public final class LogCompactor implements RecordRewriter {
     private final boolean dropTombstones;
     private final boolean preview;
+    private final LogDependencies dependencies;
+    /** Pairs of the first pass: a dependent put's number, then the number of the operation it depends on. */
+    private long[] pins = new long[64];
+    private int pinCount;
+    /** Bit n set: the n-th operation stays, superseded or not, for a dependent put that stays. */
+    private long[] pinned = new long[0];
     private KeyPositions latest = new KeyPositions();
     /** Bit n set: the n-th operation of the first pass was superseded by a later one on its key. */
     private long[] superseded = new long[1024];
@@ -75,8 +88,16 @@ public final class LogCompactor implements RecordRewriter {
      * @param preview whether to read the log's range deletes first (worth it when it may hold some)
      */
     public LogCompactor(boolean dropTombstones, boolean preview) {
+        this(dropTombstones, preview, LogDependencies.NONE);
+    }
+
+    /**
+     * @param dependencies which puts depend on earlier operations (the engine's)
+     */
+    public LogCompactor(boolean dropTombstones, boolean preview, LogDependencies dependencies) {
         this.dropTombstones = dropTombstones;
         this.preview = preview;
+        this.dependencies = java.util.Objects.requireNonNull(dependencies, "dependencies");
     }
 
     @Override
@@ -131,6 +152,9 @@ public final class LogCompactor implements RecordRewriter {
                 if (ahead != null && ahead.contains(payload, off, len)) {
                     markSuperseded(observed); // a later range delete removes it: no need to track its key
                 } else {
+                    if (kind == WalCodec.Kind.PUT) {
+                        notePin(payload, off, len, endOff, endLen);
+                    }
                     long previous = latest.put(payload, off, len, observed);
                     if (previous >= 0) {
                         markSuperseded(previous);
@@ -139,6 +163,43 @@ public final class LogCompactor implements RecordRewriter {
             }
             observed++;
         });
+    }
+
+    /** First pass: if the put numbered {@link #observed} depends on an operation, notes the pair. */
+    private void notePin(byte[] payload, int off, int len, int valueOff, int valueLen) {
+        byte[] on = dependencies.dependency(payload, off, len, valueOff, valueLen);
+        if (on == null) {
+            return;
+        }
+        long target = latest.get(on, 0, on.length);
+        if (target < 0) {
+            return; // below the records compacted (or going anyway): nothing here to keep
+        }
+        if (pinCount + 2 > pins.length) {
+            pins = Arrays.copyOf(pins, pins.length * 2);
+        }
+        pins[pinCount++] = observed;
+        pins[pinCount++] = target;
+    }
+
+    /** Between the passes, after {@link #applyRanges}: every operation a surviving put depends on stays. */
+    private void applyPins() {
+        for (int i = 0; i < pinCount; i += 2) {
+            if (!isSuperseded(pins[i])) {
+                long op = pins[i + 1];
+                int word = (int) (op >>> 6);
+                if (word >= pinned.length) {
+                    pinned = Arrays.copyOf(pinned, Math.max(word + 1, pinned.length * 2));
+                }
+                pinned[word] |= 1L << op;
+            }
+        }
+        pins = null;
+    }
+
+    private boolean isPinned(long op) {
+        int word = (int) (op >>> 6);
+        return word < pinned.length && (pinned[word] & 1L << op) != 0;
     }
 
     /** Number of keys the first pass tracks; a diagnostic for tests. */
@@ -170,6 +231,7 @@ public final class LogCompactor implements RecordRewriter {
                     + observed);
             }
             applyRanges();
+            applyPins();
             latest = null; // the first pass is over: its table is no longer needed
         }
         int[] counts = new int[2];
@@ -184,7 +246,7 @@ public final class LogCompactor implements RecordRewriter {
                 throw new IllegalStateException("rewrite saw more operations than observe (" + observed + ")");
             }
             counts[0]++;
-            if (!isSuperseded(op) && (kind == WalCodec.Kind.PUT || !dropTombstones)) {
+            if ((!isSuperseded(op) || isPinned(op)) && (kind == WalCodec.Kind.PUT || !dropTombstones)) {
                 keep[0][i] = true;
                 counts[1]++;
             }

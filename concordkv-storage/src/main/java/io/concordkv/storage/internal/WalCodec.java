@@ -124,8 +124,8 @@ public final class WalCodec {
 
     /**
      * Receives the ops of an encoded batch as key positions in the payload (nothing is copied):
-     * the key, and for a {@link Kind#DELETE_RANGE} the range's exclusive end ({@code -1, -1} for
-     * the other kinds).
+     * the key, and then for a {@link Kind#PUT} its value, for a {@link Kind#DELETE_RANGE} the
+     * range's exclusive end ({@code -1, -1} for a delete).
      */
     @FunctionalInterface
     public interface KeyRangeVisitor {
@@ -154,9 +154,7 @@ public final class WalCodec {
                 int keyLength = skipBytes(in);
                 int endOffset = -1;
                 int endLength = -1;
-                if (kind == PUT) {
-                    skipBytes(in);
-                } else if (kind == DELETE_RANGE) {
+                if (kind == PUT || kind == DELETE_RANGE) {
                     endOffset = in.position() + 4;
                     endLength = skipBytes(in);
                 }

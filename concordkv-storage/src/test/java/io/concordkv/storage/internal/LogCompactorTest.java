@@ -37,6 +37,70 @@ class LogCompactorTest {
         assertThat(compactor.rewrite(third)).as("untouched records keep their bytes").isSameAs(third.payload());
     }
 
+    /** A put whose value is {@code ref:K} depends on key K's last operation before it. */
+    private static final io.concordkv.storage.LogDependencies REFS = (payload, off, len, valueOff, valueLen) -> {
+        String value = new String(payload, valueOff, valueLen, java.nio.charset.StandardCharsets.UTF_8);
+        return value.startsWith("ref:") ? value.substring(4).getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+    };
+
+    private static List<WriteBatch.Op> opsOf(byte[] payload) {
+        return payload == null ? List.of() : WalCodec.decode(payload).ops();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aPutThatDependsOnASupersededOperationKeepsItWhileThePutStays(boolean dropTombstones) {
+        LogRecord first = record(1, WriteBatch.builder().put(b("a"), b("a1")).build());
+        LogRecord second = record(2, WriteBatch.builder().put(b("h1"), b("ref:a")).put(b("a"), b("a2")).build());
+        LogRecord third = record(3, WriteBatch.builder().put(b("h2"), b("ref:a")).put(b("a"), b("a3")).build());
+        LogRecord dropH1 = record(4, WriteBatch.builder().delete(b("h1")).build());
+        List<LogRecord> log = List.of(first, second, third, dropH1);
+
+        LogCompactor plain = new LogCompactor(dropTombstones);
+        log.forEach(plain::observe);
+        assertThat(plain.rewrite(first)).as("with no dependencies a1 goes").isNull();
+        assertThat(opsOf(plain.rewrite(second))).as("and so does a2").isEmpty();
+
+        LogCompactor compactor = new LogCompactor(dropTombstones, false, REFS);
+        log.forEach(compactor::observe);
+        assertThat(compactor.rewrite(first)).as("a1's dependent put h1 was deleted: a1 goes").isNull();
+        assertThat(opsOf(compactor.rewrite(second))).as("a2 stays for h2, which stays; h1 goes")
+            .containsExactly(new WriteBatch.Put(b("a"), b("a2")));
+        assertThat(compactor.rewrite(third)).as("h2 and the last a, untouched").isSameAs(third.payload());
+        assertThat(opsOf(compactor.rewrite(dropH1))).hasSize(dropTombstones ? 0 : 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aDependentPutThatARangeDeleteCoversPinsNothing(boolean preview) {
+        LogRecord first = record(1, WriteBatch.builder().put(b("a"), b("a1")).build());
+        LogRecord second = record(2, WriteBatch.builder().put(b("h1"), b("ref:a")).put(b("a"), b("a2")).build());
+        LogRecord third = record(3, WriteBatch.builder().put(b("h2"), b("ref:a")).put(b("a"), b("a3")).build());
+        LogRecord cut = record(4, WriteBatch.builder().deleteRange(b("h1"), b("h2")).build());
+        List<LogRecord> log = List.of(first, second, third, cut);
+        LogCompactor compactor = new LogCompactor(true, preview, REFS);
+        if (preview) {
+            log.forEach(compactor::preview);
+        }
+        log.forEach(compactor::observe);
+
+        assertThat(compactor.rewrite(first)).as("h1 is cut: a1 goes").isNull();
+        assertThat(opsOf(compactor.rewrite(second))).containsExactly(new WriteBatch.Put(b("a"), b("a2")));
+        assertThat(compactor.rewrite(third)).isSameAs(third.payload());
+    }
+
+    @Test
+    void aPutThatDependsOnNothingCompactedPinsNothing() {
+        // the operation h1 depends on is below the compacted records (a snapshot's): nothing to keep here
+        LogRecord first = record(1, WriteBatch.builder().put(b("h1"), b("ref:a")).put(b("a"), b("a2")).build());
+        LogRecord second = record(2, WriteBatch.builder().put(b("a"), b("a3")).build());
+        LogCompactor compactor = new LogCompactor(true, false, REFS);
+        List.of(first, second).forEach(compactor::observe);
+
+        assertThat(opsOf(compactor.rewrite(first))).containsExactly(new WriteBatch.Put(b("h1"), b("ref:a")));
+        assertThat(compactor.rewrite(second)).isSameAs(second.payload());
+    }
+
     private static void put(LogCompactor.KeyPositions table, Bytes key, long position) {
         table.put(key.unsafeArray(), 0, key.length(), position);
     }
