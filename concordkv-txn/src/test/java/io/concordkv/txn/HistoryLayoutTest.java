@@ -72,7 +72,7 @@ class HistoryLayoutTest {
 
     /** The revisions the store's history keys are filed under. */
     private List<Long> historyKeys(String engine) {
-        try (KvStore store = KvStore.open(dir, options(engine).store())) {
+        try (KvStore store = raw(dir, engine)) {
             List<Long> out = new ArrayList<>();
             for (KeyValue kv : store.scan(MvccKeys.historyRange(0, Long.MAX_VALUE))) {
                 out.add(filedUnder(kv.key()));
@@ -97,7 +97,7 @@ class HistoryLayoutTest {
     @Test
     void aStoreOfAnUnknownLayoutIsRefused() {
         populated("rbtree");
-        try (KvStore store = KvStore.open(dir, options("rbtree").store())) {
+        try (KvStore store = raw(dir, "rbtree")) {
             store.write(WriteBatch.builder().put(MvccKeys.META_FORMAT, Bytes.wrap(new byte[] {9})).build());
         }
         assertThatThrownBy(() -> MvccStore.open(dir, options("rbtree"))).isInstanceOf(KvException.class)
@@ -155,7 +155,7 @@ class HistoryLayoutTest {
      * under that revision, as layout 1 did, and marks the store layout 1. Returns how many it refiled.
      */
     private static int toLayout1(Path at, String engine, LongPredicate which) {
-        try (KvStore store = KvStore.open(at, options(engine).store())) {
+        try (KvStore store = raw(at, engine)) {
             WriteBatch.Builder batch = WriteBatch.builder();
             int n = 0;
             for (KeyValue kv : store.scan(MvccKeys.historyRange(0, Long.MAX_VALUE))) {
@@ -174,7 +174,7 @@ class HistoryLayoutTest {
     }
 
     private static int layout1Keys(Path at, String engine) {
-        try (KvStore store = KvStore.open(at, options(engine).store())) {
+        try (KvStore store = raw(at, engine)) {
             assertThat(store.get(MvccKeys.META_FORMAT)).contains(Bytes.wrap(new byte[] {2}));
             int n = 0;
             for (KeyValue kv : store.scan(MvccKeys.historyRange(0, Long.MAX_VALUE))) {
@@ -238,5 +238,14 @@ class HistoryLayoutTest {
         CRC32C crc = new CRC32C();
         crc.update(bytes, offset, length);
         return (int) crc.getValue();
+    }
+
+    /**
+     * The MVCC store's directory opened as a store of records, through the engine that reads the
+     * references its log holds (and knows them when compacting it).
+     */
+    private static KvStore raw(Path at, String engine) {
+        return KvStore.open(at, options(engine).store(), engine.equals("lsm")
+            ? java.util.function.UnaryOperator.identity() : io.concordkv.txn.internal.VersionedEngine::new);
     }
 }

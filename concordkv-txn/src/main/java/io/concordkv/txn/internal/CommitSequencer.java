@@ -309,8 +309,9 @@ public final class CommitSequencer {
     }
 
     /**
-     * A put logged as {@link #commit} logs it (the replaced version under its history key, the new
-     * one under the key's), which the engine applies from the objects ({@link VersionedEngine#submit}).
+     * A put logged as {@link #commit} logs it (a reference to the replaced version under its
+     * history key, the new version under the key's), which the engine applies from the objects
+     * ({@link VersionedEngine#submit}).
      */
     private Put putLogged(Bytes key, Bytes value, long lease) {
         long revision;
@@ -327,7 +328,7 @@ public final class CommitSequencer {
             VersionRecord next = VersionRecord.put(revision, value, lease, replaced);
             WriteBatch.Builder batch = WriteBatch.builder();
             if (replaced != null) {
-                batch.put(MvccKeys.history(revision, key), replaced.encode(revision));
+                batch.put(MvccKeys.history(revision, key), VersionRecord.reference(replaced.modRevision()));
             }
             batch.put(MvccKeys.latest(key), next.encode());
             ticket = versions.submit(store, batch.build(), revision,
@@ -435,7 +436,10 @@ public final class CommitSequencer {
                 direct.write(m.key(), next, revision, old);
             } else {
                 if (old != null) {
-                    batch.put(MvccKeys.history(revision, m.key()), old.encode(revision));
+                    // an engine of versions files the one replaced from a reference to it: the log
+                    // holds each version once (log compaction keeps what a reference names)
+                    batch.put(MvccKeys.history(revision, m.key()),
+                        changes != null ? VersionRecord.reference(old.modRevision()) : old.encode(revision));
                 }
                 batch.put(storeKeys.get(i), next.encode());
                 if (changes != null) {

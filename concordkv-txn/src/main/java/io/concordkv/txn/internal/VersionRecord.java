@@ -18,6 +18,11 @@ import java.lang.invoke.VarHandle;
  * that replaced this version (0 while it is the latest): history compaction drops a version once
  * that revision is at or below the compaction point.
  *
+ * <p>A <em>reference</em> ({@link #reference}) is what a log holds under a history key in place of
+ * the version it files: the flags byte with bit 1 set, then the varint mod revision of that
+ * version, which is the key's latest version when the record is applied. Only an engine that
+ * holds the key's versions can read one ({@link VersionedEngine}); {@link #decode} refuses it.
+ *
  * <p>A version made by {@link #over} takes its create revision, change count and previous
  * revision from the version it replaced only when first asked for one of them (or by
  * {@link #settle}), not when it is made: a put then never reads the version it replaces, which is
@@ -29,6 +34,7 @@ import java.lang.invoke.VarHandle;
  */
 public final class VersionRecord {
     private static final int TOMBSTONE = 1;
+    private static final int REFERENCE = 2;
     private static final VarHandle PENDING;
     private static final VarHandle CREATE;
     private static final VarHandle VERSION;
@@ -311,9 +317,59 @@ public final class VersionRecord {
         return pos == in.length ? Bytes.EMPTY : Bytes.copyOf(in, pos, in.length - pos);
     }
 
+    /**
+     * The record a log holds under the history key of a version it files in place of the version:
+     * it names the version by its mod revision, and the engine it is applied to files the key's
+     * latest version, which must be that one, instead of decoding one from the record.
+     */
+    public static Bytes reference(long modRevision) {
+        if (modRevision <= 0) {
+            throw new IllegalArgumentException("a reference names a revision, not " + modRevision);
+        }
+        byte[] out = new byte[1 + varintSize(modRevision)];
+        out[0] = REFERENCE;
+        putVarint(out, 1, modRevision);
+        return Bytes.wrap(out);
+    }
+
+    /**
+     * Whether {@code stored[offset, offset + length)} is a {@link #reference}: its flags byte is
+     * exactly that (a version's flags have no other bit than the tombstone's).
+     */
+    static boolean isReference(byte[] stored, int offset, int length) {
+        return length > 0 && stored[offset] == REFERENCE;
+    }
+
+    /**
+     * The mod revision a {@link #reference} names.
+     *
+     * @throws KvException {@code CORRUPTION} if it is malformed
+     */
+    static long referenced(Bytes stored) {
+        byte[] in = stored.unsafeArray();
+        long revision = 0;
+        int pos = 1;
+        int shift = 0;
+        boolean more = true;
+        while (more && pos < in.length && shift < 64) {
+            byte b = in[pos++];
+            revision |= (long) (b & 0x7F) << shift;
+            shift += 7;
+            more = b < 0;
+        }
+        if (in.length == 0 || in[0] != REFERENCE || more || pos != in.length || revision <= 0) {
+            throw new KvException(ErrorCode.CORRUPTION, "malformed reference record of " + in.length + " bytes");
+        }
+        return revision;
+    }
+
     /** Decodes a stored version; {@code CORRUPTION} if it is malformed. */
     public static VersionRecord decode(Bytes stored) {
         byte[] in = stored.unsafeArray();
+        if (isReference(in, 0, in.length)) {
+            throw new KvException(ErrorCode.CORRUPTION, "a reference record (to the version of revision "
+                + referenced(stored) + ") cannot be read on its own: only the engine that holds its key's versions can");
+        }
         long[] f = header(in);
         return new VersionRecord((in[0] & TOMBSTONE) != 0, f[0], f[1], f[2], f[3], f[4], f[5], valueOf(in, f));
     }

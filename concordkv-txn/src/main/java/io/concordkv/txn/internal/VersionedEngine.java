@@ -6,6 +6,7 @@ import io.concordkv.api.KvException;
 import io.concordkv.storage.EngineStats;
 import io.concordkv.storage.KeyValue;
 import io.concordkv.storage.KvStore;
+import io.concordkv.storage.LogDependencies;
 import io.concordkv.storage.ScanRange;
 import io.concordkv.storage.StorageEngine;
 import io.concordkv.storage.WriteBatch;
@@ -260,16 +261,34 @@ public final class VersionedEngine implements StorageEngine {
         }
         // decode every record first: a batch with a bad one changes nothing
         List<VersionRecord> decoded = new ArrayList<>(batch.size());
-        for (WriteBatch.Op op : batch.ops()) {
-            decoded.add(op instanceof WriteBatch.Put p && isVersionKey(p.key()) ? decode(p.key(), p.value()) : null);
+        // per op, the mod revision a reference names (0: not a reference); null when there is none
+        long[] references = null;
+        for (int i = 0; i < batch.size(); i++) {
+            WriteBatch.Op op = batch.ops().get(i);
+            if (op instanceof WriteBatch.Put p && isHistoryKey(p.key()) && isReference(p.value())) {
+                if (references == null) {
+                    references = new long[batch.size()];
+                }
+                references[i] = referenced(p.key(), p.value());
+                decoded.add(null);
+            } else {
+                decoded.add(op instanceof WriteBatch.Put p && isVersionKey(p.key()) ? decode(p.key(), p.value()) : null);
+            }
         }
         long stamp = lock.writeLock();
         try {
+            if (references != null) {
+                checkReferences(batch, decoded, references);
+            }
             for (int i = 0; i < batch.size(); i++) {
                 WriteBatch.Op op = batch.ops().get(i);
                 if (op instanceof WriteBatch.Put p) {
                     if (isLatestKey(p.key())) {
                         putLatest(MvccKeys.userKeyOfLatest(p.key()), p.key(), decoded.get(i));
+                    } else if (references != null && references[i] != 0) {
+                        // files the key's latest version, checked above to be the one it names, as a commit does
+                        LatestTable.Node n = latest.node(MvccKeys.userKeyOfHistory(p.key()));
+                        history.add(MvccKeys.revisionOfHistory(p.key()), n.key, n.version);
                     } else if (isHistoryKey(p.key())) {
                         history.put(p.key(), decoded.get(i));
                     } else {
@@ -292,6 +311,60 @@ public final class VersionedEngine implements StorageEngine {
             lock.unlockWrite(stamp);
         }
     }
+
+    /**
+     * Caller holds the write lock, before applying {@code batch}: every reference in it must name
+     * the latest version its key will have when the reference is applied (after the ops before it
+     * in the batch), else {@code CORRUPTION} and nothing is applied.
+     */
+    private void checkReferences(WriteBatch batch, List<VersionRecord> decoded, long[] references) {
+        // the latest versions the batch's own ops leave before each reference (null value: none)
+        Map<Bytes, VersionRecord> ahead = new java.util.HashMap<>();
+        List<WriteBatch.DeleteRange> ranges = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            WriteBatch.Op op = batch.ops().get(i);
+            if (references[i] != 0) {
+                Bytes userKey = MvccKeys.userKeyOfHistory(op.key());
+                VersionRecord v;
+                if (ahead.containsKey(userKey)) {
+                    v = ahead.get(userKey);
+                } else {
+                    Bytes storeKey = MvccKeys.latest(userKey);
+                    v = ranges.stream().anyMatch(r -> r.contains(storeKey)) ? null : latest.get(userKey);
+                }
+                if (v == null || v.modRevision() != references[i]) {
+                    throw new KvException(ErrorCode.CORRUPTION, "the record under " + op.key().toHex()
+                        + " files the version of revision " + references[i] + " of its key, whose latest version is "
+                        + (v == null ? "none" : "of revision " + v.modRevision()));
+                }
+            } else if (isLatestKey(op.key()) && !(op instanceof WriteBatch.DeleteRange)) {
+                ahead.put(MvccKeys.userKeyOfLatest(op.key()), op instanceof WriteBatch.Put ? decoded.get(i) : null);
+            } else if (op instanceof WriteBatch.DeleteRange r) {
+                ranges.add(r);
+                ahead.replaceAll((k, v) -> r.contains(MvccKeys.latest(k)) ? null : v);
+            }
+        }
+    }
+
+    /**
+     * The puts of the log that depend on earlier operations: a {@link VersionRecord#reference}
+     * under a history key depends on the last operation on its key's {@code 'k'} key.
+     */
+    @Override
+    public LogDependencies logDependencies() {
+        return REFERENCES;
+    }
+
+    private static final LogDependencies REFERENCES = (payload, keyOffset, keyLength, valueOffset, valueLength) -> {
+        if (keyLength < HISTORY_KEY_MIN || payload[keyOffset] != MvccKeys.HISTORY
+            || !VersionRecord.isReference(payload, valueOffset, valueLength)) {
+            return null;
+        }
+        byte[] on = new byte[keyLength - HISTORY_KEY_MIN + 1];
+        on[0] = MvccKeys.LATEST;
+        System.arraycopy(payload, keyOffset + HISTORY_KEY_MIN, on, 1, keyLength - HISTORY_KEY_MIN);
+        return on;
+    };
 
     private void deleteRange(WriteBatch.DeleteRange range) {
         ScanRange all = ScanRange.between(range.from(), range.to());
@@ -538,6 +611,21 @@ public final class VersionedEngine implements StorageEngine {
         }
         try {
             return VersionRecord.decode(value);
+        } catch (KvException e) {
+            throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isReference(Bytes value) {
+        return VersionRecord.isReference(value.unsafeArray(), 0, value.length());
+    }
+
+    private static long referenced(Bytes key, Bytes value) {
+        if (key.length() < HISTORY_KEY_MIN) {
+            throw new KvException(ErrorCode.CORRUPTION, "history key " + key.toHex() + " is too short to name a revision");
+        }
+        try {
+            return VersionRecord.referenced(value);
         } catch (KvException e) {
             throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
         }

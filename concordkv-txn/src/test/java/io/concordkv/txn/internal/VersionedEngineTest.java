@@ -299,4 +299,79 @@ class VersionedEngineTest {
             assertThat(e.scan(ScanRange.all())).extracting(KeyValue::key).containsExactly(good);
         }
     }
+
+    /**
+     * A reference under a history key (what a log holds in place of the version it files) files
+     * the key's latest version, which must be the one it names, before or within its batch: the
+     * engine then holds exactly what the full record would have put there. A reference to
+     * anything else is {@code CORRUPTION}, and its batch changes nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rbtree", "hash"})
+    void aReferenceFilesTheLatestVersionItNamesAndNothingElse(String engine) {
+        Bytes a = Bytes.utf8("a");
+        Bytes b = Bytes.utf8("b");
+        try (VersionedEngine e = open(engine); VersionedEngine full = open(engine)) {
+            VersionRecord a2 = VersionRecord.put(2, Bytes.utf8("one"), 0, null);
+            VersionRecord a3 = VersionRecord.put(3, Bytes.utf8("two"), 0, a2);
+            for (VersionedEngine x : List.of(e, full)) {
+                x.write(WriteBatch.builder().put(MvccKeys.latest(a), a2.encode()).build());
+            }
+            e.write(WriteBatch.builder().put(MvccKeys.history(3, a), VersionRecord.reference(2))
+                .put(MvccKeys.latest(a), a3.encode()).build());
+            full.write(WriteBatch.builder().put(MvccKeys.history(3, a), a2.encode(3))
+                .put(MvccKeys.latest(a), a3.encode()).build());
+            assertThat(e.scan(ScanRange.all())).as("as the full record").isEqualTo(full.scan(ScanRange.all()));
+            assertThat(e.stats().dataBytes()).isEqualTo(full.stats().dataBytes());
+
+            VersionRecord b4 = VersionRecord.put(4, Bytes.utf8("x"), 0, null);
+            VersionRecord b5 = VersionRecord.put(5, Bytes.utf8("y"), 0, b4);
+            e.write(WriteBatch.builder().put(MvccKeys.latest(b), b4.encode())
+                .put(MvccKeys.history(5, b), VersionRecord.reference(4)).put(MvccKeys.latest(b), b5.encode()).build());
+            assertThat(e.get(MvccKeys.history(5, b))).as("a version put earlier in the batch")
+                .contains(b4.supersededBy(5).encode());
+
+            List<KeyValue> before = e.scan(ScanRange.all());
+            VersionRecord c6 = VersionRecord.put(6, Bytes.utf8("z"), 0, null);
+            List<WriteBatch> bad = List.of(
+                // a's latest version is of revision 3
+                WriteBatch.builder().put(MvccKeys.latest(Bytes.utf8("c")), c6.encode())
+                    .put(MvccKeys.history(6, a), VersionRecord.reference(2)).build(),
+                WriteBatch.builder().put(MvccKeys.history(6, Bytes.utf8("none")), VersionRecord.reference(1)).build(),
+                WriteBatch.builder().delete(MvccKeys.latest(a)).put(MvccKeys.history(6, a), VersionRecord.reference(3))
+                    .build(),
+                WriteBatch.builder().deleteRange(MvccKeys.latest(a), MvccKeys.latest(Bytes.utf8("a0")))
+                    .put(MvccKeys.history(6, a), VersionRecord.reference(3)).build(),
+                WriteBatch.builder().put(MvccKeys.history(6, a), Bytes.wrap(new byte[] {2, (byte) 0x83})).build());
+            for (WriteBatch batch : bad) {
+                assertThatThrownBy(() -> e.write(batch)).as(batch.toString()).isInstanceOfSatisfying(KvException.class,
+                    k -> assertThat(k.code()).isEqualTo(ErrorCode.CORRUPTION));
+                assertThat(e.scan(ScanRange.all())).as("nothing applied").isEqualTo(before);
+            }
+        }
+    }
+
+    @Test
+    void aReferenceDependsOnItsKeysLatestRecordAndNothingElseDepends() {
+        io.concordkv.storage.LogDependencies dependencies;
+        try (VersionedEngine e = open("hash")) {
+            dependencies = e.logDependencies();
+        }
+        Bytes user = Bytes.utf8("user-key");
+        Bytes reference = VersionRecord.reference(300);
+        Bytes record = VersionRecord.put(3, Bytes.utf8("v"), 0, null).encode(300);
+        assertThat(on(dependencies, MvccKeys.history(300, user), reference)).isEqualTo(MvccKeys.latest(user));
+        assertThat(on(dependencies, MvccKeys.history(300, user), record)).as("a full record stands alone").isNull();
+        assertThat(on(dependencies, MvccKeys.latest(user), reference)).as("only under a history key").isNull();
+        assertThat(on(dependencies, MvccKeys.system(user), Bytes.EMPTY)).isNull();
+    }
+
+    /** What {@code dependencies} says of a put of {@code value} to {@code key}, framed in a larger payload. */
+    private static Bytes on(io.concordkv.storage.LogDependencies dependencies, Bytes key, Bytes value) {
+        byte[] payload = new byte[3 + key.length() + value.length()];
+        System.arraycopy(key.unsafeArray(), 0, payload, 2, key.length());
+        System.arraycopy(value.unsafeArray(), 0, payload, 3 + key.length(), value.length());
+        byte[] target = dependencies.dependency(payload, 2, key.length(), 3 + key.length(), value.length());
+        return target == null ? null : Bytes.wrap(target);
+    }
 }
