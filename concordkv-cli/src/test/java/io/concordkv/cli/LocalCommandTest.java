@@ -73,6 +73,26 @@ class LocalCommandTest {
         assertThat(out.toString()).isEqualTo("new\n");
     }
 
+    /** An MVCC store's log holds references to earlier records: the plain tool must not rewrite it. */
+    @Test
+    void anMvccStoresLogIsReadButNeverRewrittenByThePlainTool() {
+        io.concordkv.txn.MvccOptions options = io.concordkv.txn.MvccOptions.defaults(
+            io.concordkv.storage.StoreOptions.defaults("rbtree"));
+        try (io.concordkv.txn.MvccStore store = io.concordkv.txn.MvccStore.open(dir, options)) {
+            store.put(Bytes.utf8("a"), Bytes.utf8("1"));
+            store.put(Bytes.utf8("a"), Bytes.utf8("2"));
+        }
+        for (String rewrite : new String[] {"compact", "snapshot"}) {
+            assertThat(local(rewrite)).as(rewrite).isNotZero();
+            assertThat(err.toString()).contains("UNSUPPORTED").contains("through the MVCC store");
+        }
+        assertThat(local("check")).isZero();
+        try (io.concordkv.txn.MvccStore store = io.concordkv.txn.MvccStore.open(dir, options)) {
+            assertThat(store.get(Bytes.utf8("a"), 2).orElseThrow().value()).isEqualTo(Bytes.utf8("1"));
+            assertThat(store.get(Bytes.utf8("a")).orElseThrow().value()).isEqualTo(Bytes.utf8("2"));
+        }
+    }
+
     @Test
     void checkFindsCorruptionWithFileAndOffsetAndExitsNonZero() throws IOException {
         for (int i = 0; i < 10; i++) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -450,8 +451,8 @@ class KvStoreTest {
             for (int i = 0; i < 50; i++) {
                 plain.put(b("x"), b("x" + i));
             }
-            for (ThrowingRunnable rewrite : List.<ThrowingRunnable>of(plain::compact, plain::snapshot)) {
-                assertThatThrownBy(rewrite::run).isInstanceOfSatisfying(KvException.class, e -> {
+            for (ThrowingCallable rewrite : List.<ThrowingCallable>of(plain::compact, plain::snapshot)) {
+                assertThatThrownBy(rewrite).isInstanceOfSatisfying(KvException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED);
                     assertThat(e).hasMessageContaining("MVCC store");
                 });
@@ -465,11 +466,6 @@ class KvStoreTest {
             assertThat(store.get(b("h1"))).contains(b("ref:a"));
             assertThat(store.get(b("x"))).contains(b("x49"));
         }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     @Test
