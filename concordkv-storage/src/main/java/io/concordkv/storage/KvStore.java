@@ -175,7 +175,8 @@ public final class KvStore implements AutoCloseable {
                 .withUnindexedPrefix(options.unindexedPrefix());
             engine = StorageEngines.open(config);
             engine = java.util.Objects.requireNonNull(wrap.apply(engine), "the wrapped engine");
-            String refusal = checkDependencyMarker(io, dir, engine);
+            String refusal = checkDependencyMarker(io, dir, engine,
+                !engine.isPersistent() && options.fsync() != FsyncPolicy.OFF);
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;
             Set<Bytes> changedSinceSnapshot = Set.of();
@@ -270,13 +271,15 @@ public final class KvStore implements AutoCloseable {
     }
 
     /**
-     * Records that the log may hold dependent records when {@code engine} names them; returns why
-     * the log must not be rewritten when the directory says it may and {@code engine} does not.
+     * Records that the log may hold dependent records when {@code engine} names them and the store
+     * keeps a log ({@code logged}); returns why the log must not be rewritten when the directory
+     * says it may and {@code engine} does not.
      */
-    private static String checkDependencyMarker(FileIo io, Path dir, StorageEngine engine) throws IOException {
+    private static String checkDependencyMarker(FileIo io, Path dir, StorageEngine engine, boolean logged)
+        throws IOException {
         Path marker = dir.resolve(DEPENDENCIES_FILE);
         if (engine.logDependencies() != LogDependencies.NONE) {
-            if (!io.exists(marker)) {
+            if (logged && !io.exists(marker)) {
                 io.replaceAtomically(marker, ("records in this log may depend on earlier ones; compact it only "
                     + "through the layer that wrote it (the MVCC store)\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }

@@ -183,16 +183,17 @@ class MvccStoreTest {
      * With a log, a commit over an in-memory engine logs the version it replaces by reference (the
      * log holds each version once), and history survives log compaction (which keeps what a
      * reference names, though a later put supersedes it) and a reopen that replays the references:
-     * every read at every retained revision is what it was. Under {@code always} the group commit
-     * applies the references from the bytes.
+     * every read at every retained revision is what it was, snapshots taken in between (which hold
+     * whole records, and leave references in the log to versions they hold). Under {@code always}
+     * the group commit applies the references from the bytes.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"rbtree,NEVER", "hash,NEVER", "rbtree,ALWAYS", "hash,BATCH"})
     void historyLoggedByReferenceSurvivesLogCompactionAndReopen(String engine, String fsync) {
         MvccOptions opts = MvccOptions.defaults(StoreOptions.defaults(engine).withFsync(FsyncPolicy.valueOf(fsync)))
             .withRetainRevisions(0);
-        long seed = System.nanoTime();
-        System.out.println("historyLoggedByReferenceSurvivesLogCompactionAndReopen seed " + seed);
+        long seed = Long.getLong("concordkv.txn.seed", System.nanoTime());
+        System.out.println("MvccStoreTest historyLoggedByReferenceSurvivesLogCompactionAndReopen seed=" + seed);
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         java.util.Map<Long, java.util.Map<String, String>> states = new java.util.HashMap<>();
         java.util.Map<String, String> current = new java.util.HashMap<>();
@@ -224,6 +225,10 @@ class MvccStoreTest {
                 if (i % 60 == 59) {
                     store.compact(store.currentRevision() - 80);
                     store.kvStore().compact();
+                }
+                if (i == 200 || i == 290) {
+                    // full, then incremental: later references name versions the snapshots hold
+                    store.kvStore().snapshot();
                 }
             }
             compacted = store.compactedRevision();

@@ -36,7 +36,9 @@ import java.util.Arrays;
  * entry that names the version it files) pins it: the first pass notes the pair, the operation
  * the dependency's key last had before the put; once the first pass is over, every pair whose put
  * survives keeps its operation, superseded or not. A put that a later range delete covers pins
- * nothing (it goes).
+ * nothing (it goes). An operation that a range delete still ahead removes is not in the key table,
+ * so nothing can depend on one: the MVCC store never logs such a put (its range deletes remove
+ * history keys, and a restore's removes the references with the versions).
  */
 public final class LogCompactor implements RecordRewriter {
     private final boolean dropTombstones;
