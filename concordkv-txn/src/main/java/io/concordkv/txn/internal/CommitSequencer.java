@@ -427,6 +427,9 @@ public final class CommitSequencer {
         List<HistoryQueue.Entry> tombstones = new ArrayList<>();
         List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
         List<io.concordkv.txn.ChangeEvent> events = feed.active() ? new ArrayList<>(effective.size()) : null;
+        // keys this batch has written: one written again replaces, the second time, what the batch
+        // itself put first, not the version a reference would name (the key's latest when applied)
+        java.util.Set<Bytes> writtenHere = changes != null && effective.size() > 1 ? new java.util.HashSet<>() : null;
         for (int i = 0; i < effective.size(); i++) {
             Mutation m = effective.get(i);
             VersionRecord old = olds.get(i);
@@ -435,11 +438,12 @@ public final class CommitSequencer {
             if (batch == null) {
                 direct.write(m.key(), next, revision, old);
             } else {
+                boolean again = writtenHere != null && !writtenHere.add(m.key());
                 if (old != null) {
                     // an engine of versions files the one replaced from a reference to it: the log
                     // holds each version once (log compaction keeps what a reference names)
-                    batch.put(MvccKeys.history(revision, m.key()),
-                        changes != null ? VersionRecord.reference(old.modRevision()) : old.encode(revision));
+                    batch.put(MvccKeys.history(revision, m.key()), changes != null && !again
+                        ? VersionRecord.reference(old.modRevision()) : old.encode(revision));
                 }
                 batch.put(storeKeys.get(i), next.encode());
                 if (changes != null) {
