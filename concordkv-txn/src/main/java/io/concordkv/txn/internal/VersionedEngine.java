@@ -318,19 +318,26 @@ public final class VersionedEngine implements StorageEngine {
      * in the batch), else {@code CORRUPTION} and nothing is applied.
      */
     private void checkReferences(WriteBatch batch, List<VersionRecord> decoded, long[] references) {
-        // the latest versions the batch's own ops leave before each reference (null value: none)
-        Map<Bytes, VersionRecord> ahead = new java.util.HashMap<>();
-        List<WriteBatch.DeleteRange> ranges = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
+        // the latest versions the batch's own ops leave before each reference (null value: none),
+        // and its range deletes; made only when such an op comes before a reference (a commit's
+        // batch of one key has none: a reference, then the key's new version)
+        Map<Bytes, VersionRecord> ahead = null;
+        List<WriteBatch.DeleteRange> ranges = null;
+        int last = references.length - 1;
+        while (references[last] == 0) {
+            last--;
+        }
+        for (int i = 0; i <= last; i++) {
             WriteBatch.Op op = batch.ops().get(i);
             if (references[i] != 0) {
                 Bytes userKey = MvccKeys.userKeyOfHistory(op.key());
                 VersionRecord v;
-                if (ahead.containsKey(userKey)) {
+                if (ahead != null && ahead.containsKey(userKey)) {
                     v = ahead.get(userKey);
+                } else if (ranges != null && ranges.stream().anyMatch(r -> r.contains(MvccKeys.latest(userKey)))) {
+                    v = null;
                 } else {
-                    Bytes storeKey = MvccKeys.latest(userKey);
-                    v = ranges.stream().anyMatch(r -> r.contains(storeKey)) ? null : latest.get(userKey);
+                    v = latest.get(userKey);
                 }
                 if (v == null || v.modRevision() != references[i]) {
                     throw new KvException(ErrorCode.CORRUPTION, "the record under " + op.key().toHex()
@@ -338,10 +345,18 @@ public final class VersionedEngine implements StorageEngine {
                         + (v == null ? "none" : "of revision " + v.modRevision()));
                 }
             } else if (isLatestKey(op.key()) && !(op instanceof WriteBatch.DeleteRange)) {
+                if (ahead == null) {
+                    ahead = new java.util.HashMap<>();
+                }
                 ahead.put(MvccKeys.userKeyOfLatest(op.key()), op instanceof WriteBatch.Put ? decoded.get(i) : null);
             } else if (op instanceof WriteBatch.DeleteRange r) {
+                if (ranges == null) {
+                    ranges = new ArrayList<>();
+                }
                 ranges.add(r);
-                ahead.replaceAll((k, v) -> r.contains(MvccKeys.latest(k)) ? null : v);
+                if (ahead != null) {
+                    ahead.replaceAll((k, v) -> r.contains(MvccKeys.latest(k)) ? null : v);
+                }
             }
         }
     }
