@@ -60,14 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class KvStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvStore.class);
     private static final long RECORD_OVERHEAD = 17;
-    private static final String ENGINE_FILE = "ENGINE";
-    /**
-     * Present when the log may hold records that depend on earlier ones ({@link LogDependencies}):
-     * written before the first such record by a store whose engine names them, so that a store
-     * opened on the directory without that engine (the offline tool on an MVCC store's directory)
-     * knows it must not rewrite the log, which would drop what those records need.
-     */
-    private static final String DEPENDENCIES_FILE = "LOG_DEPENDENCIES";
 
     private final Path dir;
     private final StoreOptions options;
@@ -99,7 +91,7 @@ public final class KvStore implements AutoCloseable {
     private boolean rangeDeleted;
     /**
      * Why the log must not be compacted or snapshotted here, or null: it may hold records that
-     * depend on earlier ones and this store's engine does not know which ({@link #DEPENDENCIES_FILE}).
+     * depend on earlier ones and this store's engine does not know which ({@link DirectoryMarkers}).
      */
     private String rewriteRefusal;
     /** Whether the log may hold a range delete: then its compaction reads the ranges first. */
@@ -169,13 +161,13 @@ public final class KvStore implements AutoCloseable {
         AutoCloseable lock = lockDirectory(io, dir);
         StorageEngine engine = null;
         try {
-            checkEngineMarker(io, dir, options.engine());
+            DirectoryMarkers.checkEngine(io, dir, options.engine());
             EngineConfig config = EngineConfig.of(options.engine()).withLimits(options.limits())
                 .withDataDir(dir.resolve("lsm")).withSyncWrites(options.fsync() == FsyncPolicy.ALWAYS)
                 .withUnindexedPrefix(options.unindexedPrefix());
             engine = StorageEngines.open(config);
             engine = java.util.Objects.requireNonNull(wrap.apply(engine), "the wrapped engine");
-            String refusal = checkDependencyMarker(io, dir, engine,
+            String refusal = DirectoryMarkers.checkDependencies(io, dir, engine,
                 !engine.isPersistent() && options.fsync() != FsyncPolicy.OFF);
             SegmentedLog log = null;
             SnapshotCatalog snapshots = null;
@@ -245,48 +237,7 @@ public final class KvStore implements AutoCloseable {
      * {@code lsm} engine keeps its own files, so it cannot.
      */
     public static Optional<String> recordedEngine(Path dir, FileIo io) {
-        Path marker = dir.resolve(ENGINE_FILE);
-        if (!io.exists(marker)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new String(io.readAll(marker), java.nio.charset.StandardCharsets.UTF_8).trim());
-        } catch (IOException e) {
-            throw new KvException(ErrorCode.IO_ERROR, "cannot read " + marker + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkEngineMarker(FileIo io, Path dir, String engine) throws IOException {
-        Optional<String> recorded = recordedEngine(dir, io);
-        boolean persistent = engine.equals(StorageEngines.LSM);
-        if (recorded.isPresent() && recorded.get().equals(StorageEngines.LSM) != persistent) {
-            throw new KvException(ErrorCode.INVALID_ARGUMENT, "data directory " + dir + " holds a '" + recorded.get()
-                + "' store and " + (persistent ? "the lsm engine cannot read ConcordKV's log"
-                : "only the lsm engine can read its RocksDB files") + "; open it with engine '" + recorded.get() + "'");
-        }
-        if (recorded.isEmpty() || !recorded.get().equals(engine)) {
-            io.replaceAtomically(dir.resolve(ENGINE_FILE),
-                (engine + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-    }
-
-    /**
-     * Records that the log may hold dependent records when {@code engine} names them and the store
-     * keeps a log ({@code logged}); returns why the log must not be rewritten when the directory
-     * says it may and {@code engine} does not.
-     */
-    private static String checkDependencyMarker(FileIo io, Path dir, StorageEngine engine, boolean logged)
-        throws IOException {
-        Path marker = dir.resolve(DEPENDENCIES_FILE);
-        if (engine.logDependencies() != LogDependencies.NONE) {
-            if (logged && !io.exists(marker)) {
-                io.replaceAtomically(marker, ("records in this log may depend on earlier ones; compact it only "
-                    + "through the layer that wrote it (the MVCC store)\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return null;
-        }
-        return io.exists(marker) ? "the log of " + dir + " may hold records that depend on earlier ones (an MVCC "
-            + "store's history); compact or snapshot it through the MVCC store, not the plain store" : null;
+        return DirectoryMarkers.recordedEngine(dir, io);
     }
 
     private static void loadSnapshots(SnapshotCatalog snapshots, StorageEngine engine) throws IOException {

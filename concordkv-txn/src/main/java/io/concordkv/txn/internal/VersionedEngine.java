@@ -51,7 +51,7 @@ public final class VersionedEngine implements StorageEngine {
     private static final Bytes HISTORY_START = Bytes.wrap(new byte[] {MvccKeys.HISTORY});
     private static final Bytes HISTORY_END = Bytes.wrap(new byte[] {MvccKeys.HISTORY + 1});
     /** The length of a history key with an empty user key: the namespace byte and the revision. */
-    private static final int HISTORY_KEY_MIN = MvccKeys.history(0, Bytes.EMPTY).length();
+    static final int HISTORY_KEY_MIN = MvccKeys.history(0, Bytes.EMPTY).length();
 
     private final StorageEngine inner;
     /** Whether {@link #inner} holds a key mirror for each latest version (when it is ordered). */
@@ -265,11 +265,11 @@ public final class VersionedEngine implements StorageEngine {
         long[] references = null;
         for (int i = 0; i < batch.size(); i++) {
             WriteBatch.Op op = batch.ops().get(i);
-            if (op instanceof WriteBatch.Put p && isHistoryKey(p.key()) && isReference(p.value())) {
+            if (op instanceof WriteBatch.Put p && isHistoryKey(p.key()) && References.isReference(p.value())) {
                 if (references == null) {
                     references = new long[batch.size()];
                 }
-                references[i] = referenced(p.key(), p.value());
+                references[i] = References.referenced(p.key(), p.value());
                 decoded.add(null);
             } else {
                 decoded.add(op instanceof WriteBatch.Put p && isVersionKey(p.key()) ? decode(p.key(), p.value()) : null);
@@ -278,7 +278,7 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = lock.writeLock();
         try {
             if (references != null) {
-                checkReferences(batch, decoded, references);
+                References.check(batch, decoded, references, latest);
             }
             for (int i = 0; i < batch.size(); i++) {
                 WriteBatch.Op op = batch.ops().get(i);
@@ -313,73 +313,13 @@ public final class VersionedEngine implements StorageEngine {
     }
 
     /**
-     * Caller holds the write lock, before applying {@code batch}: every reference in it must name
-     * the latest version its key will have when the reference is applied (after the ops before it
-     * in the batch), else {@code CORRUPTION} and nothing is applied.
-     */
-    private void checkReferences(WriteBatch batch, List<VersionRecord> decoded, long[] references) {
-        // the latest versions the batch's own ops leave before each reference (null value: none),
-        // and its range deletes; made only when such an op comes before a reference (a commit's
-        // batch of one key has none: a reference, then the key's new version)
-        Map<Bytes, VersionRecord> ahead = null;
-        List<WriteBatch.DeleteRange> ranges = null;
-        int last = references.length - 1;
-        while (references[last] == 0) {
-            last--;
-        }
-        for (int i = 0; i <= last; i++) {
-            WriteBatch.Op op = batch.ops().get(i);
-            if (references[i] != 0) {
-                Bytes userKey = MvccKeys.userKeyOfHistory(op.key());
-                VersionRecord v;
-                if (ahead != null && ahead.containsKey(userKey)) {
-                    v = ahead.get(userKey);
-                } else if (ranges != null && ranges.stream().anyMatch(r -> r.contains(MvccKeys.latest(userKey)))) {
-                    v = null;
-                } else {
-                    v = latest.get(userKey);
-                }
-                if (v == null || v.modRevision() != references[i]) {
-                    throw new KvException(ErrorCode.CORRUPTION, "the record under " + op.key().toHex()
-                        + " files the version of revision " + references[i] + " of its key, whose latest version is "
-                        + (v == null ? "none" : "of revision " + v.modRevision()));
-                }
-            } else if (isLatestKey(op.key()) && !(op instanceof WriteBatch.DeleteRange)) {
-                if (ahead == null) {
-                    ahead = new java.util.HashMap<>();
-                }
-                ahead.put(MvccKeys.userKeyOfLatest(op.key()), op instanceof WriteBatch.Put ? decoded.get(i) : null);
-            } else if (op instanceof WriteBatch.DeleteRange r) {
-                if (ranges == null) {
-                    ranges = new ArrayList<>();
-                }
-                ranges.add(r);
-                if (ahead != null) {
-                    ahead.replaceAll((k, v) -> r.contains(MvccKeys.latest(k)) ? null : v);
-                }
-            }
-        }
-    }
-
-    /**
      * The puts of the log that depend on earlier operations: a {@link VersionRecord#reference}
      * under a history key depends on the last operation on its key's {@code 'k'} key.
      */
     @Override
     public LogDependencies logDependencies() {
-        return REFERENCES;
+        return References.DEPENDENCIES;
     }
-
-    private static final LogDependencies REFERENCES = (payload, keyOffset, keyLength, valueOffset, valueLength) -> {
-        if (keyLength < HISTORY_KEY_MIN || payload[keyOffset] != MvccKeys.HISTORY
-            || !VersionRecord.isReference(payload, valueOffset, valueLength)) {
-            return null;
-        }
-        byte[] on = new byte[keyLength - HISTORY_KEY_MIN + 1];
-        on[0] = MvccKeys.LATEST;
-        System.arraycopy(payload, keyOffset + HISTORY_KEY_MIN, on, 1, keyLength - HISTORY_KEY_MIN);
-        return on;
-    };
 
     private void deleteRange(WriteBatch.DeleteRange range) {
         ScanRange all = ScanRange.between(range.from(), range.to());
@@ -631,26 +571,11 @@ public final class VersionedEngine implements StorageEngine {
         }
     }
 
-    private static boolean isReference(Bytes value) {
-        return VersionRecord.isReference(value.unsafeArray(), 0, value.length());
-    }
-
-    private static long referenced(Bytes key, Bytes value) {
-        if (key.length() < HISTORY_KEY_MIN) {
-            throw new KvException(ErrorCode.CORRUPTION, "history key " + key.toHex() + " is too short to name a revision");
-        }
-        try {
-            return VersionRecord.referenced(value);
-        } catch (KvException e) {
-            throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
-        }
-    }
-
     private static boolean isVersionKey(Bytes key) {
         return isLatestKey(key) || isHistoryKey(key);
     }
 
-    private static boolean isLatestKey(Bytes key) {
+    static boolean isLatestKey(Bytes key) {
         return key.length() > 0 && key.byteAt(0) == MvccKeys.LATEST;
     }
 

@@ -1,0 +1,103 @@
+package io.concordkv.txn.internal;
+
+import io.concordkv.api.Bytes;
+import io.concordkv.api.ErrorCode;
+import io.concordkv.api.KvException;
+import io.concordkv.storage.LogDependencies;
+import io.concordkv.storage.WriteBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link VersionRecord#reference references} a store's log holds under history keys in place
+ * of the versions they file, as {@link VersionedEngine} reads them: recognising and decoding one,
+ * checking a batch's against the latest versions before it is applied, and naming them to log
+ * compaction as dependent records.
+ */
+final class References {
+    /** A reference under a history key depends on the last operation on its key's {@code 'k'} key. */
+    static final LogDependencies DEPENDENCIES = References::dependency;
+
+    private References() {
+    }
+
+    private static byte[] dependency(byte[] payload, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+        int prefix = VersionedEngine.HISTORY_KEY_MIN;
+        if (keyLength < prefix || payload[keyOffset] != MvccKeys.HISTORY
+            || !VersionRecord.isReference(payload, valueOffset, valueLength)) {
+            return null;
+        }
+        byte[] on = new byte[keyLength - prefix + 1];
+        on[0] = MvccKeys.LATEST;
+        System.arraycopy(payload, keyOffset + prefix, on, 1, keyLength - prefix);
+        return on;
+    }
+
+    static boolean isReference(Bytes value) {
+        return VersionRecord.isReference(value.unsafeArray(), 0, value.length());
+    }
+
+    /** The mod revision the reference {@code value} under {@code key} names; {@code CORRUPTION} if malformed. */
+    static long referenced(Bytes key, Bytes value) {
+        if (key.length() < VersionedEngine.HISTORY_KEY_MIN) {
+            throw new KvException(ErrorCode.CORRUPTION, "history key " + key.toHex() + " is too short to name a revision");
+        }
+        try {
+            return VersionRecord.referenced(value);
+        } catch (KvException e) {
+            throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The engine's writer, before applying {@code batch} ({@code decoded}: its records, null for the
+     * references; {@code references}: per op, the mod revision a reference names, else 0) to the
+     * table {@code latest}: every reference in it must name the latest version its key will have
+     * when the reference is applied (after the ops before it in the batch), else {@code CORRUPTION}
+     * and nothing is applied.
+     */
+    static void check(WriteBatch batch, List<VersionRecord> decoded, long[] references, LatestTable latest) {
+        // the latest versions the batch's own ops leave before each reference (null value: none),
+        // and its range deletes; made only when such an op comes before a reference (a commit's
+        // batch of one key has none: a reference, then the key's new version)
+        Map<Bytes, VersionRecord> ahead = null;
+        List<WriteBatch.DeleteRange> ranges = null;
+        int last = references.length - 1;
+        while (references[last] == 0) {
+            last--;
+        }
+        for (int i = 0; i <= last; i++) {
+            WriteBatch.Op op = batch.ops().get(i);
+            if (references[i] != 0) {
+                Bytes userKey = MvccKeys.userKeyOfHistory(op.key());
+                VersionRecord v;
+                if (ahead != null && ahead.containsKey(userKey)) {
+                    v = ahead.get(userKey);
+                } else if (ranges != null && ranges.stream().anyMatch(r -> r.contains(MvccKeys.latest(userKey)))) {
+                    v = null;
+                } else {
+                    v = latest.get(userKey);
+                }
+                if (v == null || v.modRevision() != references[i]) {
+                    throw new KvException(ErrorCode.CORRUPTION, "the record under " + op.key().toHex()
+                        + " files the version of revision " + references[i] + " of its key, whose latest version is "
+                        + (v == null ? "none" : "of revision " + v.modRevision()));
+                }
+            } else if (VersionedEngine.isLatestKey(op.key()) && !(op instanceof WriteBatch.DeleteRange)) {
+                if (ahead == null) {
+                    ahead = new java.util.HashMap<>();
+                }
+                ahead.put(MvccKeys.userKeyOfLatest(op.key()), op instanceof WriteBatch.Put ? decoded.get(i) : null);
+            } else if (op instanceof WriteBatch.DeleteRange r) {
+                if (ranges == null) {
+                    ranges = new ArrayList<>();
+                }
+                ranges.add(r);
+                if (ahead != null) {
+                    ahead.replaceAll((k, v) -> r.contains(MvccKeys.latest(k)) ? null : v);
+                }
+            }
+        }
+    }
+}
