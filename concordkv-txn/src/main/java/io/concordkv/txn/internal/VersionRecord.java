@@ -31,8 +31,14 @@ import java.lang.invoke.VarHandle;
  * threads may do so at once: they write the same values, each field whole ({@code setOpaque}),
  * before letting go with a release store, and a reader that finds it let go (an acquire load)
  * reads them after. A version made any other way is whole from the start.
+ *
+ * <p>A version's lease and the revision that replaced it are almost always 0 (no lease; the key's
+ * latest version, or one filed in a history that keeps that revision beside it): a version with
+ * either is an instance of a subclass that holds them, so the common one is 56 bytes, not 72.
+ * Every key of the store holds one, and on a store whose keys are all rewritten between two young
+ * collections every one of them is copied at each.
  */
-public final class VersionRecord {
+public sealed class VersionRecord permits VersionRecord.Annotated {
     private static final int TOMBSTONE = 1;
     private static final int REFERENCE = 2;
     private static final VarHandle PENDING;
@@ -60,8 +66,6 @@ public final class VersionRecord {
      */
     private final int lengthOrTombstone;
     private final long modRevision;
-    private final long lease;
-    private final long supersededAt;
     private final Bytes value;
     /** Set once {@link #pending} is null (or from the start). */
     private long createRevision;
@@ -70,31 +74,56 @@ public final class VersionRecord {
     /** The version this one replaced, until the three fields above are taken from it; then null. */
     private VersionRecord pending;
 
-    /**
-     * @param tombstone whether this version records a delete ({@code value} is then empty)
-     * @param version number of changes since the key was (re)created; 0 for a tombstone
-     */
-    public VersionRecord(boolean tombstone, long createRevision, long modRevision, long version, long lease,
-                         long prevRevision, long supersededAt, Bytes value) {
+    private VersionRecord(boolean tombstone, long createRevision, long modRevision, long version,
+                          long prevRevision, Bytes value) {
         this.lengthOrTombstone = tombstone ? ~value.length() : value.length();
         this.createRevision = createRevision;
         this.modRevision = modRevision;
         this.version = version;
-        this.lease = lease;
         this.prevRevision = prevRevision;
-        this.supersededAt = supersededAt;
         this.value = value;
     }
 
-    private VersionRecord(long modRevision, long lease, Bytes value, VersionRecord replaced) {
-        this(false, 0, modRevision, 0, lease, 0, 0, value);
-        this.pending = replaced;
+    /** A version with a lease or a replacing revision (or both): the two fields most versions leave at 0. */
+    static final class Annotated extends VersionRecord {
+        private final long lease;
+        private final long supersededAt;
+
+        private Annotated(boolean tombstone, long createRevision, long modRevision, long version, long lease,
+                          long prevRevision, long supersededAt, Bytes value) {
+            super(tombstone, createRevision, modRevision, version, prevRevision, value);
+            this.lease = lease;
+            this.supersededAt = supersededAt;
+        }
+
+        @Override
+        public long lease() {
+            return lease;
+        }
+
+        @Override
+        public long supersededAt() {
+            return supersededAt;
+        }
+    }
+
+    /**
+     * A version whole from the start.
+     *
+     * @param tombstone whether this version records a delete ({@code value} is then empty)
+     * @param version number of changes since the key was (re)created; 0 for a tombstone
+     */
+    public static VersionRecord of(boolean tombstone, long createRevision, long modRevision, long version, long lease,
+                                   long prevRevision, long supersededAt, Bytes value) {
+        return lease == 0 && supersededAt == 0
+            ? new VersionRecord(tombstone, createRevision, modRevision, version, prevRevision, value)
+            : new Annotated(tombstone, createRevision, modRevision, version, lease, prevRevision, supersededAt, value);
     }
 
     /** A put at {@code revision} replacing {@code previous} (absent key or tombstone = a new creation). */
     public static VersionRecord put(long revision, Bytes value, long lease, VersionRecord previous) {
         boolean live = previous != null && !previous.tombstone();
-        return new VersionRecord(false, live ? previous.createRevision() : revision, revision,
+        return of(false, live ? previous.createRevision() : revision, revision,
             live ? previous.version() + 1 : 1, lease, previous == null ? 0 : previous.modRevision, 0, value);
     }
 
@@ -104,12 +133,14 @@ public final class VersionRecord {
      * asked for.
      */
     public static VersionRecord over(long revision, Bytes value, long lease, VersionRecord replaced) {
-        return new VersionRecord(revision, lease, value, java.util.Objects.requireNonNull(replaced, "replaced"));
+        VersionRecord v = of(false, 0, revision, 0, lease, 0, 0, value);
+        v.pending = java.util.Objects.requireNonNull(replaced, "replaced");
+        return v;
     }
 
     /** A delete at {@code revision} of the live version {@code previous}. */
     public static VersionRecord delete(long revision, VersionRecord previous) {
-        return new VersionRecord(true, 0, revision, 0, 0, previous.modRevision, 0, Bytes.EMPTY);
+        return new VersionRecord(true, 0, revision, 0, previous.modRevision, Bytes.EMPTY);
     }
 
     public boolean tombstone() {
@@ -138,8 +169,9 @@ public final class VersionRecord {
         return version;
     }
 
+    /** The lease the version was written with; 0 for none. */
     public long lease() {
-        return lease;
+        return 0;
     }
 
     public long prevRevision() {
@@ -147,8 +179,9 @@ public final class VersionRecord {
         return prevRevision;
     }
 
+    /** The revision that replaced this version as its record names it; 0 while it is the latest. */
     public long supersededAt() {
-        return supersededAt;
+        return 0;
     }
 
     public Bytes value() {
@@ -200,13 +233,12 @@ public final class VersionRecord {
 
     /** This version, as replaced by the write at {@code revision}. */
     public VersionRecord supersededBy(long revision) {
-        return new VersionRecord(tombstone(), createRevision(), modRevision, version(), lease, prevRevision(), revision,
-            value);
+        return of(tombstone(), createRevision(), modRevision, version(), lease(), prevRevision(), revision, value);
     }
 
     /** The length of {@link #encode}'s bytes. */
     public int encodedSize() {
-        return encodedSize(supersededAt);
+        return encodedSize(supersededAt());
     }
 
     /** The length of {@link #encode(long)}'s bytes. */
@@ -216,7 +248,7 @@ public final class VersionRecord {
 
     private int headerSize(long supersededAt) {
         return 1 + varintSize(createRevision()) + varintSize(modRevision) + varintSize(version())
-            + varintSize(lease) + varintSize(prevRevision()) + varintSize(supersededAt);
+            + varintSize(lease()) + varintSize(prevRevision()) + varintSize(supersededAt);
     }
 
     /**
@@ -227,7 +259,7 @@ public final class VersionRecord {
      */
     public int countedSize(long supersededAt) {
         int length = lengthOrTombstone < 0 ? ~lengthOrTombstone : lengthOrTombstone;
-        return 1 + 4 * varintSize(modRevision) + varintSize(lease) + varintSize(supersededAt) + length;
+        return 1 + 4 * varintSize(modRevision) + varintSize(lease()) + varintSize(supersededAt) + length;
     }
 
     /** What {@link #countedSize(long)} grows by when the version is marked replaced at {@code revision}. */
@@ -238,25 +270,25 @@ public final class VersionRecord {
     @Override
     public boolean equals(Object o) {
         return o instanceof VersionRecord v && lengthOrTombstone == v.lengthOrTombstone && modRevision == v.modRevision
-            && lease == v.lease && supersededAt == v.supersededAt && createRevision() == v.createRevision()
+            && lease() == v.lease() && supersededAt() == v.supersededAt() && createRevision() == v.createRevision()
             && version() == v.version() && prevRevision() == v.prevRevision() && value.equals(v.value);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(tombstone(), createRevision(), modRevision, version(), lease, prevRevision(),
-            supersededAt, value);
+        return java.util.Objects.hash(tombstone(), createRevision(), modRevision, version(), lease(), prevRevision(),
+            supersededAt(), value);
     }
 
     @Override
     public String toString() {
         return "VersionRecord[tombstone=" + tombstone() + ", createRevision=" + createRevision() + ", modRevision="
-            + modRevision + ", version=" + version() + ", lease=" + lease + ", prevRevision=" + prevRevision()
-            + ", supersededAt=" + supersededAt + ", value=" + value + "]";
+            + modRevision + ", version=" + version() + ", lease=" + lease() + ", prevRevision=" + prevRevision()
+            + ", supersededAt=" + supersededAt() + ", value=" + value + "]";
     }
 
     public Bytes encode() {
-        return encode(supersededAt);
+        return encode(supersededAt());
     }
 
     /**
@@ -270,7 +302,7 @@ public final class VersionRecord {
         pos = putVarint(out, pos, createRevision);
         pos = putVarint(out, pos, modRevision);
         pos = putVarint(out, pos, version);
-        pos = putVarint(out, pos, lease);
+        pos = putVarint(out, pos, lease());
         pos = putVarint(out, pos, prevRevision);
         pos = putVarint(out, pos, supersededAt);
         System.arraycopy(value.unsafeArray(), 0, out, pos, value.length());
@@ -371,7 +403,7 @@ public final class VersionRecord {
                 + referenced(stored) + ") cannot be read on its own: only the engine that holds its key's versions can");
         }
         long[] f = header(in);
-        return new VersionRecord((in[0] & TOMBSTONE) != 0, f[0], f[1], f[2], f[3], f[4], f[5], valueOf(in, f));
+        return of((in[0] & TOMBSTONE) != 0, f[0], f[1], f[2], f[3], f[4], f[5], valueOf(in, f));
     }
 
     /** The mod revision of a stored version, without copying its value. */

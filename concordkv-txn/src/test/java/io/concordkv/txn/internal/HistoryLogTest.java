@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class HistoryLogTest {
 
     private static VersionRecord version(long rev) {
-        return new VersionRecord(false, 1, rev, 1, 0, 0, rev + 1, Bytes.EMPTY);
+        return VersionRecord.of(false, 1, rev, 1, 0, 0, rev + 1, Bytes.EMPTY);
     }
 
     /** The seed of a randomised test: {@code -Dconcordkv.txn.seed} or the clock, printed to replay it. */
@@ -83,7 +83,7 @@ class HistoryLogTest {
         for (int i = 0; i < revisions.length; i++) {
             long rev = revisions[i];
             Bytes user = Bytes.utf8("user-" + (i % 4));
-            VersionRecord latest = new VersionRecord(false, 1, 2, 1, 0, 0, 0, Bytes.utf8("v".repeat(i * 7)));
+            VersionRecord latest = VersionRecord.of(false, 1, 2, 1, 0, 0, 0, Bytes.utf8("v".repeat(i * 7)));
             Bytes key = MvccKeys.history(rev, user);
             VersionRecord before = log.get(key);
             assertThat(log.add(rev, user, latest)).isEqualTo(before);
@@ -91,7 +91,7 @@ class HistoryLogTest {
             model.put(key, latest.supersededBy(rev).encode());
             // and one filed through the byte interface, whose record names a revision of its own
             Bytes other = MvccKeys.history(rev + 1, user);
-            VersionRecord stored = new VersionRecord(false, 1, 2, 1, 0, 0, 777_777, Bytes.utf8("w"));
+            VersionRecord stored = VersionRecord.of(false, 1, 2, 1, 0, 0, 777_777, Bytes.utf8("w"));
             log.put(other, stored);
             model.put(other, stored.encode());
             assertBytes(log, model);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class LatestTableTest {
 
     private static VersionRecord version(long rev) {
-        return new VersionRecord(false, 1, rev, 1, 0, 0, 0, Bytes.EMPTY);
+        return VersionRecord.of(false, 1, rev, 1, 0, 0, 0, Bytes.EMPTY);
     }
 
     /** A fresh key object each time, as a request brings: found by its bytes, not its identity. */

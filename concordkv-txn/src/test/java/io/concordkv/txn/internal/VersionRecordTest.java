@@ -35,7 +35,33 @@ class VersionRecordTest {
         assertThat(third.heldReplaced()).isNull();
         assertThat(second.heldReplaced()).as("settled on the way").isNull();
         assertThat(second.lease()).isEqualTo(3);
-        assertThat(third.encode()).isEqualTo(new VersionRecord(false, 5, 9, 3, 0, 7, 0, b("c")).encode());
+        assertThat(third.encode()).isEqualTo(VersionRecord.of(false, 5, 9, 3, 0, 7, 0, b("c")).encode());
+    }
+
+    @Test
+    void aLeaseAndAReplacingRevisionAreKeptWhetherOrNotEitherIsZero() {
+        VersionRecord first = VersionRecord.put(5, b("a"), 0, null);
+        for (long lease : new long[] {0, 1, 300}) {
+            for (long supersededAt : new long[] {0, 6, 1L << 40}) {
+                VersionRecord v = VersionRecord.of(false, 5, 5, 1, lease, 0, supersededAt, b("a"));
+                assertThat(v.lease()).isEqualTo(lease);
+                assertThat(v.supersededAt()).isEqualTo(supersededAt);
+                assertThat(VersionRecord.decode(v.encode())).isEqualTo(v);
+                assertThat(v.supersededBy(9).supersededAt()).isEqualTo(9);
+                assertThat(v.supersededBy(9).lease()).isEqualTo(lease);
+                assertThat(v.countedSize(supersededAt)).isGreaterThanOrEqualTo(v.encodedSize());
+                // the same fields made the other ways: a put over the first version, and one made over it
+                VersionRecord put = VersionRecord.put(5, b("a"), lease, null);
+                VersionRecord over = VersionRecord.over(7, b("b"), lease, first);
+                assertThat(put.lease()).isEqualTo(lease);
+                assertThat(over.lease()).isEqualTo(lease);
+                assertThat(over.supersededAt()).isZero();
+                assertThat(over).isEqualTo(VersionRecord.of(false, 5, 7, 2, lease, 5, 0, b("b")));
+            }
+        }
+        assertThat(VersionRecord.of(false, 5, 5, 1, 0, 0, 6, b("a")))
+            .as("a replacing revision makes a different version")
+            .isNotEqualTo(VersionRecord.of(false, 5, 5, 1, 0, 0, 0, b("a")));
     }
 
     @Test

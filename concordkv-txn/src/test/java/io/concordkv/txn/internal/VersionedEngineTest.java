@@ -79,8 +79,8 @@ class VersionedEngineTest {
         }
         long mod = 1 + r.nextInt(1000);
         VersionRecord v = r.nextInt(5) == 0
-            ? new VersionRecord(true, 0, mod, 0, 0, r.nextInt(3), r.nextInt(2) * (mod + 1), Bytes.EMPTY)
-            : new VersionRecord(false, 1 + r.nextInt((int) mod), mod, 1 + r.nextInt(9), r.nextInt(3),
+            ? VersionRecord.of(true, 0, mod, 0, 0, r.nextInt(3), r.nextInt(2) * (mod + 1), Bytes.EMPTY)
+            : VersionRecord.of(false, 1 + r.nextInt((int) mod), mod, 1 + r.nextInt(9), r.nextInt(3),
                 r.nextInt(3) * 7L, r.nextInt(2) * (mod + 1), Bytes.utf8("x".repeat(r.nextInt(40))));
         return v.encode();
     }
