@@ -36,7 +36,7 @@ final class HistoryQueue {
 
     private static final int CHUNK = 1024;
 
-    private static final class Chunk {
+    static final class Chunk {
         final long[] revisions = new long[CHUNK];
         /** Null where {@link #addReplaced} queued a bare revision. */
         final Entry[] entries = new Entry[CHUNK];
@@ -66,6 +66,11 @@ final class HistoryQueue {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** The taker's chunk: for tests. */
+    Chunk headChunk() {
+        return head;
     }
 
     /** Appends; the caller holds the commit lock and appends in revision order. */
@@ -110,7 +115,13 @@ final class HistoryQueue {
         List<Entry> out = new ArrayList<>();
         for (long n = 0; n < available; n++) {
             if (headIndex == CHUNK) {
-                head = head.next;
+                Chunk done = head;
+                head = done.next;
+                // A taken chunk that a young collection had promoted stays in the old generation
+                // until a mixed collection finds it dead; if it still linked to the chunk after
+                // it, every chunk appended since would stay reachable from it in each young
+                // collection: copied at every one, then promoted in turn, and so on.
+                done.next = null;
                 headIndex = 0;
             }
             long r = head.revisions[headIndex];

@@ -41,6 +41,26 @@ class HistoryQueueTest {
     }
 
     @Test
+    void aChunkTakenWholeLetsGoOfTheChunksAfterIt() {
+        HistoryQueue q = new HistoryQueue();
+        HistoryQueue.Chunk first = q.headChunk();
+        // 2,500 revisions: three chunks of 1,024
+        for (int i = 1; i <= 2_500; i++) {
+            q.addReplaced(i, VersionRecord.put(i, Bytes.utf8("v"), 0, null));
+        }
+        assertThat(q.takeUpTo(1_000)).hasSize(1_000);
+        assertThat(first.next).as("partly taken: still the queue's head").isNotNull();
+        HistoryQueue.Chunk second = first.next;
+        assertThat(q.takeUpTo(2_100)).hasSize(1_100);
+        assertThat(first.next).as("taken whole").isNull();
+        assertThat(second.next).as("taken whole").isNull();
+        assertThat(first.replacements).containsOnlyNulls();
+        assertThat(q.takeUpTo(Long.MAX_VALUE)).hasSize(400);
+        q.addReplaced(2_501);
+        assertThat(q.takeUpTo(Long.MAX_VALUE)).extracting(HistoryQueue.Entry::revision).containsExactly(2_501L);
+    }
+
+    @Test
     void bareRevisionsComeOutAsEntriesWithNoKeyInOrderWithTheOthers() {
         HistoryQueue q = new HistoryQueue();
         List<HistoryQueue.Entry> added = new ArrayList<>();
