@@ -25,4 +25,21 @@ public final class Locks {
         }
         lock.lock();
     }
+
+    /**
+     * Takes {@code lock}'s write side, first trying for a few microseconds without parking: a
+     * {@link java.util.concurrent.locks.StampedLock} parks a writer that finds it held almost at
+     * once, and for a lock held a few microseconds at a time the park, and the unpark its holder
+     * must then do, cost both threads several times the wait.
+     */
+    public static long writeLockSpinning(java.util.concurrent.locks.StampedLock lock) {
+        for (int i = 0; i < SPINS; i++) {
+            long stamp = lock.tryWriteLock();
+            if (stamp != 0L) {
+                return stamp;
+            }
+            Thread.onSpinWait();
+        }
+        return lock.writeLock();
+    }
 }

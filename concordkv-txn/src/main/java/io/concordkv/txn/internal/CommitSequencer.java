@@ -558,6 +558,16 @@ public final class CommitSequencer {
         return history.takeUpTo(revision);
     }
 
+    /**
+     * History compaction's cut through {@code revision} of the versions the engine has not filed
+     * yet (a store with no log), before it deletes the filed ones by range.
+     */
+    void dropUnfiledThrough(long revision) {
+        if (direct != null) {
+            direct.dropUnfiledBefore(revision + 1);
+        }
+    }
+
     /** Records a new compaction point; called by history compaction after the point is durable. */
     void advanceCompacted(long revision) {
         if (revision > compacted) {

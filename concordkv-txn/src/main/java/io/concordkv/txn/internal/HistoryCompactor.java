@@ -116,6 +116,8 @@ public final class HistoryCompactor {
     }
 
     private void deleteHistoryThrough(long revision) {
+        // what commits left unfiled goes without the writers' lock; the range takes the rest
+        sequencer.dropUnfiledThrough(revision);
         ScanRange history = MvccKeys.historyRange(0, revision + 1);
         store.write(WriteBatch.builder().deleteRange(history.start(), history.end().orElseThrow()).build());
     }

@@ -143,6 +143,11 @@ final class HistoryLog {
         return search(s -> compareAt(s, key));
     }
 
+    /** Whether the history key of {@code userKey} at {@code revision} comes after every entry's. */
+    boolean isPastLast(long revision, Bytes userKey) {
+        return size == 0 || compareAt(slot(size - 1), revision, userKey) < 0;
+    }
+
     /**
      * As {@link #find(Bytes)} for the history key of {@code userKey} at {@code revision}. A key
      * past the last, as a commit's is, is answered without making the search's comparison object.
@@ -213,7 +218,7 @@ final class HistoryLog {
      * the key is not past the last.
      */
     boolean addUnmeasured(long revision, Bytes userKey, int keyLength, VersionRecord value) {
-        if (find(revision, userKey) != -size - 1) {
+        if (!isPastLast(revision, userKey)) {
             return false;
         }
         insert(size, revision, userKey, value, revision, -(PREFIX + keyLength));

@@ -3,6 +3,7 @@ package io.concordkv.txn.internal;
 import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
+import io.concordkv.api.Locks;
 import io.concordkv.storage.EngineStats;
 import io.concordkv.storage.KeyValue;
 import io.concordkv.storage.KvStore;
@@ -60,6 +61,12 @@ public final class VersionedEngine implements StorageEngine {
     private final LatestTable latest = new LatestTable();
     /** Under {@link #lock}. */
     private final HistoryLog history = new HistoryLog();
+    /**
+     * Versions {@link #commitPut} replaced and has not filed in {@link #history} yet, all after its
+     * entries in history-key order; under {@link #lock}. Filed before anything reads or changes
+     * history ({@link #fileUnfiled}), or dropped by history compaction first.
+     */
+    private final UnfiledHistory unfiled = new UnfiledHistory();
     /** Writers exclusively; scans and history reads shared, so a scan sees the key mirrors and the versions agree. */
     private final StampedLock lock = new StampedLock();
     /**
@@ -116,7 +123,7 @@ public final class VersionedEngine implements StorageEngine {
      * replaced it.
      */
     public VersionRecord history(Bytes historyKey) {
-        long stamp = lock.readLock();
+        long stamp = readLockFiled();
         try {
             return history.get(historyKey);
         } finally {
@@ -132,7 +139,7 @@ public final class VersionedEngine implements StorageEngine {
      * in the same order.
      */
     public void write(Bytes userKey, VersionRecord next, long revision, VersionRecord replaced) {
-        long stamp = lock.writeLock();
+        long stamp = Locks.writeLockSpinning(lock);
         try {
             fileAndPut(userKey, latest.node(userKey), next, revision, replaced);
         } finally {
@@ -156,7 +163,7 @@ public final class VersionedEngine implements StorageEngine {
      * @return the version replaced (a tombstone included), or null when the key is new
      */
     public VersionRecord commitPut(Bytes userKey, long revision, Bytes value, long lease, HistoryQueue queue) {
-        long stamp = lock.writeLock();
+        long stamp = Locks.writeLockSpinning(lock);
         try {
             LatestTable.Node n = latest.node(userKey);
             if (n == null) {
@@ -164,11 +171,12 @@ public final class VersionedEngine implements StorageEngine {
                 return null;
             }
             VersionRecord replaced = n.version;
-            if (!history.addUnmeasured(revision, n.key, n.keyBytes.length, replaced)) {
+            if (!history.isPastLast(revision, n.key) || !unfiled.isPastLast(revision, n.key)) {
                 fileAndPut(userKey, n, VersionRecord.put(revision, value, lease, replaced), revision, replaced);
                 queue.addReplaced(revision);
                 return replaced;
             }
+            unfiled.add(revision, n.key, n.keyBytes.length, replaced);
             VersionRecord next = VersionRecord.over(revision, value, lease, replaced);
             versionBytes += next.countedSize(0) + VersionRecord.replacedMarkSize(revision);
             latest.replace(n, next);
@@ -200,7 +208,7 @@ public final class VersionedEngine implements StorageEngine {
 
     /** Files {@code a}'s changes, the batch it names being applied. */
     private void apply(Announced a) {
-        long stamp = lock.writeLock();
+        long stamp = Locks.writeLockSpinning(lock);
         try {
             for (Change c : a.changes()) {
                 fileAndPut(c.userKey(), latest.node(c.userKey()), c.next(), a.revision(), c.replaced());
@@ -231,7 +239,7 @@ public final class VersionedEngine implements StorageEngine {
             return v == null ? Optional.empty() : Optional.of(v.encode());
         }
         if (isHistoryKey(key)) {
-            long stamp = lock.readLock();
+            long stamp = readLockFiled();
             try {
                 int i = history.find(key);
                 return i < 0 ? Optional.empty() : Optional.of(history.encodedAt(i));
@@ -275,7 +283,7 @@ public final class VersionedEngine implements StorageEngine {
                 decoded.add(op instanceof WriteBatch.Put p && isVersionKey(p.key()) ? decode(p.key(), p.value()) : null);
             }
         }
-        long stamp = lock.writeLock();
+        long stamp = Locks.writeLockSpinning(lock);
         try {
             if (references != null) {
                 References.check(batch, decoded, references, latest);
@@ -286,10 +294,12 @@ public final class VersionedEngine implements StorageEngine {
                     if (isLatestKey(p.key())) {
                         putLatest(MvccKeys.userKeyOfLatest(p.key()), p.key(), decoded.get(i));
                     } else if (references != null && references[i] != 0) {
+                        fileUnfiled();
                         // files the key's latest version, checked above to be the one it names, as a commit does
                         LatestTable.Node n = latest.node(MvccKeys.userKeyOfHistory(p.key()));
                         history.add(MvccKeys.revisionOfHistory(p.key()), n.key, n.version);
                     } else if (isHistoryKey(p.key())) {
+                        fileUnfiled();
                         history.put(p.key(), decoded.get(i));
                     } else {
                         inner.put(p.key(), p.value());
@@ -298,6 +308,7 @@ public final class VersionedEngine implements StorageEngine {
                     if (isLatestKey(d.key())) {
                         removeLatest(MvccKeys.userKeyOfLatest(d.key()), d.key());
                     } else if (isHistoryKey(d.key())) {
+                        fileUnfiled();
                         history.remove(d.key());
                     } else {
                         inner.delete(d.key());
@@ -321,10 +332,82 @@ public final class VersionedEngine implements StorageEngine {
         return References.DEPENDENCIES;
     }
 
+    /**
+     * Takes the read lock with every unfiled version filed: when some are, under the write lock,
+     * converted to the read lock after filing them, so no commit files more in between.
+     */
+    private long readLockFiled() {
+        long stamp = lock.readLock();
+        if (unfiled.isEmpty()) {
+            return stamp;
+        }
+        long write = lock.tryConvertToWriteLock(stamp);
+        if (write == 0L) {
+            lock.unlockRead(stamp);
+            write = Locks.writeLockSpinning(lock);
+        }
+        fileUnfiled();
+        return lock.tryConvertToReadLock(write);
+    }
+
+    /** Caller holds the write lock: files every version {@link #commitPut} left unfiled, as it would have. */
+    private void fileUnfiled() {
+        if (unfiled.isEmpty()) {
+            return;
+        }
+        unfiled.drainTo((revision, userKey, replaced) -> {
+            if (!history.addUnmeasured(revision, userKey, userKey.length(), replaced)) {
+                // not after every entry (nothing files there while versions are unfiled): as a batch would
+                history.add(revision, userKey, replaced);
+                versionBytes -= replaced.countedSize(revision);
+            }
+        });
+        versionBytes -= history.takeReleased();
+    }
+
+    /**
+     * Drops the versions commits left unfiled that were replaced before {@code revision}, without
+     * the engine's lock: history compaction's part of a cut, done before the cut's range delete, so
+     * that the writers' lock is held only for the versions that were filed.
+     */
+    public void dropUnfiledBefore(long revision) {
+        unfiled.dropBefore(revision);
+    }
+
+    /**
+     * Caller holds the write lock, {@code range} deleted from the filed history: the unfiled
+     * versions in it go too. History compaction's ranges start at the first revision, so they
+     * drop a prefix of the unfiled versions without filing them; any other range that reaches
+     * them has them filed and deleted from history.
+     */
+    private void dropUnfiled(WriteBatch.DeleteRange range) {
+        if (unfiled.isEmpty() || range.to().compareTo(HISTORY_START) <= 0 || range.from().compareTo(HISTORY_END) >= 0) {
+            return;
+        }
+        Bytes to = range.to();
+        Bytes first = unfiled.firstKey();
+        if (first == null) {
+            return;
+        }
+        boolean fromTheStart = range.from().compareTo(first) <= 0;
+        boolean revisionBound = to.length() == HISTORY_KEY_MIN && to.byteAt(0) == MvccKeys.HISTORY;
+        if (fromTheStart && (revisionBound || to.compareTo(HISTORY_END) >= 0)) {
+            // every unfiled history key below a bound of a bare revision has a lower revision
+            long before = revisionBound ? MvccKeys.revisionOfHistory(to) : -1L;
+            unfiled.dropBefore(before);
+            return;
+        }
+        fileUnfiled();
+        int[] h = historyPart(ScanRange.between(range.from(), range.to()));
+        history.removeRange(h[0], h[1]);
+        versionBytes -= history.takeReleased();
+    }
+
     private void deleteRange(WriteBatch.DeleteRange range) {
         ScanRange all = ScanRange.between(range.from(), range.to());
         int[] h = historyPart(all);
         history.removeRange(h[0], h[1]);
+        dropUnfiled(range);
         // the wrapped engine holds nothing of history: leave it alone for that part (the hash
         // engine would visit every key for a range)
         for (ScanRange part : new ScanRange[] {clip(all, null, HISTORY_START), clip(all, HISTORY_END, null)}) {
@@ -345,6 +428,7 @@ public final class VersionedEngine implements StorageEngine {
      */
     private void fileAndPut(Bytes userKey, LatestTable.Node n, VersionRecord next, long revision,
                             VersionRecord replaced) {
+        fileUnfiled();
         if (replaced != null) {
             history.add(revision, n != null ? n.key : userKey, replaced);
         }
@@ -398,7 +482,7 @@ public final class VersionedEngine implements StorageEngine {
 
     @Override
     public List<KeyValue> scan(ScanRange range) {
-        long stamp = lock.readLock();
+        long stamp = readLockFiled();
         try {
             // the key space in order: below history (nothing in the MVCC layout), history, the rest
             ScanRange below = clip(range, null, HISTORY_START);
@@ -540,8 +624,8 @@ public final class VersionedEngine implements StorageEngine {
         try {
             EngineStats in = inner.stats();
             // the inner engine counts the other records and, as the mirrors, the latest versions' keys
-            return new EngineStats(in.keyCount() + history.size() + (mirrored ? 0 : latest.size()),
-                in.dataBytes() + versionBytes + history.bytes());
+            return new EngineStats(in.keyCount() + history.size() + unfiled.size() + (mirrored ? 0 : latest.size()),
+                in.dataBytes() + versionBytes - unfiled.droppedRecordBytes() + history.bytes() + unfiled.keyBytes());
         } finally {
             lock.unlockRead(stamp);
         }
@@ -550,10 +634,11 @@ public final class VersionedEngine implements StorageEngine {
     @Override
     public void close() {
         inner.close();
-        long stamp = lock.writeLock();
+        long stamp = Locks.writeLockSpinning(lock);
         try {
             latest.clear();
             history.clear();
+            unfiled.clear();
             versionBytes = 0;
         } finally {
             lock.unlockWrite(stamp);

@@ -86,8 +86,11 @@ class VersionedEngineTest {
     }
 
     private static Bytes randomBound(SplittableRandom r) {
-        return switch (r.nextInt(4)) {
+        return switch (r.nextInt(5)) {
             case 0 -> Bytes.wrap(new byte[] {(byte) ('a' + r.nextInt(20))});
+            // history compaction's bounds: the first revision, and a bare revision
+            case 1 -> r.nextBoolean() ? MvccKeys.historyRange(0, 1).start()
+                : MvccKeys.historyRange(0, randomRevision(r)).end().orElseThrow();
             default -> randomKey(r);
         };
     }
@@ -231,6 +234,52 @@ class VersionedEngineTest {
             assertThat(e.latest(key)).isNull();
             assertThat(e.history(historyKey)).isNull();
             assertThat(e.scan(ScanRange.all())).isEmpty();
+        }
+    }
+
+    /**
+     * The versions a commit's put replaces wait unfiled until something reads or changes history:
+     * history compaction's range (from the first revision to a bare revision) drops those below it
+     * without filing them, and what remains reads back, by key and by scan, as the very objects
+     * replaced, with the byte figures an engine of the encoded records gives.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rbtree", "hash"})
+    void versionsAPutLeftUnfiledAreDroppedByCompactionOrReadAsFiled(String engine) {
+        Bytes a = Bytes.utf8("a");
+        Bytes b = Bytes.utf8("b");
+        try (VersionedEngine e = open(engine)) {
+            VersionRecord a1 = VersionRecord.put(1, Bytes.utf8("a1"), 0, null);
+            e.write(a, a1, 1, null);
+            VersionRecord b2 = VersionRecord.put(2, Bytes.utf8("b2"), 0, null);
+            e.write(b, b2, 2, null);
+            List<VersionRecord> replaced = new ArrayList<>();
+            for (long rev = 3; rev <= 10; rev++) {
+                Bytes key = rev % 2 == 0 ? b : a;
+                replaced.add(e.commitPut(key, rev, Bytes.utf8("v" + rev), 0, new HistoryQueue()));
+            }
+            // compaction's cut to revision 4 of what is unfiled, without the engine's lock
+            e.dropUnfiledBefore(5);
+            assertThat(e.stats().keyCount()).as("six versions replaced at 5-10 and two latest").isEqualTo(8);
+            // what compaction to revision 6 deletes: every version replaced at revision 6 or before
+            ScanRange cut = MvccKeys.historyRange(0, 7);
+            e.write(WriteBatch.builder().deleteRange(cut.start(), cut.end().orElseThrow()).build());
+            io.concordkv.storage.EngineStats before = e.stats();
+            assertThat(e.history(MvccKeys.history(6, b))).as("dropped").isNull();
+            assertThat(e.history(MvccKeys.history(7, a))).as("the object replaced at 7, filed as it was")
+                .isSameAs(replaced.get(4));
+            assertThat(e.history(MvccKeys.history(10, b))).isSameAs(replaced.get(7));
+            List<KeyValue> all = e.scan(ScanRange.all());
+            assertThat(all).extracting(KeyValue::key).containsExactly(MvccKeys.history(7, a), MvccKeys.history(8, b),
+                MvccKeys.history(9, a), MvccKeys.history(10, b), MvccKeys.latest(a), MvccKeys.latest(b));
+            assertThat(e.get(MvccKeys.history(8, b))).contains(replaced.get(5).supersededBy(8).encode());
+            try (VersionedEngine bytes = open(engine)) {
+                WriteBatch.Builder copy = WriteBatch.builder();
+                all.forEach(kv -> copy.put(kv.key(), kv.value()));
+                bytes.write(copy.build());
+                assertThat(before).as("figures counted while unfiled").isEqualTo(bytes.stats());
+                assertThat(e.stats()).as("and once filed").isEqualTo(bytes.stats());
+            }
         }
     }
 
