@@ -63,8 +63,9 @@ public final class VersionedEngine implements StorageEngine {
     private final HistoryLog history = new HistoryLog();
     /**
      * Versions {@link #commitPut} replaced and has not filed in {@link #history} yet, all after its
-     * entries in history-key order; under {@link #lock}. Filed before anything reads or changes
-     * history ({@link #fileUnfiled}), or dropped by history compaction first.
+     * entries in history-key order. Added and filed ({@link #fileUnfiled}, before anything reads or
+     * changes history) under {@link #lock}'s write side; dropped by history compaction without it
+     * ({@link #dropUnfiledBefore}), under the queue's own monitor.
      */
     private final UnfiledHistory unfiled = new UnfiledHistory();
     /** Writers exclusively; scans and history reads shared, so a scan sees the key mirrors and the versions agree. */
