@@ -49,8 +49,8 @@ import java.util.concurrent.locks.StampedLock;
  */
 public final class VersionedEngine implements StorageEngine {
     private static final Bytes MIRROR = Bytes.EMPTY;
-    private static final Bytes HISTORY_START = Bytes.wrap(new byte[] {MvccKeys.HISTORY});
-    private static final Bytes HISTORY_END = Bytes.wrap(new byte[] {MvccKeys.HISTORY + 1});
+    private static final Bytes HISTORY_START = VersionScans.HISTORY_START;
+    private static final Bytes HISTORY_END = VersionScans.HISTORY_END;
     /** The length of a history key with an empty user key: the namespace byte and the revision. */
     static final int HISTORY_KEY_MIN = MvccKeys.history(0, Bytes.EMPTY).length();
 
@@ -68,6 +68,8 @@ public final class VersionedEngine implements StorageEngine {
      * ({@link #dropUnfiledBefore}), under the queue's own monitor.
      */
     private final UnfiledHistory unfiled = new UnfiledHistory();
+    /** Ordered reads of the key space, under {@link #lock}. */
+    private final VersionScans scans;
     /** Writers exclusively; scans and history reads shared, so a scan sees the key mirrors and the versions agree. */
     private final StampedLock lock = new StampedLock();
     /**
@@ -111,6 +113,7 @@ public final class VersionedEngine implements StorageEngine {
         }
         this.inner = inner;
         this.mirrored = inner.isOrdered();
+        this.scans = new VersionScans(inner, mirrored, latest, history);
     }
 
     /** The latest version of {@code userKey}, a tombstone included; null if there is none. */
@@ -399,23 +402,24 @@ public final class VersionedEngine implements StorageEngine {
             return;
         }
         fileUnfiled();
-        int[] h = historyPart(ScanRange.between(range.from(), range.to()));
+        int[] h = scans.historyPart(ScanRange.between(range.from(), range.to()));
         history.removeRange(h[0], h[1]);
         versionBytes -= history.takeReleased();
     }
 
     private void deleteRange(WriteBatch.DeleteRange range) {
         ScanRange all = ScanRange.between(range.from(), range.to());
-        int[] h = historyPart(all);
+        int[] h = scans.historyPart(all);
         history.removeRange(h[0], h[1]);
         dropUnfiled(range);
         // the wrapped engine holds nothing of history: leave it alone for that part (the hash
         // engine would visit every key for a range)
-        for (ScanRange part : new ScanRange[] {clip(all, null, HISTORY_START), clip(all, HISTORY_END, null)}) {
+        ScanRange[] parts = {VersionScans.clip(all, null, HISTORY_START), VersionScans.clip(all, HISTORY_END, null)};
+        for (ScanRange part : parts) {
             if (part == null) {
                 continue;
             }
-            for (Map.Entry<Bytes, VersionRecord> e : latestIn(part)) {
+            for (Map.Entry<Bytes, VersionRecord> e : scans.latestIn(part)) {
                 removeLatest(MvccKeys.userKeyOfLatest(e.getKey()), e.getKey());
             }
             inner.write(WriteBatch.builder().deleteRange(part.start(), part.end().orElseThrow()).build());
@@ -486,8 +490,8 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = readLockFiled();
         try {
             // the key space in order: below history (nothing in the MVCC layout), history, the rest
-            ScanRange below = clip(range, null, HISTORY_START);
-            ScanRange above = clip(range, HISTORY_END, null);
+            ScanRange below = VersionScans.clip(range, null, HISTORY_START);
+            ScanRange above = VersionScans.clip(range, HISTORY_END, null);
             List<KeyValue> out = new ArrayList<>();
             int limit = range.limit();
             for (int part = 0; part < 3; part++) {
@@ -498,11 +502,11 @@ public final class VersionedEngine implements StorageEngine {
                 // reverse scans visit the parts from the top
                 int which = range.isReverse() ? 2 - part : part;
                 if (which == 1) {
-                    scanHistory(range, want, out);
+                    scans.scanHistory(range, want, out);
                 } else {
                     ScanRange r = which == 0 ? below : above;
                     if (r != null) {
-                        scanInner(r.withLimit(want), out);
+                        scans.scanInner(r.withLimit(want), out);
                     }
                 }
             }
@@ -510,113 +514,6 @@ public final class VersionedEngine implements StorageEngine {
         } finally {
             lock.unlockRead(stamp);
         }
-    }
-
-    private void scanHistory(ScanRange range, int limit, List<KeyValue> out) {
-        int[] part = historyPart(range);
-        int count = part[1] - part[0];
-        if (limit > 0) {
-            count = Math.min(count, limit);
-        }
-        for (int n = 0; n < count; n++) {
-            int i = range.isReverse() ? part[1] - 1 - n : part[0] + n;
-            out.add(new KeyValue(history.keyAt(i), history.encodedAt(i)));
-        }
-    }
-
-    private void scanInner(ScanRange range, List<KeyValue> out) {
-        if (!mirrored) {
-            scanUnmirrored(range, out);
-            return;
-        }
-        for (KeyValue kv : inner.scan(range)) {
-            if (isLatestKey(kv.key())) {
-                VersionRecord v = latest.get(MvccKeys.userKeyOfLatest(kv.key()));
-                if (v == null) {
-                    throw new IllegalStateException("no version behind the key mirror " + kv.key());
-                }
-                out.add(new KeyValue(kv.key(), v.encode()));
-            } else {
-                out.add(kv);
-            }
-        }
-    }
-
-    /** As {@link #scanInner} with no mirrors: the latest versions in range merged with the wrapped engine's records. */
-    private void scanUnmirrored(ScanRange range, List<KeyValue> out) {
-        java.util.Comparator<Map.Entry<Bytes, ?>> order = (x, y) -> x.getKey().compareTo(y.getKey());
-        List<Map.Entry<Bytes, ?>> all = new ArrayList<>(latestIn(range));
-        for (KeyValue kv : inner.scan(range)) {
-            all.add(Map.entry(kv.key(), kv.value()));
-        }
-        all.sort(range.isReverse() ? order.reversed() : order);
-        int n = range.limit() == 0 ? all.size() : Math.min(all.size(), range.limit());
-        for (Map.Entry<Bytes, ?> e : all.subList(0, n)) {
-            Object v = e.getValue();
-            out.add(new KeyValue(e.getKey(), v instanceof VersionRecord r ? r.encode() : (Bytes) v));
-        }
-    }
-
-    /**
-     * The latest versions whose {@code 'k'} keys are in {@code range} (its limit and direction
-     * ignored), by {@code 'k'} key, in no particular order. Caller holds the lock.
-     */
-    private List<Map.Entry<Bytes, VersionRecord>> latestIn(ScanRange range) {
-        List<Map.Entry<Bytes, VersionRecord>> out = new ArrayList<>();
-        if (mirrored) {
-            for (KeyValue kv : inner.scan(range.withLimit(0))) {
-                if (isLatestKey(kv.key())) {
-                    out.add(Map.entry(kv.key(), latest.get(MvccKeys.userKeyOfLatest(kv.key()))));
-                }
-            }
-        } else {
-            Optional<Bytes> end = range.end();
-            latest.forEach((userKey, v) -> {
-                if (compareLatest(userKey, range.start()) >= 0
-                    && (end.isEmpty() || compareLatest(userKey, end.get()) < 0)) {
-                    out.add(Map.entry(MvccKeys.latest(userKey), v));
-                }
-            });
-        }
-        return out;
-    }
-
-    /** How {@code userKey}'s {@code 'k'} key compares with {@code bound}, without making the key. */
-    private static int compareLatest(Bytes userKey, Bytes bound) {
-        if (bound.isEmpty()) {
-            return 1;
-        }
-        int c = Integer.compare(MvccKeys.LATEST, bound.byteAt(0));
-        return c != 0 ? c : java.util.Arrays.compareUnsigned(userKey.unsafeArray(), 0, userKey.length(),
-            bound.unsafeArray(), 1, bound.length());
-    }
-
-    /** The indexes {@code [from, to)} of the history keys in {@code range}, ignoring its limit and direction. */
-    private int[] historyPart(ScanRange range) {
-        Bytes from = max(range.start(), HISTORY_START);
-        Bytes to = range.end().filter(e -> e.compareTo(HISTORY_END) < 0).orElse(HISTORY_END);
-        if (from.compareTo(to) >= 0) {
-            return new int[] {0, 0};
-        }
-        return new int[] {history.ceiling(from), history.ceiling(to)};
-    }
-
-    /** {@code range} cut to {@code [from, to)} (null: unbounded), its limit and direction kept; null if empty. */
-    private static ScanRange clip(ScanRange range, Bytes from, Bytes to) {
-        Bytes start = from == null ? range.start() : max(range.start(), from);
-        Optional<Bytes> end = range.end();
-        if (to != null && (end.isEmpty() || end.get().compareTo(to) > 0)) {
-            end = Optional.of(to);
-        }
-        if (end.isPresent() && start.compareTo(end.get()) >= 0) {
-            return null;
-        }
-        ScanRange r = end.map(e -> ScanRange.between(start, e)).orElse(ScanRange.from(start)).withLimit(range.limit());
-        return range.isReverse() ? r.reversed() : r;
-    }
-
-    private static Bytes max(Bytes a, Bytes b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Override
