@@ -191,6 +191,7 @@ public final class KvStore implements AutoCloseable {
                     if (track) {
                         for (WriteBatch.Op op : batch.ops()) {
                             replayedKeys.add(op.key());
+                            addAlsoWritten(target, op, replayedKeys);
                         }
                     }
                 });
@@ -483,7 +484,18 @@ public final class KvStore implements AutoCloseable {
                     rangeDeleted = true;
                 } else {
                     changed.add(op.key());
+                    addAlsoWritten(engine, op, changed);
                 }
+            }
+        }
+    }
+
+    /** Adds to {@code keys} the key a put also writes when {@code engine} applies it ({@link LogDependencies#alsoWrites}). */
+    private static void addAlsoWritten(StorageEngine engine, WriteBatch.Op op, Set<Bytes> keys) {
+        if (op instanceof WriteBatch.Put p) {
+            byte[] also = engine.logDependencies().alsoWrites(p.key(), p.value());
+            if (also != null) {
+                keys.add(Bytes.wrap(also));
             }
         }
     }

@@ -38,7 +38,13 @@ import java.util.Arrays;
  * survives keeps its operation, superseded or not. A put that a later range delete covers pins
  * nothing (it goes). An operation that a range delete still ahead removes is not in the key table,
  * so nothing can depend on one: the MVCC store never logs such a put (its range deletes remove
- * history keys, and a restore's removes the references with the versions).
+ * history keys, and a restore's removes the references with the versions). A put that also
+ * writes another key ({@link LogDependencies#alsoWrites}: the MVCC store's new version of a key,
+ * which files the one it replaces, so depends on its key's previous operation) pins nothing when
+ * a range delete still ahead removes that key (the history entry is cut later), found through the
+ * preview's cover; without a preview, or where the cover misses it, it pins, which keeps more
+ * than needed but never less. An operation kept only for such a put pins what it depends on in
+ * turn: a key's chain of versions stays as far back as its history does.
  */
 public final class LogCompactor implements RecordRewriter {
     private final boolean dropTombstones;
@@ -173,6 +179,11 @@ public final class LogCompactor implements RecordRewriter {
         if (on == null) {
             return;
         }
+        byte[] also = dependencies.alsoWrites(payload, off, len, valueOff, valueLen);
+        Cover ahead = covers[nextRange];
+        if (also != null && ahead != null && ahead.contains(also, 0, also.length)) {
+            return; // what the put also writes goes later: it needs nothing before it
+        }
         long target = latest.get(on, 0, on.length);
         if (target < 0) {
             return; // below the records compacted (or going anyway): nothing here to keep
@@ -184,10 +195,15 @@ public final class LogCompactor implements RecordRewriter {
         pins[pinCount++] = target;
     }
 
-    /** Between the passes, after {@link #applyRanges}: every operation a surviving put depends on stays. */
+    /**
+     * Between the passes, after {@link #applyRanges}: every operation a surviving put depends on
+     * stays, and so, in turn, does what a kept one depends on. Pairs are visited newest put first:
+     * an operation kept for a later put is known to stay before its own pair (an earlier one) is
+     * visited.
+     */
     private void applyPins() {
-        for (int i = 0; i < pinCount; i += 2) {
-            if (!isSuperseded(pins[i])) {
+        for (int i = pinCount - 2; i >= 0; i -= 2) {
+            if (!isSuperseded(pins[i]) || isPinned(pins[i])) {
                 long op = pins[i + 1];
                 int word = (int) (op >>> 6);
                 if (word >= pinned.length) {

@@ -89,6 +89,74 @@ class LogCompactorTest {
         assertThat(compactor.rewrite(third)).isSameAs(third.payload());
     }
 
+    /**
+     * A put of key {@code a} whose value is {@code fN} files a's previous state under {@code hN}:
+     * it depends on a's last operation before it, for as long as {@code hN} lasts.
+     */
+    private static final io.concordkv.storage.LogDependencies FILING = new io.concordkv.storage.LogDependencies() {
+        @Override
+        public byte[] dependency(byte[] payload, int off, int len, int valueOff, int valueLen) {
+            return valueLen > 0 && payload[valueOff] == 'f' ? java.util.Arrays.copyOfRange(payload, off, off + len) : null;
+        }
+
+        @Override
+        public byte[] alsoWrites(byte[] payload, int off, int len, int valueOff, int valueLen) {
+            if (valueLen == 0 || payload[valueOff] != 'f') {
+                return null;
+            }
+            byte[] h = java.util.Arrays.copyOfRange(payload, valueOff, valueOff + valueLen);
+            h[0] = 'h';
+            return h;
+        }
+    };
+
+    /**
+     * A key's chain of filing puts stays as far back as what they file does: each kept put keeps
+     * the one before it, in turn, until one whose filed key a later range delete removes.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aChainOfFilingPutsKeepsItsLinksUntilTheFiledKeyIsCut(boolean preview) {
+        LogRecord first = record(1, WriteBatch.builder().put(b("a"), b("a1")).build());
+        LogRecord second = record(2, WriteBatch.builder().put(b("a"), b("f2")).build());
+        LogRecord third = record(3, WriteBatch.builder().put(b("a"), b("f3")).build());
+        LogRecord fourth = record(4, WriteBatch.builder().put(b("a"), b("f4")).build());
+        // history cut through h2: what second filed (a1) goes; what third and fourth filed stays
+        LogRecord cut = record(5, WriteBatch.builder().deleteRange(b("h0"), b("h3")).build());
+        List<LogRecord> log = List.of(first, second, third, fourth, cut);
+        LogCompactor compactor = new LogCompactor(true, preview, FILING);
+        if (preview) {
+            log.forEach(compactor::preview);
+        }
+        log.forEach(compactor::observe);
+
+        if (preview) {
+            assertThat(compactor.rewrite(first)).as("what second files is cut later: a1 goes").isNull();
+        } else {
+            assertThat(compactor.rewrite(first)).as("without the preview the cut is not seen: kept, never lost")
+                .isSameAs(first.payload());
+        }
+        assertThat(compactor.rewrite(second)).as("kept for third, which is kept for fourth").isSameAs(second.payload());
+        assertThat(compactor.rewrite(third)).as("kept for fourth").isSameAs(third.payload());
+        assertThat(compactor.rewrite(fourth)).isSameAs(fourth.payload());
+    }
+
+    @Test
+    void aFilingPutKeepsNothingOnceItsOwnFiledKeyIsCut() {
+        LogRecord first = record(1, WriteBatch.builder().put(b("a"), b("a1")).build());
+        LogRecord second = record(2, WriteBatch.builder().put(b("a"), b("f2")).build());
+        LogRecord third = record(3, WriteBatch.builder().put(b("a"), b("f3")).build());
+        LogRecord cut = record(4, WriteBatch.builder().deleteRange(b("h0"), b("h9")).build());
+        List<LogRecord> log = List.of(first, second, third, cut);
+        LogCompactor compactor = new LogCompactor(true, true, FILING);
+        log.forEach(compactor::preview);
+        log.forEach(compactor::observe);
+
+        assertThat(compactor.rewrite(first)).isNull();
+        assertThat(compactor.rewrite(second)).isNull();
+        assertThat(compactor.rewrite(third)).as("the key's last operation").isSameAs(third.payload());
+    }
+
     @Test
     void aPutThatDependsOnNothingCompactedPinsNothing() {
         // the operation h1 depends on is below the compacted records (a snapshot's): nothing to keep here
