@@ -309,9 +309,10 @@ public final class CommitSequencer {
     }
 
     /**
-     * A put logged as {@link #commit} logs it (a reference to the replaced version under its
-     * history key, the new version under the key's), which the engine applies from the objects
-     * ({@link VersionedEngine#submit}).
+     * A put logged as {@link #commit} logs it (the new version under the key's {@code 'k'} key, as
+     * a filing record when it replaces one), which the engine applies from the objects
+     * ({@link VersionedEngine#submit}). Reads nothing of the version replaced: the new one is made
+     * from the fields the key's entry keeps ({@link LatestTable.Node#putOver}).
      */
     private Put putLogged(Bytes key, Bytes value, long lease) {
         long revision;
@@ -319,19 +320,19 @@ public final class CommitSequencer {
         WriteTicket ticket;
         Locks.lockSpinning(commitLock);
         try {
-            // nothing in flight (quickPuts): the engine's latest version is the current one
-            replaced = versions.latest(key);
+            // nothing in flight (quickPuts): the engine's latest version is the current one, and
+            // no one else changes it while this lock is held
+            LatestTable.Node n = versions.node(key);
+            replaced = n == null ? null : n.version;
             if (!onePutAlwaysFits) {
                 checkSize(key, value, replaced);
             }
             revision = timestamps.next();
-            VersionRecord next = VersionRecord.put(revision, value, lease, replaced);
-            WriteBatch.Builder batch = WriteBatch.builder();
-            if (replaced != null) {
-                batch.put(MvccKeys.history(revision, key), VersionRecord.reference(replaced.modRevision()));
-            }
-            batch.put(MvccKeys.latest(key), next.encode());
-            ticket = versions.submit(store, batch.build(), revision,
+            VersionRecord next = n == null ? VersionRecord.put(revision, value, lease, null)
+                : n.putOver(revision, value, lease);
+            WriteBatch batch = WriteBatch.builder()
+                .put(MvccKeys.latest(key), replaced == null ? next.encode() : next.encodeFiling()).build();
+            ticket = versions.submit(store, batch, revision,
                 List.of(new VersionedEngine.Change(key, next, replaced)));
             if (replaced != null) {
                 history.addReplaced(revision);
@@ -439,13 +440,13 @@ public final class CommitSequencer {
                 direct.write(m.key(), next, revision, old);
             } else {
                 boolean again = writtenHere != null && !writtenHere.add(m.key());
-                if (old != null) {
-                    // an engine of versions files the one replaced from a reference to it: the log
-                    // holds each version once (log compaction keeps what a reference names)
-                    batch.put(MvccKeys.history(revision, m.key()), changes != null && !again
-                        ? VersionRecord.reference(old.modRevision()) : old.encode(revision));
+                boolean filing = old != null && changes != null && !again;
+                if (old != null && !filing) {
+                    batch.put(MvccKeys.history(revision, m.key()), old.encode(revision));
                 }
-                batch.put(storeKeys.get(i), next.encode());
+                // an engine of versions files the one replaced as the new one's record says: the log
+                // holds each version once (log compaction keeps the records that filing needs)
+                batch.put(storeKeys.get(i), filing ? next.encodeFiling() : next.encode());
                 if (changes != null) {
                     changes.add(new VersionedEngine.Change(m.key(), next, old));
                 }
@@ -560,11 +561,11 @@ public final class CommitSequencer {
 
     /**
      * History compaction's cut through {@code revision} of the versions the engine has not filed
-     * yet (a store with no log), before it deletes the filed ones by range.
+     * yet, before it deletes the filed ones by range.
      */
     void dropUnfiledThrough(long revision) {
-        if (direct != null) {
-            direct.dropUnfiledBefore(revision + 1);
+        if (versions != null) {
+            versions.dropUnfiledBefore(revision + 1);
         }
     }
 

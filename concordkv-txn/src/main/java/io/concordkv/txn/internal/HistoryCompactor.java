@@ -82,37 +82,14 @@ public final class HistoryCompactor {
      */
     private long dropHistoryRanges(List<HistoryQueue.Entry> droppable, long revision) {
         long removed = 0;
-        int settled = 0;
         for (HistoryQueue.Entry e : droppable) {
             // the queue is in revision order; a cut through a revision takes all of its versions
             if (!e.tombstone() && ++removed % DELETE_BATCH == 0 && e.revision() < revision) {
-                settled = settleThrough(droppable, settled, e.revision());
                 deleteHistoryThrough(e.revision());
             }
         }
-        settleThrough(droppable, settled, revision);
         deleteHistoryThrough(revision);
         return removed;
-    }
-
-    /**
-     * Settles ({@link VersionRecord#settle}) the replacing versions queued with the entries from
-     * index {@code from} through {@code revision}, oldest first, and returns the index after them.
-     * A version a put made without reading the one it replaced holds that one until settled: done
-     * here, before the cut drops the old one, so a version is held only while it is in history
-     * (each replacing version's own predecessor was settled the same way, earlier). Outside the
-     * engine's lock, which the cut then holds for less time: the versions it removes were just
-     * read, so they are in the cache.
-     */
-    private static int settleThrough(List<HistoryQueue.Entry> droppable, int from, long revision) {
-        int i = from;
-        for (; i < droppable.size() && droppable.get(i).revision() <= revision; i++) {
-            VersionRecord v = droppable.get(i).replacement();
-            if (v != null) {
-                v.settle();
-            }
-        }
-        return i;
     }
 
     private void deleteHistoryThrough(long revision) {

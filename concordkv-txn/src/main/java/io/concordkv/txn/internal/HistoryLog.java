@@ -22,9 +22,9 @@ import java.util.Arrays;
  * lock, and measuring each again there (a cache miss per version) held writers off for a tenth of
  * their time. The one exception is a commit's put ({@link #addUnmeasured}), which files the
  * version it replaces without reading it at all: the entry's history key is counted, its record
- * is measured when the entry goes (history compaction settles those versions just before, outside
- * the lock, so they are in the cache then), and {@link #takeReleased} hands that measure to the
- * engine, which counted the record while it was the latest version.
+ * is measured when the entry goes, and {@link #takeReleased} hands that measure to the engine,
+ * which counted the record while it was the latest version. (Such versions are filed here only
+ * when something reads history before compaction drops them from the engine's unfiled queue.)
  *
  * <p>Not thread-safe: the engine reads it under its lock's read side and changes it under the
  * write side.

@@ -25,13 +25,10 @@ import java.util.List;
 final class HistoryQueue {
     /**
      * An old version replaced at {@code revision} (its history key as {@code key}, or null when
-     * it was queued by {@link #addReplaced}, which may give the version that replaced it as
-     * {@code replacement}), or (for a tombstone) the user key whose latest version is one.
+     * it was queued by {@link #addReplaced}), or (for a tombstone) the user key whose latest
+     * version is one.
      */
-    record Entry(long revision, Bytes key, boolean tombstone, VersionRecord replacement) {
-        Entry(long revision, Bytes key, boolean tombstone) {
-            this(revision, key, tombstone, null);
-        }
+    record Entry(long revision, Bytes key, boolean tombstone) {
     }
 
     private static final int CHUNK = 1024;
@@ -40,8 +37,6 @@ final class HistoryQueue {
         final long[] revisions = new long[CHUNK];
         /** Null where {@link #addReplaced} queued a bare revision. */
         final Entry[] entries = new Entry[CHUNK];
-        /** The replacing version {@link #addReplaced} queued with its revision, if any. */
-        final VersionRecord[] replacements = new VersionRecord[CHUNK];
         /** Set before the count that reaches into it is published. */
         Chunk next;
     }
@@ -75,7 +70,7 @@ final class HistoryQueue {
 
     /** Appends; the caller holds the commit lock and appends in revision order. */
     void add(Entry e) {
-        append(e.revision(), e, null);
+        append(e.revision(), e);
     }
 
     /**
@@ -83,19 +78,10 @@ final class HistoryQueue {
      * compaction needs only the revision (it cuts history by range). Taken as an entry with no key.
      */
     void addReplaced(long revision) {
-        append(revision, null, null);
+        append(revision, null);
     }
 
-    /**
-     * As {@link #addReplaced(long)}, with the version that replaced the old one, made
-     * {@link VersionRecord#over} it: compaction settles it ({@link VersionRecord#settle}) when it
-     * drops the old one, which it then no longer holds. Not read here.
-     */
-    void addReplaced(long revision, VersionRecord replacement) {
-        append(revision, null, replacement);
-    }
-
-    private void append(long revision, Entry e, VersionRecord replacement) {
+    private void append(long revision, Entry e) {
         if (tailIndex == CHUNK) {
             Chunk next = new Chunk();
             tail.next = next;
@@ -103,7 +89,6 @@ final class HistoryQueue {
             tailIndex = 0;
         }
         tail.revisions[tailIndex] = revision;
-        tail.replacements[tailIndex] = replacement;
         tail.entries[tailIndex++] = e;
         // one appender at a time: publishes the entry and the link to whoever reads the count
         APPENDED.setRelease(this, appended + 1);
@@ -129,10 +114,8 @@ final class HistoryQueue {
                 break;
             }
             Entry e = head.entries[headIndex];
-            VersionRecord v = head.replacements[headIndex];
-            head.entries[headIndex] = null;
-            head.replacements[headIndex++] = null;
-            out.add(e != null ? e : new Entry(r, null, false, v));
+            head.entries[headIndex++] = null;
+            out.add(e != null ? e : new Entry(r, null, false));
         }
         TAKEN.setRelease(this, taken + out.size());
         return out;

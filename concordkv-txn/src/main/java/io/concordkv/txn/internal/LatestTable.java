@@ -33,20 +33,61 @@ final class LatestTable {
 
     private static final int MIN_CAPACITY = 64;
 
-    /** A key's entry. */
+    /**
+     * A key's entry. Besides the latest version it keeps the three of its fields a put over it
+     * needs ({@link #putOver}), for the writer only: a put then reads this node, which its look-up
+     * read already, and not the version, which is usually cold in the cache.
+     */
     static final class Node {
         final int hash;
         final Bytes key;
         final byte[] keyBytes;
         VersionRecord version;
         Node next;
+        /** The latest version's create revision, change count (0 for a tombstone) and mod revision; the writer's. */
+        private long createRevision;
+        private long changes;
+        private long modRevision;
 
         Node(int hash, Bytes key, VersionRecord version, Node next) {
             this.hash = hash;
             this.key = key;
             this.keyBytes = key.unsafeArray();
-            this.version = version;
             this.next = next;
+            keep(version);
+        }
+
+        /** A copy of {@code from} linked to {@code next}, for a resize: reads no version. */
+        Node(Node from, Node next) {
+            this.hash = from.hash;
+            this.key = from.key;
+            this.keyBytes = from.keyBytes;
+            this.version = from.version;
+            this.createRevision = from.createRevision;
+            this.changes = from.changes;
+            this.modRevision = from.modRevision;
+            this.next = next;
+        }
+
+        private void keep(VersionRecord v) {
+            version = v;
+            createRevision = v.createRevision();
+            changes = v.tombstone() ? 0 : v.version();
+            modRevision = v.modRevision();
+        }
+
+        /**
+         * The version a put of {@code value} (with {@code lease}) at {@code revision} makes over
+         * this key's latest one: {@link VersionRecord#put} of it, without reading it. The writer
+         * only, or a thread that holds off every writer of the table (the commit lock).
+         */
+        VersionRecord putOver(long revision, Bytes value, long lease) {
+            return VersionRecord.putAfter(revision, value, lease, createRevision, changes, modRevision);
+        }
+
+        /** The latest version's mod revision, as {@link #putOver} reads it. */
+        long modRevision() {
+            return modRevision;
         }
 
         boolean holds(Bytes probe) {
@@ -88,6 +129,9 @@ final class LatestTable {
 
     /** Writer only: makes {@code version} the latest version of {@code n}'s key. */
     void replace(Node n, VersionRecord version) {
+        n.createRevision = version.createRevision();
+        n.changes = version.tombstone() ? 0 : version.version();
+        n.modRevision = version.modRevision();
         VERSION.setRelease(n, version);
     }
 
@@ -164,7 +208,7 @@ final class LatestTable {
         for (Node head : old) {
             for (Node n = head; n != null; n = n.next) {
                 int i = slot(n.hash, tab);
-                tab[i] = new Node(n.hash, n.key, n.version, tab[i]);
+                tab[i] = new Node(n, tab[i]);
             }
         }
         table = tab;

@@ -10,16 +10,58 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@link VersionRecord#reference references} a store's log holds under history keys in place
- * of the versions they file, as {@link VersionedEngine} reads them: recognising and decoding one,
- * checking a batch's against the latest versions before it is applied, and naming them to log
- * compaction as dependent records.
+ * The records of a store's log that file a version in history without holding it, as
+ * {@link VersionedEngine} reads them: {@link VersionRecord#reference references} under history
+ * keys (what logs held before filing records), and {@link VersionRecord#encodeFiling filing}
+ * records under latest keys (the next version, which files the one it replaces). Recognising and
+ * decoding them, checking a batch's references against the latest versions before it is applied,
+ * and naming both to log compaction as dependent records.
  */
 final class References {
-    /** A reference under a history key depends on the last operation on its key's {@code 'k'} key. */
-    static final LogDependencies DEPENDENCIES = References::dependency;
+    /**
+     * A reference under a history key depends on the last operation on its key's {@code 'k'} key;
+     * a filing record under a {@code 'k'} key ({@link VersionRecord#encodeFiling}) on the last
+     * operation on that key, for as long as the history key it files under lasts.
+     */
+    static final LogDependencies DEPENDENCIES = new LogDependencies() {
+        @Override
+        public byte[] dependency(byte[] payload, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+            if (keyLength > 0 && payload[keyOffset] == MvccKeys.LATEST) {
+                return VersionRecord.isFiling(payload, valueOffset, valueLength)
+                    ? java.util.Arrays.copyOfRange(payload, keyOffset, keyOffset + keyLength) : null;
+            }
+            return References.dependency(payload, keyOffset, keyLength, valueOffset, valueLength);
+        }
+
+        @Override
+        public byte[] alsoWrites(byte[] payload, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+            if (keyLength == 0 || payload[keyOffset] != MvccKeys.LATEST
+                || !VersionRecord.isFiling(payload, valueOffset, valueLength)) {
+                return null;
+            }
+            return filedUnder(Bytes.copyOf(payload, keyOffset, keyLength),
+                VersionRecord.modRevisionOf(payload, valueOffset, valueLength));
+        }
+
+        @Override
+        public byte[] alsoWrites(Bytes key, Bytes value) {
+            if (!VersionedEngine.isLatestKey(key) || !isFiling(value)) {
+                return null;
+            }
+            return filedUnder(key, VersionRecord.modRevisionOf(value.unsafeArray(), 0, value.length()));
+        }
+    };
 
     private References() {
+    }
+
+    /** The history key a filing record under {@code latestKey} with mod revision {@code revision} files under. */
+    private static byte[] filedUnder(Bytes latestKey, long revision) {
+        return MvccKeys.history(revision, MvccKeys.userKeyOfLatest(latestKey)).unsafeArray();
+    }
+
+    static boolean isFiling(Bytes value) {
+        return VersionRecord.isFiling(value.unsafeArray(), 0, value.length());
     }
 
     private static byte[] dependency(byte[] payload, int keyOffset, int keyLength, int valueOffset, int valueLength) {

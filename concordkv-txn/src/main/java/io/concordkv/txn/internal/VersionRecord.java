@@ -3,8 +3,6 @@ package io.concordkv.txn.internal;
 import io.concordkv.api.Bytes;
 import io.concordkv.api.ErrorCode;
 import io.concordkv.api.KvException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * One version of one key as stored: the key's latest version under {@link MvccKeys#latest}, an
@@ -23,14 +21,13 @@ import java.lang.invoke.VarHandle;
  * version, which is the key's latest version when the record is applied. Only an engine that
  * holds the key's versions can read one ({@link VersionedEngine}); {@link #decode} refuses it.
  *
- * <p>A version made by {@link #over} takes its create revision, change count and previous
- * revision from the version it replaced only when first asked for one of them (or by
- * {@link #settle}), not when it is made: a put then never reads the version it replaces, which is
- * usually cold in the cache and was most of what a put cost beyond the engine's own. Until then
- * it holds that version; whoever asks first copies the three fields and lets it go. Several
- * threads may do so at once: they write the same values, each field whole ({@code setOpaque}),
- * before letting go with a release store, and a reader that finds it let go (an acquire load)
- * reads them after. A version made any other way is whole from the start.
+ * <p>A <em>filing</em> record ({@link #encodeFiling}) is what a log holds under a key's latest key
+ * for a put or delete that replaced a version: the version's encoding with bit 2 of the flags set,
+ * saying that, when it is applied, the key's latest version (whose mod revision is this one's
+ * {@code prevRevision}) is first filed in history as replaced at this one's mod revision. One
+ * record per key and commit, where the log held two (the new version and a reference to the old
+ * under its history key). Only an engine that holds the key's versions can apply one;
+ * {@link #decode} refuses it.
  *
  * <p>A version's lease and the revision that replaced it are almost always 0 (no lease; the key's
  * latest version, or one filed in a history that keeps that revision beside it): a version with
@@ -41,38 +38,19 @@ import java.lang.invoke.VarHandle;
 public sealed class VersionRecord permits VersionRecord.Annotated {
     private static final int TOMBSTONE = 1;
     private static final int REFERENCE = 2;
-    private static final VarHandle PENDING;
-    private static final VarHandle CREATE;
-    private static final VarHandle VERSION;
-    private static final VarHandle PREV;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PENDING = lookup.findVarHandle(VersionRecord.class, "pending", VersionRecord.class);
-            CREATE = lookup.findVarHandle(VersionRecord.class, "createRevision", long.class);
-            VERSION = lookup.findVarHandle(VersionRecord.class, "version", long.class);
-            PREV = lookup.findVarHandle(VersionRecord.class, "prevRevision", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final int FILES = 4;
 
     /**
      * The value's length, or for a tombstone its complement ({@code ~length}, negative): kept so
      * that measuring a version ({@link #countedSize}) reads this object alone, not its value's.
-     * History compaction measures each version it drops under the engine's write lock, just after
-     * settling the version that replaced it (which read this object, not the value).
+     * History compaction measures each version it drops under the engine's write lock.
      */
     private final int lengthOrTombstone;
     private final long modRevision;
     private final Bytes value;
-    /** Set once {@link #pending} is null (or from the start). */
-    private long createRevision;
-    private long version;
-    private long prevRevision;
-    /** The version this one replaced, until the three fields above are taken from it; then null. */
-    private VersionRecord pending;
+    private final long createRevision;
+    private final long version;
+    private final long prevRevision;
 
     private VersionRecord(boolean tombstone, long createRevision, long modRevision, long version,
                           long prevRevision, Bytes value) {
@@ -128,14 +106,15 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
     }
 
     /**
-     * As {@link #put}, without reading {@code replaced} (which must not be null) now: the new
-     * version's create revision, change count and previous revision are taken from it when first
-     * asked for.
+     * As {@link #put}, from the fields of the version replaced instead of the version:
+     * {@code createRevision} and {@code changes} (its change count, 0 for a tombstone) and
+     * {@code modRevision}, as a key's entry keeps them, so that a put need not read that version.
      */
-    public static VersionRecord over(long revision, Bytes value, long lease, VersionRecord replaced) {
-        VersionRecord v = of(false, 0, revision, 0, lease, 0, 0, value);
-        v.pending = java.util.Objects.requireNonNull(replaced, "replaced");
-        return v;
+    public static VersionRecord putAfter(long revision, Bytes value, long lease, long createRevision, long changes,
+                                         long modRevision) {
+        boolean live = changes > 0;
+        return of(false, live ? createRevision : revision, revision, live ? changes + 1 : 1, lease, modRevision, 0,
+            value);
     }
 
     /** A delete at {@code revision} of the live version {@code previous}. */
@@ -147,16 +126,7 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
         return lengthOrTombstone < 0;
     }
 
-    /**
-     * The version this one replaced while it holds it ({@link #over}), else null: null once this
-     * version has its create revision, change count and previous revision.
-     */
-    VersionRecord heldReplaced() {
-        return (VersionRecord) PENDING.getAcquire(this);
-    }
-
     public long createRevision() {
-        settle();
         return createRevision;
     }
 
@@ -165,7 +135,6 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
     }
 
     public long version() {
-        settle();
         return version;
     }
 
@@ -175,7 +144,6 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
     }
 
     public long prevRevision() {
-        settle();
         return prevRevision;
     }
 
@@ -186,49 +154,6 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
 
     public Bytes value() {
         return value;
-    }
-
-    /**
-     * Takes the create revision, change count and previous revision from the version this one
-     * replaced, if not done yet, and lets that version go. History compaction does so, in
-     * revision order, for each version whose predecessor it drops, so a version is held only
-     * while it is in history.
-     */
-    void settle() {
-        VersionRecord below = (VersionRecord) PENDING.getAcquire(this);
-        if (below == null) {
-            return;
-        }
-        if (PENDING.getAcquire(below) == null) {
-            takeFrom(below);
-        } else {
-            settleChain();
-        }
-    }
-
-    /** Settles this version and every pending one below it, oldest first, without recursion. */
-    private void settleChain() {
-        java.util.ArrayDeque<VersionRecord> chain = new java.util.ArrayDeque<>();
-        VersionRecord v = this;
-        VersionRecord below;
-        while ((below = (VersionRecord) PENDING.getAcquire(v)) != null) {
-            chain.push(v);
-            v = below;
-        }
-        // v is settled; each version above takes its fields from the one below it
-        while (!chain.isEmpty()) {
-            VersionRecord up = chain.pop();
-            up.takeFrom(v);
-            v = up;
-        }
-    }
-
-    private void takeFrom(VersionRecord below) {
-        boolean live = !below.tombstone();
-        CREATE.setOpaque(this, live ? below.createRevision : modRevision);
-        VERSION.setOpaque(this, live ? below.version + 1 : 1L);
-        PREV.setOpaque(this, below.modRevision);
-        PENDING.setRelease(this, null);
     }
 
     /** This version, as replaced by the write at {@code revision}. */
@@ -255,7 +180,7 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
      * The bytes this version counts for in its store's figures, marked replaced at
      * {@code supersededAt}: {@link #encodedSize(long)} with the create revision, change count and
      * previous revision counted as wide as the mod revision, which none of them exceeds. At least
-     * the encoded size, at most a few bytes more, and known without settling the version.
+     * the encoded size, at most a few bytes more, and known from this object alone.
      */
     public int countedSize(long supersededAt) {
         int length = lengthOrTombstone < 0 ? ~lengthOrTombstone : lengthOrTombstone;
@@ -296,8 +221,21 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
      * {@code supersededBy(supersededAt).encode()} gives, without the copy.
      */
     public Bytes encode(long supersededAt) {
+        return encode(supersededAt, 0);
+    }
+
+    /**
+     * The record a log holds for this version as the key's new latest one when it replaced the
+     * key's latest version (of mod revision {@link #prevRevision}): applied, it files that one in
+     * history as replaced at this one's mod revision first (see the class note).
+     */
+    public Bytes encodeFiling() {
+        return encode(0, FILES);
+    }
+
+    private Bytes encode(long supersededAt, int flags) {
         byte[] out = new byte[headerSize(supersededAt) + value.length()];
-        out[0] = (byte) (tombstone() ? TOMBSTONE : 0);
+        out[0] = (byte) ((tombstone() ? TOMBSTONE : 0) | flags);
         int pos = 1;
         pos = putVarint(out, pos, createRevision);
         pos = putVarint(out, pos, modRevision);
@@ -402,6 +340,51 @@ public sealed class VersionRecord permits VersionRecord.Annotated {
             throw new KvException(ErrorCode.CORRUPTION, "a reference record (to the version of revision "
                 + referenced(stored) + ") cannot be read on its own: only the engine that holds its key's versions can");
         }
+        if (isFiling(in, 0, in.length)) {
+            throw new KvException(ErrorCode.CORRUPTION, "a filing record (of the version of revision "
+                + modRevisionOf(stored) + ") cannot be applied on its own: only the engine that holds its key's versions can");
+        }
+        return decodeVersion(in);
+    }
+
+    /**
+     * Decodes a stored version, or the version a {@link #encodeFiling filing} record puts (what it
+     * files is the caller's: {@link #isFiling}); {@code CORRUPTION} if it is malformed or a reference.
+     */
+    static VersionRecord decodeLogged(Bytes stored) {
+        byte[] in = stored.unsafeArray();
+        return isFiling(in, 0, in.length) ? decodeVersion(in) : decode(stored);
+    }
+
+    /** Whether {@code stored[offset, offset + length)} is a {@link #encodeFiling filing} record. */
+    static boolean isFiling(byte[] stored, int offset, int length) {
+        return length > 0 && stored[offset] != REFERENCE && (stored[offset] & FILES) != 0;
+    }
+
+    /** The mod revision of the stored version at {@code stored[offset, offset + length)}; {@code CORRUPTION} if cut short. */
+    static long modRevisionOf(byte[] stored, int offset, int length) {
+        int pos = offset + 1;
+        int end = offset + length;
+        for (int field = 0; field <= MOD; field++) {
+            long v = 0;
+            int shift = 0;
+            byte b;
+            do {
+                if (pos >= end) {
+                    throw new KvException(ErrorCode.CORRUPTION, "malformed version record of " + length + " bytes");
+                }
+                b = stored[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0 && shift < 64);
+            if (field == MOD) {
+                return v;
+            }
+        }
+        throw new AssertionError();
+    }
+
+    private static VersionRecord decodeVersion(byte[] in) {
         long[] f = header(in);
         return of((in[0] & TOMBSTONE) != 0, f[0], f[1], f[2], f[3], f[4], f[5], valueOf(in, f));
     }

@@ -155,14 +155,9 @@ public final class VersionedEngine implements StorageEngine {
      * Commits a put of {@code value} (with {@code lease}) to {@code userKey} at {@code revision}:
      * {@link #write(Bytes, VersionRecord, long, VersionRecord)} of
      * {@code VersionRecord.put(revision, value, lease, latest(userKey))}, with one probe of the
-     * table, and history filing the replaced version as it is. The replaced version is not read:
-     * the new one is made {@link VersionRecord#over} it and history files it unmeasured (its
-     * record, counted while it was the latest, stays counted, marked replaced at {@code revision}),
-     * when {@code revision} is past every revision in history, as a commit's is; otherwise, as
-     * {@code write} does. Queues the replaced version for history compaction in {@code queue}
-     * (whose appender the caller is), with the new version when that holds it: compaction settles
-     * the new version when it drops the replaced one ({@link VersionRecord#settle}), so a version
-     * holds the one it replaced only while that one is in history.
+     * table and without reading the version replaced (the new one is made from the fields its
+     * node keeps, {@link LatestTable.Node#putOver}); that one is filed as {@link #putReplacing}
+     * does. Queues it for history compaction in {@code queue}, whose appender the caller is.
      *
      * @return the version replaced (a tombstone included), or null when the key is new
      */
@@ -175,16 +170,8 @@ public final class VersionedEngine implements StorageEngine {
                 return null;
             }
             VersionRecord replaced = n.version;
-            if (!history.isPastLast(revision, n.key) || !unfiled.isPastLast(revision, n.key)) {
-                fileAndPut(userKey, n, VersionRecord.put(revision, value, lease, replaced), revision, replaced);
-                queue.addReplaced(revision);
-                return replaced;
-            }
-            unfiled.add(revision, n.key, n.keyBytes.length, replaced);
-            VersionRecord next = VersionRecord.over(revision, value, lease, replaced);
-            versionBytes += next.countedSize(0) + VersionRecord.replacedMarkSize(revision);
-            latest.replace(n, next);
-            queue.addReplaced(revision, next);
+            putReplacing(userKey, n, n.putOver(revision, value, lease), revision, replaced);
+            queue.addReplaced(revision);
             return replaced;
         } finally {
             lock.unlockWrite(stamp);
@@ -192,12 +179,42 @@ public final class VersionedEngine implements StorageEngine {
     }
 
     /**
+     * The entry of {@code userKey}'s latest version, or null: for a committer, which holds off
+     * every writer of latest versions (the commit lock), to read its fields without this engine's
+     * lock ({@link LatestTable.Node#putOver}).
+     */
+    LatestTable.Node node(Bytes userKey) {
+        return latest.node(userKey);
+    }
+
+    /**
+     * Caller holds the write lock: {@link #fileAndPut}, except that when {@code replaced} is the
+     * latest version of {@code n} (not null) and {@code revision} comes after everything in
+     * history, as a commit's does, the replaced version is queued unfiled ({@link UnfiledHistory})
+     * instead of filed, unread: its record, counted while it was the latest, stays counted, marked
+     * replaced at {@code revision}.
+     */
+    private void putReplacing(Bytes userKey, LatestTable.Node n, VersionRecord next, long revision,
+                              VersionRecord replaced) {
+        if (n == null || replaced == null || n.version != replaced || !history.isPastLast(revision, n.key)
+            || !unfiled.isPastLast(revision, n.key)) {
+            fileAndPut(userKey, n, next, revision, replaced);
+            return;
+        }
+        unfiled.add(revision, n.key, n.keyBytes.length, replaced);
+        versionBytes += next.countedSize(0) + VersionRecord.replacedMarkSize(revision);
+        latest.replace(n, next);
+    }
+
+    /**
      * Submits {@code batch} to {@code store}, whose engine this is: the records of {@code changes},
-     * at {@code revision}, in that order (per change, the replaced version under its history key
-     * marked replaced at {@code revision}, if any, then the new one under the key's {@code 'k'}
-     * key), and nothing else. When the store applies it, this engine does what
-     * {@link #write(Bytes, VersionRecord, long, VersionRecord)} does for each change instead of
-     * decoding the records: the same state from the objects the records were made of. The store
+     * at {@code revision}, in that order (per change, the new version under the key's {@code 'k'}
+     * key, a filing record when it replaces one, or, for a key the batch writes twice, the replaced
+     * version under its history key marked replaced at {@code revision}, then the new one), and
+     * nothing else. When the store applies it, this engine does what
+     * {@link #write(Bytes, VersionRecord, long, VersionRecord)} does for each change (the replaced
+     * version queued unfiled where it can be, {@link #putReplacing}) instead of decoding the
+     * records: the same state from the objects the records were made of. The store
      * applies it before returning under the {@code off}, {@code never} and {@code batch} policies;
      * under {@code always} the group commit's leader applies it later, from the bytes.
      */
@@ -215,7 +232,7 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = Locks.writeLockSpinning(lock);
         try {
             for (Change c : a.changes()) {
-                fileAndPut(c.userKey(), latest.node(c.userKey()), c.next(), a.revision(), c.replaced());
+                putReplacing(c.userKey(), latest.node(c.userKey()), c.next(), a.revision(), c.replaced());
             }
         } finally {
             lock.unlockWrite(stamp);
@@ -275,9 +292,17 @@ public final class VersionedEngine implements StorageEngine {
         List<VersionRecord> decoded = new ArrayList<>(batch.size());
         // per op, the mod revision a reference names (0: not a reference); null when there is none
         long[] references = null;
+        // per op, whether it is a filing record; null when there is none
+        boolean[] filing = null;
         for (int i = 0; i < batch.size(); i++) {
             WriteBatch.Op op = batch.ops().get(i);
-            if (op instanceof WriteBatch.Put p && isHistoryKey(p.key()) && References.isReference(p.value())) {
+            if (op instanceof WriteBatch.Put p && isLatestKey(p.key()) && References.isFiling(p.value())) {
+                if (filing == null) {
+                    filing = new boolean[batch.size()];
+                }
+                filing[i] = true;
+                decoded.add(decode(p.key(), p.value(), true));
+            } else if (op instanceof WriteBatch.Put p && isHistoryKey(p.key()) && References.isReference(p.value())) {
                 if (references == null) {
                     references = new long[batch.size()];
                 }
@@ -295,7 +320,9 @@ public final class VersionedEngine implements StorageEngine {
             for (int i = 0; i < batch.size(); i++) {
                 WriteBatch.Op op = batch.ops().get(i);
                 if (op instanceof WriteBatch.Put p) {
-                    if (isLatestKey(p.key())) {
+                    if (filing != null && filing[i]) {
+                        putFiling(MvccKeys.userKeyOfLatest(p.key()), decoded.get(i));
+                    } else if (isLatestKey(p.key())) {
                         putLatest(MvccKeys.userKeyOfLatest(p.key()), p.key(), decoded.get(i));
                     } else if (references != null && references[i] != 0) {
                         fileUnfiled();
@@ -325,6 +352,20 @@ public final class VersionedEngine implements StorageEngine {
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /**
+     * Caller holds the write lock: applies a filing record ({@link VersionRecord#encodeFiling}) of
+     * {@code next}: the key's latest version, when it is the one {@code next} replaced (its mod
+     * revision is {@code next}'s previous revision), is filed in history at {@code next}'s mod
+     * revision, as the commit did. When it is not (log compaction dropped that version because
+     * history compaction had cut it: its history entry is deleted later in the log) nothing is
+     * filed.
+     */
+    private void putFiling(Bytes userKey, VersionRecord next) {
+        LatestTable.Node n = latest.node(userKey);
+        VersionRecord replaced = n != null && n.modRevision() == next.prevRevision() ? n.version : null;
+        fileAndPut(userKey, n, next, next.modRevision(), replaced);
     }
 
     /**
@@ -544,11 +585,16 @@ public final class VersionedEngine implements StorageEngine {
     }
 
     private static VersionRecord decode(Bytes key, Bytes value) {
+        return decode(key, value, false);
+    }
+
+    /** {@code filing}: the record is a {@link VersionRecord#encodeFiling filing} one, of which the version is decoded. */
+    private static VersionRecord decode(Bytes key, Bytes value, boolean filing) {
         if (isHistoryKey(key) && key.length() < HISTORY_KEY_MIN) {
             throw new KvException(ErrorCode.CORRUPTION, "history key " + key.toHex() + " is too short to name a revision");
         }
         try {
-            return VersionRecord.decode(value);
+            return filing ? VersionRecord.decodeLogged(value) : VersionRecord.decode(value);
         } catch (KvException e) {
             throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
         }

@@ -49,4 +49,81 @@ class CommitSequencerLogTest {
             assertThat(store.scan(ScanRange.all())).isEqualTo(applied);
         }
     }
+
+    private static CommitSequencer sequencer(KvStore store, VersionedEngine versions) {
+        StoreOpening.prepare(store);
+        LocalTimestampSource timestamps = new LocalTimestampSource();
+        timestamps.advancePast(Math.max(1, StoreOpening.lastRevision(store)));
+        return new CommitSequencer(store, versions, timestamps, 0);
+    }
+
+    /**
+     * A put logs one filing record, whose replay files the version it replaced; after history
+     * compaction and log compaction (which drops the records whose history is cut and keeps each
+     * kept put's predecessor) a reopen replays to what the store held: every latest version with
+     * its create revision and change count, and the history that was retained.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"NEVER", "BATCH"})
+    void filingPutsReplayToWhatWasAppliedThroughHistoryAndLogCompaction(String fsync) {
+        StoreOptions options = StoreOptions.defaults("hash").withFsync(FsyncPolicy.valueOf(fsync));
+        VersionedEngine[] versions = new VersionedEngine[1];
+        List<KeyValue> applied;
+        long logRecords;
+        int keys = 20;
+        try (KvStore store = KvStore.open(dir, options, e -> versions[0] = new VersionedEngine(e))) {
+            CommitSequencer sequencer = sequencer(store, versions[0]);
+            HistoryCompactor compactor = new HistoryCompactor(store, sequencer);
+            long cutAt = 0;
+            for (int round = 0; round < 30; round++) {
+                for (int k = 0; k < keys; k++) {
+                    Bytes key = Bytes.utf8("key-" + k);
+                    if ((round + k) % 7 == 3) {
+                        sequencer.commit(List.of(CommitSequencer.Mutation.delete(key)), CommitSequencer.Validator.NONE);
+                    } else {
+                        sequencer.put(key, Bytes.utf8("v" + round + "-" + k), 0);
+                    }
+                }
+                if (round == 19) {
+                    cutAt = sequencer.published();
+                }
+            }
+            compactor.advance(cutAt);
+            compactor.drop(cutAt);
+            store.compact();
+            logRecords = store.stats().logRecords();
+            applied = store.scan(ScanRange.all());
+            assertThat(applied).extracting(kv -> kv.key().byteAt(0)).contains((int) MvccKeys.HISTORY);
+        }
+        assertThat(logRecords).as("log compaction dropped the records whose history was cut")
+            .isLessThan(30L * keys / 2);
+        try (KvStore store = KvStore.open(dir, options, VersionedEngine::new)) {
+            assertThat(store.scan(ScanRange.all())).isEqualTo(applied);
+        }
+    }
+
+    /**
+     * An incremental snapshot holds the history entries that filing records wrote, which are not
+     * keys of the records: a reopen from the snapshots alone has the history.
+     */
+    @org.junit.jupiter.api.Test
+    void anIncrementalSnapshotHoldsWhatFilingRecordsFiled() {
+        StoreOptions options = StoreOptions.defaults("rbtree").withFsync(FsyncPolicy.NEVER);
+        VersionedEngine[] versions = new VersionedEngine[1];
+        Bytes key = Bytes.utf8("k");
+        List<KeyValue> applied;
+        try (KvStore store = KvStore.open(dir, options, e -> versions[0] = new VersionedEngine(e))) {
+            CommitSequencer sequencer = sequencer(store, versions[0]);
+            sequencer.put(key, Bytes.utf8("v1"), 0);
+            assertThat(store.snapshot().full()).isTrue();
+            long second = sequencer.put(key, Bytes.utf8("v2"), 0).revision();
+            sequencer.put(key, Bytes.utf8("v3"), 0);
+            assertThat(store.snapshot().full()).isFalse();
+            applied = store.scan(ScanRange.all());
+            assertThat(applied).extracting(KeyValue::key).contains(MvccKeys.history(second, key));
+        }
+        try (KvStore store = KvStore.open(dir, options, VersionedEngine::new)) {
+            assertThat(store.scan(ScanRange.all())).isEqualTo(applied);
+        }
+    }
 }

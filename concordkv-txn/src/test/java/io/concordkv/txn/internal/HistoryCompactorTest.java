@@ -23,7 +23,7 @@ class HistoryCompactorTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"hash", "rbtree"})
-    void compactionSettlesTheVersionsItDropsSoNoChainOutlivesHistory(String engine) {
+    void compactionLeavesTheLatestVersionWholeWithTheFieldsItTookFromThoseItDrops(String engine) {
         VersionedEngine[] versions = new VersionedEngine[1];
         StoreOptions options = StoreOptions.defaults(engine).withFsync(FsyncPolicy.OFF);
         try (KvStore store = KvStore.open(dir, options, e -> versions[0] = new VersionedEngine(e))) {
@@ -40,23 +40,20 @@ class HistoryCompactorTest {
                 revisions[i] = sequencer.put(key, Bytes.utf8("v" + i), 0).revision();
             }
             VersionRecord v4 = versions[0].latest(key);
-            VersionRecord v3 = v4.heldReplaced();
-            VersionRecord v2 = v3.heldReplaced();
-            assertThat(v2.heldReplaced()).as("the first version, held by the second").isNotNull();
 
             // drops the first two versions (replaced at the second and third revisions)
             compactor.advance(revisions[2]);
             compactor.drop(revisions[2]);
 
-            assertThat(v4.heldReplaced()).as("the third version is still in history").isSameAs(v3);
-            assertThat(v3.heldReplaced()).as("settled: the second version, dropped, is held by nothing").isNull();
-            assertThat(v2.heldReplaced()).as("settled: the first version, dropped, is held by nothing").isNull();
-            assertThat(v2.version()).isEqualTo(2);
+            VersionRecord v3 = versions[0].history(MvccKeys.history(revisions[3], key));
+            assertThat(v3).as("the third version is still in history").isNotNull();
+            assertThat(versions[0].history(MvccKeys.history(revisions[2], key))).as("the second is dropped").isNull();
+            assertThat(v3.version()).isEqualTo(3);
             assertThat(v3.prevRevision()).isEqualTo(revisions[1]);
+            assertThat(v4).isSameAs(versions[0].latest(key));
             assertThat(v4.version()).isEqualTo(4);
             assertThat(v4.createRevision()).isEqualTo(revisions[0]);
             assertThat(v4.prevRevision()).isEqualTo(revisions[2]);
-            assertThat(v4.heldReplaced()).as("settled when asked").isNull();
         }
     }
 }

@@ -46,7 +46,7 @@ class HistoryQueueTest {
         HistoryQueue.Chunk first = q.headChunk();
         // 2,500 revisions: three chunks of 1,024
         for (int i = 1; i <= 2_500; i++) {
-            q.addReplaced(i, VersionRecord.put(i, Bytes.utf8("v"), 0, null));
+            q.addReplaced(i);
         }
         assertThat(q.takeUpTo(1_000)).hasSize(1_000);
         assertThat(first.next).as("partly taken: still the queue's head").isNotNull();
@@ -54,7 +54,7 @@ class HistoryQueueTest {
         assertThat(q.takeUpTo(2_100)).hasSize(1_100);
         assertThat(first.next).as("taken whole").isNull();
         assertThat(second.next).as("taken whole").isNull();
-        assertThat(first.replacements).containsOnlyNulls();
+        assertThat(first.entries).containsOnlyNulls();
         assertThat(q.takeUpTo(Long.MAX_VALUE)).hasSize(400);
         q.addReplaced(2_501);
         assertThat(q.takeUpTo(Long.MAX_VALUE)).extracting(HistoryQueue.Entry::revision).containsExactly(2_501L);
