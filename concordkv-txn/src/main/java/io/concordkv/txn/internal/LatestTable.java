@@ -54,7 +54,8 @@ final class LatestTable {
             this.key = key;
             this.keyBytes = key.unsafeArray();
             this.next = next;
-            keep(version);
+            this.version = version;
+            keepFields(version);
         }
 
         /** A copy of {@code from} linked to {@code next}, for a resize: reads no version. */
@@ -69,8 +70,8 @@ final class LatestTable {
             this.next = next;
         }
 
-        private void keep(VersionRecord v) {
-            version = v;
+        /** Takes the fields {@link #putOver} needs from {@code v}, the version being made the latest. */
+        private void keepFields(VersionRecord v) {
             createRevision = v.createRevision();
             changes = v.tombstone() ? 0 : v.version();
             modRevision = v.modRevision();
@@ -129,9 +130,7 @@ final class LatestTable {
 
     /** Writer only: makes {@code version} the latest version of {@code n}'s key. */
     void replace(Node n, VersionRecord version) {
-        n.createRevision = version.createRevision();
-        n.changes = version.tombstone() ? 0 : version.version();
-        n.modRevision = version.modRevision();
+        n.keepFields(version);
         VERSION.setRelease(n, version);
     }
 

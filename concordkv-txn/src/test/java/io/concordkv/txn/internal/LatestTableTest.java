@@ -53,6 +53,44 @@ class LatestTableTest {
     }
 
     /**
+     * A key's entry keeps what a put over its latest version needs, through puts, deletes (a
+     * tombstone restarts the count) and the resizes that copy every entry: the version a put makes
+     * from it is the one {@link VersionRecord#put} makes from the latest version itself.
+     */
+    @Test
+    void anEntryMakesThePutOverItsLatestVersionThroughReplacesAndResizes() {
+        LatestTable table = new LatestTable();
+        Map<Bytes, VersionRecord> model = new HashMap<>();
+        long revision = 1;
+        for (int round = 0; round < 5; round++) {
+            // round 0 makes 2,000 keys (the table grows several times), later rounds replace them
+            for (int i = 0; i < 2_000; i++) {
+                Bytes k = key(i);
+                revision++;
+                VersionRecord latest = model.get(k);
+                LatestTable.Node n = table.node(k);
+                VersionRecord next;
+                if (latest != null && !latest.tombstone() && (i + round) % 5 == 0) {
+                    next = VersionRecord.delete(revision, latest);
+                } else {
+                    next = VersionRecord.put(revision, Bytes.utf8("v" + revision), round, latest);
+                    if (n != null) {
+                        assertThat(n.putOver(revision, Bytes.utf8("v" + revision), round))
+                            .as("round %d key %d", round, i).isEqualTo(next);
+                    }
+                }
+                if (n == null) {
+                    table.put(k, next);
+                } else {
+                    table.replace(n, next);
+                }
+                model.put(k, next);
+            }
+        }
+        assertThat(table.size()).isEqualTo(2_000);
+    }
+
+    /**
      * Two reader threads call {@code check} on keys 0 to {@code stable - 1} over and over while
      * {@code writer} runs on this thread (told by its argument whether to go on); returns the first
      * failure a reader reported, or null.
