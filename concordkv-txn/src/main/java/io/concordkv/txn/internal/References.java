@@ -76,6 +76,55 @@ final class References {
         return on;
     }
 
+    /**
+     * A logged batch decoded before it is applied: per op, the version a put of a version key
+     * holds (null for the others and for references), the mod revision a reference names (0 for
+     * the others; null when there is no reference), and whether it is a filing record (null when
+     * there is none).
+     */
+    record Decoded(List<VersionRecord> versions, long[] references, boolean[] filing) {
+    }
+
+    /** Decodes every record of {@code batch}; {@code CORRUPTION} (and nothing applied) if one is malformed. */
+    static Decoded decode(WriteBatch batch) {
+        List<VersionRecord> decoded = new ArrayList<>(batch.size());
+        long[] references = null;
+        boolean[] filing = null;
+        for (int i = 0; i < batch.size(); i++) {
+            WriteBatch.Op op = batch.ops().get(i);
+            if (op instanceof WriteBatch.Put p && VersionedEngine.isLatestKey(p.key()) && isFiling(p.value())) {
+                if (filing == null) {
+                    filing = new boolean[batch.size()];
+                }
+                filing[i] = true;
+                decoded.add(decode(p.key(), p.value(), true));
+            } else if (op instanceof WriteBatch.Put p && VersionedEngine.isHistoryKey(p.key()) && isReference(p.value())) {
+                if (references == null) {
+                    references = new long[batch.size()];
+                }
+                references[i] = referenced(p.key(), p.value());
+                decoded.add(null);
+            } else {
+                boolean version = op instanceof WriteBatch.Put p
+                    && (VersionedEngine.isLatestKey(p.key()) || VersionedEngine.isHistoryKey(p.key()));
+                decoded.add(version ? decode(op.key(), ((WriteBatch.Put) op).value(), false) : null);
+            }
+        }
+        return new Decoded(decoded, references, filing);
+    }
+
+    /** {@code filing}: the record is a {@link VersionRecord#encodeFiling filing} one, of which the version is decoded. */
+    private static VersionRecord decode(Bytes key, Bytes value, boolean filing) {
+        if (VersionedEngine.isHistoryKey(key) && key.length() < VersionedEngine.HISTORY_KEY_MIN) {
+            throw new KvException(ErrorCode.CORRUPTION, "history key " + key.toHex() + " is too short to name a revision");
+        }
+        try {
+            return filing ? VersionRecord.decodeLogged(value) : VersionRecord.decode(value);
+        } catch (KvException e) {
+            throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
+        }
+    }
+
     static boolean isReference(Bytes value) {
         return VersionRecord.isReference(value.unsafeArray(), 0, value.length());
     }

@@ -1,8 +1,6 @@
 package io.concordkv.txn.internal;
 
 import io.concordkv.api.Bytes;
-import io.concordkv.api.ErrorCode;
-import io.concordkv.api.KvException;
 import io.concordkv.api.Locks;
 import io.concordkv.storage.EngineStats;
 import io.concordkv.storage.KeyValue;
@@ -289,29 +287,10 @@ public final class VersionedEngine implements StorageEngine {
             return;
         }
         // decode every record first: a batch with a bad one changes nothing
-        List<VersionRecord> decoded = new ArrayList<>(batch.size());
-        // per op, the mod revision a reference names (0: not a reference); null when there is none
-        long[] references = null;
-        // per op, whether it is a filing record; null when there is none
-        boolean[] filing = null;
-        for (int i = 0; i < batch.size(); i++) {
-            WriteBatch.Op op = batch.ops().get(i);
-            if (op instanceof WriteBatch.Put p && isLatestKey(p.key()) && References.isFiling(p.value())) {
-                if (filing == null) {
-                    filing = new boolean[batch.size()];
-                }
-                filing[i] = true;
-                decoded.add(decode(p.key(), p.value(), true));
-            } else if (op instanceof WriteBatch.Put p && isHistoryKey(p.key()) && References.isReference(p.value())) {
-                if (references == null) {
-                    references = new long[batch.size()];
-                }
-                references[i] = References.referenced(p.key(), p.value());
-                decoded.add(null);
-            } else {
-                decoded.add(op instanceof WriteBatch.Put p && isVersionKey(p.key()) ? decode(p.key(), p.value()) : null);
-            }
-        }
+        References.Decoded records = References.decode(batch);
+        List<VersionRecord> decoded = records.versions();
+        long[] references = records.references();
+        boolean[] filing = records.filing();
         long stamp = Locks.writeLockSpinning(lock);
         try {
             if (references != null) {
@@ -584,31 +563,11 @@ public final class VersionedEngine implements StorageEngine {
         }
     }
 
-    private static VersionRecord decode(Bytes key, Bytes value) {
-        return decode(key, value, false);
-    }
-
-    /** {@code filing}: the record is a {@link VersionRecord#encodeFiling filing} one, of which the version is decoded. */
-    private static VersionRecord decode(Bytes key, Bytes value, boolean filing) {
-        if (isHistoryKey(key) && key.length() < HISTORY_KEY_MIN) {
-            throw new KvException(ErrorCode.CORRUPTION, "history key " + key.toHex() + " is too short to name a revision");
-        }
-        try {
-            return filing ? VersionRecord.decodeLogged(value) : VersionRecord.decode(value);
-        } catch (KvException e) {
-            throw new KvException(ErrorCode.CORRUPTION, "record under " + key.toHex() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isVersionKey(Bytes key) {
-        return isLatestKey(key) || isHistoryKey(key);
-    }
-
     static boolean isLatestKey(Bytes key) {
         return key.length() > 0 && key.byteAt(0) == MvccKeys.LATEST;
     }
 
-    private static boolean isHistoryKey(Bytes key) {
+    static boolean isHistoryKey(Bytes key) {
         return key.length() > 0 && key.byteAt(0) == MvccKeys.HISTORY;
     }
 }
