@@ -492,7 +492,7 @@ public final class KvStore implements AutoCloseable {
 
     /** Adds to {@code keys} the key a put also writes when {@code engine} applies it ({@link LogDependencies#alsoWrites}). */
     private static void addAlsoWritten(StorageEngine engine, WriteBatch.Op op, Set<Bytes> keys) {
-        if (op instanceof WriteBatch.Put p) {
+        if (op instanceof WriteBatch.Put p && engine.logDependencies() != LogDependencies.NONE) {
             byte[] also = engine.logDependencies().alsoWrites(p.key(), p.value());
             if (also != null) {
                 keys.add(Bytes.wrap(also));

@@ -37,7 +37,12 @@ public interface LogDependencies {
         return null;
     }
 
-    /** {@link #alsoWrites(byte[], int, int, int, int)} of the put of {@code value} to {@code key}. */
+    /**
+     * {@link #alsoWrites(byte[], int, int, int, int)} of the put of {@code value} to {@code key}.
+     * This default copies both into one array; an engine whose puts may write another key
+     * overrides it (the store asks it for every put while it tracks changes for a snapshot, and
+     * never asks {@link #NONE}).
+     */
     default byte[] alsoWrites(io.concordkv.api.Bytes key, io.concordkv.api.Bytes value) {
         byte[] payload = new byte[key.length() + value.length()];
         System.arraycopy(key.unsafeArray(), 0, payload, 0, key.length());
