@@ -105,9 +105,9 @@ final class References {
                 references[i] = referenced(p.key(), p.value());
                 decoded.add(null);
             } else {
-                boolean version = op instanceof WriteBatch.Put p
-                    && (VersionedEngine.isLatestKey(p.key()) || VersionedEngine.isHistoryKey(p.key()));
-                decoded.add(version ? decode(op.key(), ((WriteBatch.Put) op).value(), false) : null);
+                decoded.add(op instanceof WriteBatch.Put p
+                    && (VersionedEngine.isLatestKey(p.key()) || VersionedEngine.isHistoryKey(p.key()))
+                    ? decode(p.key(), p.value(), false) : null);
             }
         }
         return new Decoded(decoded, references, filing);

@@ -60,7 +60,7 @@ public final class VersionedEngine implements StorageEngine {
     /** Under {@link #lock}. */
     private final HistoryLog history = new HistoryLog();
     /**
-     * Versions {@link #commitPut} replaced and has not filed in {@link #history} yet, all after its
+     * Versions commits replaced and have not filed in {@link #history} yet ({@link #putReplacing}), all after its
      * entries in history-key order. Added and filed ({@link #fileUnfiled}, before anything reads or
      * changes history) under {@link #lock}'s write side; dropped by history compaction without it
      * ({@link #dropUnfiledBefore}), under the queue's own monitor.
@@ -374,7 +374,7 @@ public final class VersionedEngine implements StorageEngine {
         return lock.tryConvertToReadLock(write);
     }
 
-    /** Caller holds the write lock: files every version {@link #commitPut} left unfiled, as it would have. */
+    /** Caller holds the write lock: files every version commits left unfiled, as {@link #fileAndPut} would have. */
     private void fileUnfiled() {
         if (unfiled.isEmpty()) {
             return;
