@@ -48,6 +48,8 @@ final class LatestTable {
         private long createRevision;
         private long changes;
         private long modRevision;
+        /** The latest version's {@link VersionRecord#countedSize} as not replaced; the writer's. */
+        private int counted;
 
         Node(int hash, Bytes key, VersionRecord version, Node next) {
             this.hash = hash;
@@ -67,6 +69,7 @@ final class LatestTable {
             this.createRevision = from.createRevision;
             this.changes = from.changes;
             this.modRevision = from.modRevision;
+            this.counted = from.counted;
             this.next = next;
         }
 
@@ -75,6 +78,7 @@ final class LatestTable {
             createRevision = v.createRevision();
             changes = v.tombstone() ? 0 : v.version();
             modRevision = v.modRevision();
+            counted = v.countedSize(0);
         }
 
         /**
@@ -84,6 +88,11 @@ final class LatestTable {
          */
         VersionRecord putOver(long revision, Bytes value, long lease) {
             return VersionRecord.putAfter(revision, value, lease, createRevision, changes, modRevision);
+        }
+
+        /** The latest version's {@link VersionRecord#countedSize} as not replaced. */
+        int counted() {
+            return counted;
         }
 
         /** The latest version's mod revision, as {@link #putOver} reads it. */

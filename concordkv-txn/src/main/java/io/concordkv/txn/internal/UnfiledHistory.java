@@ -55,6 +55,8 @@ final class UnfiledHistory {
         final VersionRecord[] versions = new VersionRecord[CHUNK];
         /** Kept so that dropping an entry need not read its key object. */
         final int[] keyLengths = new int[CHUNK];
+        /** Each version's {@link VersionRecord#countedSize} as not replaced, so a drop need not read it. */
+        final int[] counted = new int[CHUNK];
         /** Set by the producer before it publishes the first entry in the next chunk. */
         Chunk next;
     }
@@ -124,7 +126,7 @@ final class UnfiledHistory {
      * {@code revision} replaced; the caller has checked {@link #isPastLast}. {@code keyLength} is
      * the user key's length, given so the key need not be read.
      */
-    void add(long revision, Bytes userKey, int keyLength, VersionRecord replaced) {
+    void add(long revision, Bytes userKey, int keyLength, int counted, VersionRecord replaced) {
         if (tailIndex == CHUNK) {
             Chunk c = new Chunk();
             tail.next = c;
@@ -135,6 +137,7 @@ final class UnfiledHistory {
         tail.keys[tailIndex] = userKey;
         tail.versions[tailIndex] = replaced;
         tail.keyLengths[tailIndex] = keyLength;
+        tail.counted[tailIndex] = counted;
         tailIndex++;
         lastRevision = revision;
         lastKey = userKey;
@@ -159,18 +162,35 @@ final class UnfiledHistory {
      */
     synchronized long dropBefore(long revision) {
         long available = (long) APPENDED.getAcquire(this) - (long) REMOVED.getOpaque(this);
+        // in locals, the counts published once at the end: the producer writes this object's
+        // other fields at every put, and a store here per entry would pull its line away each time
+        Chunk h = head;
+        int i = headIndex;
         long n = 0;
         long bytes = 0;
+        long keyBytes = 0;
         for (; n < available; n++) {
-            toNext();
-            long r = head.revisions[headIndex];
+            if (i == CHUNK) {
+                Chunk done = h;
+                h = done.next;
+                done.next = null;
+                i = 0;
+            }
+            long r = h.revisions[i];
             if (Long.compareUnsigned(r, revision) >= 0) {
                 break;
             }
-            bytes += head.versions[headIndex].countedSize(r);
-            removeFirst();
+            bytes += h.counted[i] + VersionRecord.replacedMarkSize(r);
+            keyBytes += PREFIX + h.keyLengths[i];
+            h.keys[i] = null;
+            h.versions[i] = null;
+            i++;
         }
+        head = h;
+        headIndex = i;
         DROPPED_RECORD_BYTES.setRelease(this, (long) DROPPED_RECORD_BYTES.getOpaque(this) + bytes);
+        REMOVED_KEY_BYTES.setRelease(this, (long) REMOVED_KEY_BYTES.getOpaque(this) + keyBytes);
+        REMOVED.setRelease(this, (long) REMOVED.getOpaque(this) + n);
         return n;
     }
 

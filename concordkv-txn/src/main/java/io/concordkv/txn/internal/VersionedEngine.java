@@ -199,9 +199,10 @@ public final class VersionedEngine implements StorageEngine {
             fileAndPut(userKey, n, next, revision, replaced);
             return;
         }
-        unfiled.add(revision, n.key, n.keyBytes.length, replaced);
-        versionBytes += next.countedSize(0) + VersionRecord.replacedMarkSize(revision);
+        // the entry keeps its latest version's size: neither version is measured again
+        unfiled.add(revision, n.key, n.keyBytes.length, n.counted(), replaced);
         latest.replace(n, next);
+        versionBytes += n.counted() + VersionRecord.replacedMarkSize(revision);
     }
 
     /**

@@ -58,7 +58,7 @@ class LatestTableTest {
      * from it is the one {@link VersionRecord#put} makes from the latest version itself.
      */
     @Test
-    void anEntryMakesThePutOverItsLatestVersionThroughReplacesAndResizes() {
+    void anEntryMakesThePutOverItsLatestVersionAndKeepsItsSizeThroughReplacesAndResizes() {
         LatestTable table = new LatestTable();
         Map<Bytes, VersionRecord> model = new HashMap<>();
         long revision = 1;
@@ -69,6 +69,10 @@ class LatestTableTest {
                 revision++;
                 VersionRecord latest = model.get(k);
                 LatestTable.Node n = table.node(k);
+                if (n != null) {
+                    assertThat(n.counted()).as("round %d key %d: the counted size kept", round, i)
+                        .isEqualTo(latest.countedSize(0));
+                }
                 VersionRecord next;
                 if (latest != null && !latest.tombstone() && (i + round) % 5 == 0) {
                     next = VersionRecord.delete(revision, latest);

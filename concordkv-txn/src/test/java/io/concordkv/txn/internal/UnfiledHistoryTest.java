@@ -29,7 +29,7 @@ class UnfiledHistoryTest {
             Bytes key = Bytes.utf8("key-" + i);
             Filed f = new Filed(10 + i, key, version(9 + i));
             assertThat(u.isPastLast(f.revision(), key)).isTrue();
-            u.add(f.revision(), key, key.length(), f.version());
+            u.add(f.revision(), key, key.length(), f.version().countedSize(0), f.version());
             added.add(f);
             keyBytes += PREFIX + key.length();
         }
@@ -50,7 +50,7 @@ class UnfiledHistoryTest {
         // two keys per revision, revisions 1..1,500: entries cross chunks
         for (long rev = 1; rev <= 1_500; rev++) {
             for (String k : List.of("a", "b")) {
-                u.add(rev, Bytes.utf8(k), 1, version(rev));
+                u.add(rev, Bytes.utf8(k), 1, version(rev).countedSize(0), version(rev));
             }
         }
         assertThat(u.dropBefore(1)).isZero();
@@ -70,7 +70,7 @@ class UnfiledHistoryTest {
         assertThat(u.isEmpty()).isTrue();
         assertThat(u.firstKey()).isNull();
         assertThat(u.isPastLast(1_500, Bytes.utf8("b"))).as("dropped entries still order what comes").isFalse();
-        u.add(1_501, Bytes.utf8("x"), 1, version(1_501));
+        u.add(1_501, Bytes.utf8("x"), 1, version(1_501).countedSize(0), version(1_501));
         assertThat(u.size()).as("usable again once emptied").isEqualTo(1);
         u.clear();
         assertThat(u.isPastLast(1, Bytes.utf8("a"))).isTrue();
@@ -97,7 +97,7 @@ class UnfiledHistoryTest {
         Thread producer = new Thread(() -> {
             for (long rev = 1; rev <= total; rev++) {
                 synchronized (writerLock) {
-                    u.add(rev, key, 1, v);
+                    u.add(rev, key, 1, v.countedSize(0), v);
                 }
                 published.set(rev);
             }
