@@ -554,9 +554,9 @@ public final class CommitSequencer {
         feed.reset(revision);
     }
 
-    /** What a compaction to {@code revision} may drop, taken off the queue. */
-    List<HistoryQueue.Entry> takeDroppable(long revision) {
-        return history.takeUpTo(revision);
+    /** What a compaction to {@code revision} may drop, taken off the queue (see {@link HistoryQueue#takeUpTo}). */
+    HistoryQueue.Taken takeDroppable(long revision, int cutEvery) {
+        return history.takeUpTo(revision, cutEvery);
     }
 
     /**

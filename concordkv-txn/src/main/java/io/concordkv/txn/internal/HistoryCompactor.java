@@ -68,9 +68,9 @@ public final class HistoryCompactor {
     /** Makes the point {@link #advance}d to durable, then drops what it lets go. One at a time. */
     public synchronized Result drop(long revision) {
         store.write(WriteBatch.builder().put(MvccKeys.META_COMPACTED, MvccKeys.encodeLong(revision)).build());
-        List<HistoryQueue.Entry> droppable = sequencer.takeDroppable(revision);
+        HistoryQueue.Taken droppable = sequencer.takeDroppable(revision, DELETE_BATCH);
         long versions = dropHistoryRanges(droppable, revision);
-        long tombstones = dropTombstones(droppable, revision);
+        long tombstones = dropTombstones(droppable.tombstones(), revision);
         LOG.info("history compacted to revision {}: {} old versions and {} tombstones removed",
             revision, versions, tombstones);
         return new Result(revision, versions, tombstones);
@@ -80,16 +80,13 @@ public final class HistoryCompactor {
      * Deletes every history version replaced at or below {@code revision} by growing ranges from
      * the start of history, a cut after every {@value #DELETE_BATCH} queued versions.
      */
-    private long dropHistoryRanges(List<HistoryQueue.Entry> droppable, long revision) {
-        long removed = 0;
-        for (HistoryQueue.Entry e : droppable) {
-            // the queue is in revision order; a cut through a revision takes all of its versions
-            if (!e.tombstone() && ++removed % DELETE_BATCH == 0 && e.revision() < revision) {
-                deleteHistoryThrough(e.revision());
-            }
+    private long dropHistoryRanges(HistoryQueue.Taken droppable, long revision) {
+        // the queue is in revision order; a cut through a revision takes all of its versions
+        for (long cut : droppable.cuts()) {
+            deleteHistoryThrough(cut);
         }
         deleteHistoryThrough(revision);
-        return removed;
+        return droppable.versions();
     }
 
     private void deleteHistoryThrough(long revision) {
@@ -99,10 +96,9 @@ public final class HistoryCompactor {
         store.write(WriteBatch.builder().deleteRange(history.start(), history.end().orElseThrow()).build());
     }
 
-    /** Drops each tombstone still the latest version of its key (a key written since keeps its new version). */
+    /** Drops each of {@code droppable}'s tombstones still the latest version of its key (a key written since keeps its new version). */
     private long dropTombstones(List<HistoryQueue.Entry> droppable, long revision) {
-        List<Bytes> candidates = droppable.stream().filter(HistoryQueue.Entry::tombstone)
-            .map(HistoryQueue.Entry::key).toList();
+        List<Bytes> candidates = droppable.stream().map(HistoryQueue.Entry::key).toList();
         long removed = 0;
         for (int from = 0; from < candidates.size(); from += DELETE_BATCH) {
             List<Bytes> chunk = candidates.subList(from, Math.min(candidates.size(), from + DELETE_BATCH));

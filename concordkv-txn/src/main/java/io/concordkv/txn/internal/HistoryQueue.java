@@ -94,11 +94,26 @@ final class HistoryQueue {
         APPENDED.setRelease(this, appended + 1);
     }
 
-    /** Removes and returns the entries droppable at a compaction to {@code revision}. One taker at a time. */
-    List<Entry> takeUpTo(long revision) {
+    /**
+     * What {@link #takeUpTo} removed: how many old versions, the revision of every
+     * {@code cutEvery}-th of them that is below the compaction's revision (where compaction may cut
+     * history early), and the tombstones, in order.
+     */
+    record Taken(long versions, long[] cuts, List<Entry> tombstones) {
+    }
+
+    /**
+     * Removes the entries droppable at a compaction to {@code revision}, making no object for an
+     * old version (history compaction cuts them by range). One taker at a time.
+     */
+    Taken takeUpTo(long revision, int cutEvery) {
         long available = appended - taken;
-        List<Entry> out = new ArrayList<>();
-        for (long n = 0; n < available; n++) {
+        long n = 0;
+        long versions = 0;
+        long[] cuts = new long[8];
+        int cutCount = 0;
+        List<Entry> tombstones = new ArrayList<>();
+        for (; n < available; n++) {
             if (headIndex == CHUNK) {
                 Chunk done = head;
                 head = done.next;
@@ -115,10 +130,17 @@ final class HistoryQueue {
             }
             Entry e = head.entries[headIndex];
             head.entries[headIndex++] = null;
-            out.add(e != null ? e : new Entry(r, null, false));
+            if (e != null && e.tombstone()) {
+                tombstones.add(e);
+            } else if (++versions % cutEvery == 0 && r < revision) {
+                if (cutCount == cuts.length) {
+                    cuts = java.util.Arrays.copyOf(cuts, cutCount * 2);
+                }
+                cuts[cutCount++] = r;
+            }
         }
-        TAKEN.setRelease(this, taken + out.size());
-        return out;
+        TAKEN.setRelease(this, taken + n);
+        return new Taken(versions, java.util.Arrays.copyOf(cuts, cutCount), tombstones);
     }
 
     /**
