@@ -4,6 +4,7 @@ import io.concordkv.api.Bytes;
 import io.concordkv.storage.KeyValue;
 import io.concordkv.storage.KvStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -134,13 +135,13 @@ final class HistoryQueue {
                 tombstones.add(e);
             } else if (++versions % cutEvery == 0 && r < revision) {
                 if (cutCount == cuts.length) {
-                    cuts = java.util.Arrays.copyOf(cuts, cutCount * 2);
+                    cuts = Arrays.copyOf(cuts, cutCount * 2);
                 }
                 cuts[cutCount++] = r;
             }
         }
         TAKEN.setRelease(this, taken + n);
-        return new Taken(versions, java.util.Arrays.copyOf(cuts, cutCount), tombstones);
+        return new Taken(versions, Arrays.copyOf(cuts, cutCount), tombstones);
     }
 
     /**
