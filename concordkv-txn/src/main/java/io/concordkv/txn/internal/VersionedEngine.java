@@ -470,7 +470,7 @@ public final class VersionedEngine implements StorageEngine {
     /** As {@link #putLatest(Bytes, Bytes, VersionRecord)} with the key's node found already (null: none). */
     private void putLatest(Bytes userKey, Bytes storeKey, LatestTable.Node n, VersionRecord v) {
         if (n != null) {
-            versionBytes += counted(v) - counted(n.version);
+            versionBytes += counted(v) - n.counted();
             latest.replace(n, v);
             return;
         }
@@ -501,7 +501,7 @@ public final class VersionedEngine implements StorageEngine {
             } else {
                 versionBytes -= 1 + userKey.length();
             }
-            versionBytes -= counted(n.version);
+            versionBytes -= n.counted();
             latest.remove(userKey);
         }
     }
