@@ -6,6 +6,7 @@ import io.concordkv.api.KvException;
 import io.concordkv.storage.LogDependencies;
 import io.concordkv.storage.WriteBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ final class References {
         public byte[] dependency(byte[] payload, int keyOffset, int keyLength, int valueOffset, int valueLength) {
             if (keyLength > 0 && payload[keyOffset] == MvccKeys.LATEST) {
                 return VersionRecord.isFiling(payload, valueOffset, valueLength)
-                    ? java.util.Arrays.copyOfRange(payload, keyOffset, keyOffset + keyLength) : null;
+                    ? Arrays.copyOfRange(payload, keyOffset, keyOffset + keyLength) : null;
             }
             return References.dependency(payload, keyOffset, keyLength, valueOffset, valueLength);
         }

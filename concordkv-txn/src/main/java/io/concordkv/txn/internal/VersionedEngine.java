@@ -470,8 +470,9 @@ public final class VersionedEngine implements StorageEngine {
     /** As {@link #putLatest(Bytes, Bytes, VersionRecord)} with the key's node found already (null: none). */
     private void putLatest(Bytes userKey, Bytes storeKey, LatestTable.Node n, VersionRecord v) {
         if (n != null) {
-            versionBytes += counted(v) - n.counted();
+            int replaced = n.counted();
             latest.replace(n, v);
+            versionBytes += n.counted() - replaced;
             return;
         }
         latest.put(userKey, v);
