@@ -11,22 +11,24 @@ import java.util.Optional;
 
 /**
  * How a {@link VersionedEngine} reads its key space in order for scans and range deletes: history
- * from its sorted array, the latest versions through the wrapped engine's key mirrors (an ordered
- * engine) or by filtering the latest-version table (the {@code hash} engine). Its caller holds the
- * engine's lock, and has filed what commits left unfiled.
+ * from its sorted array, the latest versions through their ordered keys ({@link LatestIndex}, over
+ * an ordered engine) or by filtering the latest-version table (the {@code hash} engine), merged
+ * with the wrapped engine's records. Its caller holds the engine's lock, and has filed what commits
+ * left unfiled.
  */
 final class VersionScans {
     static final Bytes HISTORY_START = Bytes.wrap(new byte[] {MvccKeys.HISTORY});
     static final Bytes HISTORY_END = Bytes.wrap(new byte[] {MvccKeys.HISTORY + 1});
 
     private final StorageEngine inner;
-    private final boolean mirrored;
+    /** Null over an unordered engine. */
+    private final LatestIndex ordered;
     private final LatestTable latest;
     private final HistoryLog history;
 
-    VersionScans(StorageEngine inner, boolean mirrored, LatestTable latest, HistoryLog history) {
+    VersionScans(StorageEngine inner, LatestIndex ordered, LatestTable latest, HistoryLog history) {
         this.inner = inner;
-        this.mirrored = mirrored;
+        this.ordered = ordered;
         this.latest = latest;
         this.history = history;
     }
@@ -43,26 +45,58 @@ final class VersionScans {
         }
     }
 
+    /** The records in {@code range} outside history: the latest versions merged with the wrapped engine's records. */
     void scanInner(ScanRange range, List<KeyValue> out) {
-        if (!mirrored) {
-            scanUnmirrored(range, out);
+        if (ordered == null) {
+            scanUnordered(range, out);
             return;
         }
-        for (KeyValue kv : inner.scan(range)) {
-            if (VersionedEngine.isLatestKey(kv.key())) {
-                VersionRecord v = latest.get(MvccKeys.userKeyOfLatest(kv.key()));
-                if (v == null) {
-                    throw new IllegalStateException("no version behind the key mirror " + kv.key());
-                }
-                out.add(new KeyValue(kv.key(), v.encode()));
+        List<KeyValue> others = inner.scan(range);
+        List<Bytes> keys = orderedIn(range, range.isReverse(), range.limit());
+        int limit = range.limit() == 0 ? Integer.MAX_VALUE : range.limit();
+        int a = 0;
+        int b = 0;
+        int added = 0;
+        while (added < limit && (a < keys.size() || b < others.size())) {
+            Bytes next = a < keys.size() ? MvccKeys.latest(keys.get(a)) : null;
+            boolean takeLatest = b == others.size() || next != null
+                && (range.isReverse() ? next.compareTo(others.get(b).key()) > 0 : next.compareTo(others.get(b).key()) < 0);
+            if (takeLatest) {
+                out.add(new KeyValue(next, latest.get(keys.get(a++)).encode()));
             } else {
-                out.add(kv);
+                out.add(others.get(b++));
             }
+            added++;
         }
     }
 
-    /** As {@link #scanInner} with no mirrors: the latest versions in range merged with the wrapped engine's records. */
-    private void scanUnmirrored(ScanRange range, List<KeyValue> out) {
+    /**
+     * The user keys of the latest versions whose {@code 'k'} keys are in {@code range} (its limit
+     * and direction ignored), from {@link #ordered}: at most {@code limit} (0: all) in order, or
+     * in reverse order.
+     */
+    private List<Bytes> orderedIn(ScanRange range, boolean reverse, int limit) {
+        Bytes start = range.start();
+        byte[] from = null;
+        if (!start.isEmpty() && start.byteAt(0) >= MvccKeys.LATEST) {
+            if (start.byteAt(0) > MvccKeys.LATEST) {
+                return List.of();
+            }
+            from = java.util.Arrays.copyOfRange(start.unsafeArray(), 1, start.length());
+        }
+        byte[] to = null;
+        Optional<Bytes> end = range.end();
+        if (end.isPresent() && (end.get().isEmpty() || end.get().byteAt(0) <= MvccKeys.LATEST)) {
+            if (end.get().isEmpty() || end.get().byteAt(0) < MvccKeys.LATEST) {
+                return List.of();
+            }
+            to = java.util.Arrays.copyOfRange(end.get().unsafeArray(), 1, end.get().length());
+        }
+        return ordered.range(from, to, reverse, limit);
+    }
+
+    /** As {@link #scanInner} over an unordered engine: the latest versions in range sorted and merged with the wrapped engine's records. */
+    private void scanUnordered(ScanRange range, List<KeyValue> out) {
         java.util.Comparator<Map.Entry<Bytes, ?>> order = (x, y) -> x.getKey().compareTo(y.getKey());
         List<Map.Entry<Bytes, ?>> all = new ArrayList<>(latestIn(range));
         for (KeyValue kv : inner.scan(range)) {
@@ -82,11 +116,9 @@ final class VersionScans {
      */
     List<Map.Entry<Bytes, VersionRecord>> latestIn(ScanRange range) {
         List<Map.Entry<Bytes, VersionRecord>> out = new ArrayList<>();
-        if (mirrored) {
-            for (KeyValue kv : inner.scan(range.withLimit(0))) {
-                if (VersionedEngine.isLatestKey(kv.key())) {
-                    out.add(Map.entry(kv.key(), latest.get(MvccKeys.userKeyOfLatest(kv.key()))));
-                }
+        if (ordered != null) {
+            for (Bytes userKey : orderedIn(range, false, 0)) {
+                out.add(Map.entry(MvccKeys.latest(userKey), latest.get(userKey)));
             }
         } else {
             Optional<Bytes> end = range.end();

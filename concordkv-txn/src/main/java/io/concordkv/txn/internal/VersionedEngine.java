@@ -22,11 +22,11 @@ import java.util.concurrent.locks.StampedLock;
  * writes versions without decoding, encoding or copying values.
  *
  * <ul>
- *   <li>Latest versions ({@code 'k'} keys): a {@link LatestTable} from user key to the version. An
- *       ordered wrapped engine (red-black tree, sorted array) also holds each such key with an
- *       empty value, written when the key first appears and removed when it goes (not when it is
- *       overwritten), and orders range scans; over the hash engine, which would only sort them,
- *       a scan sorts the table's keys itself, and a key costs no second entry.</li>
+ *   <li>Latest versions ({@code 'k'} keys): a {@link LatestTable} from user key to the version.
+ *       Over an ordered wrapped engine (red-black tree, sorted array) a {@link LatestIndex} also
+ *       keeps their keys in order, changed when a key first appears and when it goes (not when it
+ *       is overwritten), for range scans; over the hash engine, which would only sort them, a scan
+ *       sorts the table's keys itself.</li>
  *   <li>History ({@code 'h'} keys): a {@link HistoryLog}, sorted by history key; they sort by the
  *       revision that replaced each version, so commits add at its end and history compaction
  *       cuts its start.</li>
@@ -46,17 +46,16 @@ import java.util.concurrent.locks.StampedLock;
  * decoding the records it was just given (recovery, which has only the bytes, decodes them).
  */
 public final class VersionedEngine implements StorageEngine {
-    private static final Bytes MIRROR = Bytes.EMPTY;
     private static final Bytes HISTORY_START = VersionScans.HISTORY_START;
     private static final Bytes HISTORY_END = VersionScans.HISTORY_END;
     /** The length of a history key with an empty user key: the namespace byte and the revision. */
     static final int HISTORY_KEY_MIN = MvccKeys.history(0, Bytes.EMPTY).length();
 
     private final StorageEngine inner;
-    /** Whether {@link #inner} holds a key mirror for each latest version (when it is ordered). */
-    private final boolean mirrored;
     /** Read without a lock, changed under {@link #lock}. */
     private final LatestTable latest = new LatestTable();
+    /** The latest versions' keys in order when {@link #inner} is ordered (null otherwise), under {@link #lock}. */
+    private final LatestIndex ordered;
     /** Under {@link #lock}. */
     private final HistoryLog history = new HistoryLog();
     /**
@@ -68,11 +67,11 @@ public final class VersionedEngine implements StorageEngine {
     private final UnfiledHistory unfiled = new UnfiledHistory();
     /** Ordered reads of the key space, under {@link #lock}. */
     private final VersionScans scans;
-    /** Writers exclusively; scans and history reads shared, so a scan sees the key mirrors and the versions agree. */
+    /** Writers exclusively; scans and history reads shared, so a scan sees the ordered keys and the versions agree. */
     private final StampedLock lock = new StampedLock();
     /**
-     * Bytes of the latest versions' counted records ({@link VersionRecord#countedSize}) and, with
-     * no mirrors, of their keys, and of the records of history entries filed unmeasured
+     * Bytes of the latest versions' counted records ({@link VersionRecord#countedSize}) and of
+     * their keys, and of the records of history entries filed unmeasured
      * ({@link HistoryLog#addUnmeasured}); under the write lock. History counts the rest of its own.
      */
     private long versionBytes;
@@ -110,8 +109,8 @@ public final class VersionedEngine implements StorageEngine {
             throw new IllegalArgumentException("a persistent engine keeps its own bytes: " + inner.name());
         }
         this.inner = inner;
-        this.mirrored = inner.isOrdered();
-        this.scans = new VersionScans(inner, mirrored, latest, history);
+        this.ordered = inner.isOrdered() ? new LatestIndex() : null;
+        this.scans = new VersionScans(inner, ordered, latest, history);
     }
 
     /** The latest version of {@code userKey}, a tombstone included; null if there is none. */
@@ -164,7 +163,7 @@ public final class VersionedEngine implements StorageEngine {
         try {
             LatestTable.Node n = latest.node(userKey);
             if (n == null) {
-                putLatest(userKey, null, null, VersionRecord.put(revision, value, lease, null));
+                putLatest(userKey, null, VersionRecord.put(revision, value, lease, null));
                 return null;
             }
             VersionRecord replaced = n.version;
@@ -303,7 +302,7 @@ public final class VersionedEngine implements StorageEngine {
                     if (filing != null && filing[i]) {
                         putFiling(MvccKeys.userKeyOfLatest(p.key()), decoded.get(i));
                     } else if (isLatestKey(p.key())) {
-                        putLatest(MvccKeys.userKeyOfLatest(p.key()), p.key(), decoded.get(i));
+                        putLatest(MvccKeys.userKeyOfLatest(p.key()), decoded.get(i));
                     } else if (references != null && references[i] != 0) {
                         fileUnfiled();
                         // files the key's latest version, checked above to be the one it names, as a commit does
@@ -317,7 +316,7 @@ public final class VersionedEngine implements StorageEngine {
                     }
                 } else if (op instanceof WriteBatch.Delete d) {
                     if (isLatestKey(d.key())) {
-                        removeLatest(MvccKeys.userKeyOfLatest(d.key()), d.key());
+                        removeLatest(MvccKeys.userKeyOfLatest(d.key()));
                     } else if (isHistoryKey(d.key())) {
                         fileUnfiled();
                         history.remove(d.key());
@@ -441,7 +440,7 @@ public final class VersionedEngine implements StorageEngine {
                 continue;
             }
             for (Map.Entry<Bytes, VersionRecord> e : scans.latestIn(part)) {
-                removeLatest(MvccKeys.userKeyOfLatest(e.getKey()), e.getKey());
+                removeLatest(MvccKeys.userKeyOfLatest(e.getKey()));
             }
             inner.write(WriteBatch.builder().deleteRange(part.start(), part.end().orElseThrow()).build());
         }
@@ -458,17 +457,17 @@ public final class VersionedEngine implements StorageEngine {
         if (replaced != null) {
             history.add(revision, n != null ? n.key : userKey, replaced);
         }
-        putLatest(userKey, null, n, next);
+        putLatest(userKey, n, next);
         versionBytes -= history.takeReleased();
     }
 
-    /** Caller holds the write lock. {@code storeKey} is the key's {@code 'k'} key, or null to make one if needed. */
-    private void putLatest(Bytes userKey, Bytes storeKey, VersionRecord v) {
-        putLatest(userKey, storeKey, latest.node(userKey), v);
+    /** Caller holds the write lock. */
+    private void putLatest(Bytes userKey, VersionRecord v) {
+        putLatest(userKey, latest.node(userKey), v);
     }
 
-    /** As {@link #putLatest(Bytes, Bytes, VersionRecord)} with the key's node found already (null: none). */
-    private void putLatest(Bytes userKey, Bytes storeKey, LatestTable.Node n, VersionRecord v) {
+    /** As {@link #putLatest(Bytes, VersionRecord)} with the key's node found already (null: none). */
+    private void putLatest(Bytes userKey, LatestTable.Node n, VersionRecord v) {
         if (n != null) {
             int replaced = n.counted();
             latest.replace(n, v);
@@ -476,13 +475,10 @@ public final class VersionedEngine implements StorageEngine {
             return;
         }
         latest.put(userKey, v);
-        if (mirrored) {
-            // the mirror goes in after the version, so a scan that finds it finds the version
-            inner.put(storeKey != null ? storeKey : MvccKeys.latest(userKey), MIRROR);
-        } else {
-            versionBytes += 1 + userKey.length();
+        if (ordered != null) {
+            ordered.add(userKey);
         }
-        versionBytes += counted(v);
+        versionBytes += 1 + userKey.length() + counted(v);
     }
 
     /**
@@ -493,16 +489,13 @@ public final class VersionedEngine implements StorageEngine {
         return v.countedSize(0);
     }
 
-    private void removeLatest(Bytes userKey, Bytes storeKey) {
+    private void removeLatest(Bytes userKey) {
         LatestTable.Node n = latest.node(userKey);
         if (n != null) {
-            if (mirrored) {
-                // the mirror goes first, so a scan never finds a mirror without its version
-                inner.delete(storeKey);
-            } else {
-                versionBytes -= 1 + userKey.length();
+            if (ordered != null) {
+                ordered.remove(n.key);
             }
-            versionBytes -= n.counted();
+            versionBytes -= 1 + userKey.length() + n.counted();
             latest.remove(userKey);
         }
     }
@@ -543,8 +536,8 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = lock.readLock();
         try {
             EngineStats in = inner.stats();
-            // the inner engine counts the other records and, as the mirrors, the latest versions' keys
-            return new EngineStats(in.keyCount() + history.size() + unfiled.size() + (mirrored ? 0 : latest.size()),
+            // the inner engine counts the other records
+            return new EngineStats(in.keyCount() + history.size() + unfiled.size() + latest.size(),
                 in.dataBytes() + versionBytes - unfiled.droppedRecordBytes() + history.bytes() + unfiled.keyBytes());
         } finally {
             lock.unlockRead(stamp);
@@ -557,6 +550,9 @@ public final class VersionedEngine implements StorageEngine {
         long stamp = Locks.writeLockSpinning(lock);
         try {
             latest.clear();
+            if (ordered != null) {
+                ordered.clear();
+            }
             history.clear();
             unfiled.clear();
             versionBytes = 0;
