@@ -44,10 +44,10 @@ final class LatestIndex {
 
     /** Adds {@code key}, which it does not hold. */
     void add(Bytes key) {
-        int l = leafFor(key.unsafeArray());
+        int l = leafFor(key);
         Bytes[] leaf = leaves.get(l);
         int n = sizes[l];
-        int at = -search(leaf, n, key.unsafeArray()) - 1;
+        int at = -search(leaf, n, key) - 1;
         if (at < 0) {
             throw new IllegalStateException("key already indexed: " + key);
         }
@@ -74,10 +74,10 @@ final class LatestIndex {
 
     /** Removes {@code key}; returns whether it was held. */
     boolean remove(Bytes key) {
-        int l = leafFor(key.unsafeArray());
+        int l = leafFor(key);
         Bytes[] leaf = leaves.get(l);
         int n = sizes[l];
-        int at = search(leaf, n, key.unsafeArray());
+        int at = search(leaf, n, key);
         if (at < 0) {
             return false;
         }
@@ -103,7 +103,7 @@ final class LatestIndex {
      * The keys {@code k} with {@code from <= k < to} (null: unbounded), in order, or in reverse
      * order when {@code reverse}; at most {@code limit} of them (0: all).
      */
-    List<Bytes> range(byte[] from, byte[] to, boolean reverse, int limit) {
+    List<Bytes> range(Bytes from, Bytes to, boolean reverse, int limit) {
         List<Bytes> out = new ArrayList<>();
         if (!reverse) {
             int l = from == null ? 0 : leafFor(from);
@@ -111,7 +111,7 @@ final class LatestIndex {
             for (; l < leaves.size(); l++, i = 0) {
                 Bytes[] leaf = leaves.get(l);
                 for (; i < sizes[l]; i++) {
-                    if (to != null && Arrays.compareUnsigned(leaf[i].unsafeArray(), to) >= 0
+                    if (to != null && leaf[i].compareTo(to) >= 0
                         || limit > 0 && out.size() == limit) {
                         return out;
                     }
@@ -126,7 +126,7 @@ final class LatestIndex {
         for (; l >= 0; l--, i = l >= 0 ? sizes[l] - 1 : -1) {
             Bytes[] leaf = leaves.get(l);
             for (; i >= 0; i--) {
-                if (from != null && Arrays.compareUnsigned(leaf[i].unsafeArray(), from) < 0
+                if (from != null && leaf[i].compareTo(from) < 0
                     || limit > 0 && out.size() == limit) {
                     return out;
                 }
@@ -137,13 +137,13 @@ final class LatestIndex {
     }
 
     /** The leaf that holds, or would hold, {@code key}: the last whose first key is at or below it (the first leaf if none). */
-    private int leafFor(byte[] key) {
+    private int leafFor(Bytes key) {
         int lo = 1;
         int hi = leaves.size() - 1;
         int found = 0;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (Arrays.compareUnsigned(leaves.get(mid)[0].unsafeArray(), key) <= 0) {
+            if (leaves.get(mid)[0].compareTo(key) <= 0) {
                 found = mid;
                 lo = mid + 1;
             } else {
@@ -154,25 +154,12 @@ final class LatestIndex {
     }
 
     /** {@link Arrays#binarySearch}'s answer for {@code key} among the first {@code n} keys of {@code leaf}. */
-    private static int search(Bytes[] leaf, int n, byte[] key) {
-        int lo = 0;
-        int hi = n - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = Arrays.compareUnsigned(leaf[mid].unsafeArray(), key);
-            if (c < 0) {
-                lo = mid + 1;
-            } else if (c > 0) {
-                hi = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -(lo + 1);
+    private static int search(Bytes[] leaf, int n, Bytes key) {
+        return Arrays.binarySearch(leaf, 0, n, key);
     }
 
     /** The position of the first of the first {@code n} keys of {@code leaf} at or above {@code key} ({@code n} if none). */
-    private static int ceiling(Bytes[] leaf, int n, byte[] key) {
+    private static int ceiling(Bytes[] leaf, int n, Bytes key) {
         int i = search(leaf, n, key);
         return i >= 0 ? i : -i - 1;
     }

@@ -77,20 +77,20 @@ final class VersionScans {
      */
     private List<Bytes> orderedIn(ScanRange range, boolean reverse, int limit) {
         Bytes start = range.start();
-        byte[] from = null;
+        Bytes from = null;
         if (!start.isEmpty() && start.byteAt(0) >= MvccKeys.LATEST) {
             if (start.byteAt(0) > MvccKeys.LATEST) {
                 return List.of();
             }
-            from = java.util.Arrays.copyOfRange(start.unsafeArray(), 1, start.length());
+            from = Bytes.wrap(java.util.Arrays.copyOfRange(start.unsafeArray(), 1, start.length()));
         }
-        byte[] to = null;
+        Bytes to = null;
         Optional<Bytes> end = range.end();
         if (end.isPresent() && (end.get().isEmpty() || end.get().byteAt(0) <= MvccKeys.LATEST)) {
             if (end.get().isEmpty() || end.get().byteAt(0) < MvccKeys.LATEST) {
                 return List.of();
             }
-            to = java.util.Arrays.copyOfRange(end.get().unsafeArray(), 1, end.get().length());
+            to = Bytes.wrap(java.util.Arrays.copyOfRange(end.get().unsafeArray(), 1, end.get().length()));
         }
         return ordered.range(from, to, reverse, limit);
     }

@@ -66,8 +66,7 @@ class LatestIndexTest {
                 Bytes to = from == a ? b : a;
                 boolean reverse = r.nextBoolean();
                 int limit = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(300);
-                assertThat(index.range(from == null ? null : from.unsafeArray(), to == null ? null : to.unsafeArray(),
-                    reverse, limit))
+                assertThat(index.range(from, to, reverse, limit))
                     .as("seed %d step %d range [%s, %s) reverse %s limit %d", seed, step, from, to, reverse, limit)
                     .containsExactlyElementsOf(modelRange(model, from, to, reverse, limit));
             }
