@@ -57,12 +57,14 @@ final class VersionScans {
         int a = 0;
         int b = 0;
         int added = 0;
-        while (added < limit && (a < keys.size() || b < others.size())) {
-            Bytes next = a < keys.size() ? MvccKeys.latest(keys.get(a)) : null;
+        // the next latest version's 'k' key, made once however many other records go before it
+        Bytes next = keys.isEmpty() ? null : MvccKeys.latest(keys.get(0));
+        while (added < limit && (next != null || b < others.size())) {
             boolean takeLatest = b == others.size() || next != null
                 && (range.isReverse() ? next.compareTo(others.get(b).key()) > 0 : next.compareTo(others.get(b).key()) < 0);
             if (takeLatest) {
                 out.add(new KeyValue(next, latest.get(keys.get(a++)).encode()));
+                next = a < keys.size() ? MvccKeys.latest(keys.get(a)) : null;
             } else {
                 out.add(others.get(b++));
             }
@@ -71,9 +73,9 @@ final class VersionScans {
     }
 
     /**
-     * The user keys of the latest versions whose {@code 'k'} keys are in {@code range} (its limit
-     * and direction ignored), from {@link #ordered}: at most {@code limit} (0: all) in order, or
-     * in reverse order.
+     * The user keys of the latest versions whose {@code 'k'} keys are between {@code range}'s
+     * bounds, from {@link #ordered}: at most {@code limit} (0: all), in order or, with
+     * {@code reverse}, in reverse order (the range's own limit and direction are not read).
      */
     private List<Bytes> orderedIn(ScanRange range, boolean reverse, int limit) {
         Bytes start = range.start();
