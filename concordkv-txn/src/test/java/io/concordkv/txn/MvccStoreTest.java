@@ -180,6 +180,35 @@ class MvccStoreTest {
     }
 
     /**
+     * Over an engine that holds versions as objects, history compaction takes its count and cuts
+     * from the engine: versions filed in its history (a read at an old revision files what puts
+     * left unfiled) and those still unfiled are each counted once, however the two are mixed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"array", "rbtree", "hash", "rbtree/off", "hash/off"})
+    void compactionCountsFiledAndUnfiledVersionsOnce(String engine) {
+        long base = MvccStore.FIRST_REVISION; // put i is revision base + i
+        try (MvccStore store = MvccStore.open(dir, options(engine))) {
+            for (int i = 1; i <= 2_500; i++) {
+                store.put(b("k" + (i % 7)), b("v" + i));
+            }
+            // files every version so far in history (more than one cut's worth)
+            assertThat(store.get(b("k1"), base + 100).map(KeyVersion::value)).contains(b("v" + lastWrite(1, 100)));
+            for (int i = 2_501; i <= 3_000; i++) {
+                store.put(b("k" + (i % 7)), b("v" + i));
+            }
+            CompactionReport first = store.compact(base + 2_000);
+            assertThat(first.versionsRemoved()).as("replaced at or before the point, all filed").isEqualTo(2_000 - 7);
+            CompactionReport second = store.compact(base + 2_800);
+            assertThat(second.versionsRemoved()).as("500 filed and 300 unfiled").isEqualTo(800);
+            assertThat(store.get(b("k4"), base + 2_800).map(KeyVersion::value)).contains(b("v" + lastWrite(4, 2_800)));
+            assertThatThrownBy(() -> store.get(b("k4"), base + 2_799)).extracting(e -> ((KvException) e).code())
+                .isEqualTo(ErrorCode.COMPACTED);
+            assertThat(store.compact(base + 3_000).versionsRemoved()).as("the rest, unfiled").isEqualTo(200);
+        }
+    }
+
+    /**
      * With a log, a commit over an in-memory engine logs the version it replaces by reference (the
      * log holds each version once), and history survives log compaction (which keeps what a
      * reference names, though a later put supersedes it) and a reopen that replays the references:

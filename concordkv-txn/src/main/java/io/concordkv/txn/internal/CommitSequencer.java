@@ -116,7 +116,7 @@ public final class CommitSequencer {
         io.concordkv.storage.EngineLimits limits = store.options().limits();
         this.onePutAlwaysFits = batchBytes(limits.maxKeyBytes(), limits.maxValueBytes(), limits.maxValueBytes())
             <= limits.maxBatchBytes();
-        this.history = HistoryQueue.rebuild(store);
+        this.history = HistoryQueue.rebuild(store, versions == null);
         this.timestamps = timestamps;
         this.published.set(timestamps.last());
         this.compacted = compactedRevision;
@@ -293,7 +293,7 @@ public final class CommitSequencer {
                 checkSize(key, value, direct.latest(key));
             }
             revision = timestamps.next();
-            replaced = direct.commitPut(key, revision, value, lease, history);
+            replaced = direct.commitPut(key, revision, value, lease);
             if (feed.active()) {
                 feed.queue(revision, List.of(ChangeEvents.of(key, direct.latest(key), replaced)));
             }
@@ -334,9 +334,6 @@ public final class CommitSequencer {
                 .put(MvccKeys.latest(key), replaced == null ? next.encode() : next.encodeFiling()).build();
             ticket = versions.submit(store, batch, revision,
                 List.of(new VersionedEngine.Change(key, next, replaced)));
-            if (replaced != null) {
-                history.addReplaced(revision);
-            }
             if (feed.active()) {
                 feed.queue(revision, List.of(ChangeEvents.of(key, next, replaced)));
             }
@@ -423,7 +420,8 @@ public final class CommitSequencer {
         // what the batch encodes, for an engine that holds versions as objects to file as they are
         List<VersionedEngine.Change> changes = batch != null && versions != null ? new ArrayList<>(effective.size()) : null;
         // for history compaction's queue: the versions replaced (a bare revision each, as history
-        // is cut by range) and the deletes' tombstones
+        // is cut by range; none when the engine holds versions, it counts its own) and the deletes'
+        // tombstones
         int replacedVersions = 0;
         List<HistoryQueue.Entry> tombstones = new ArrayList<>();
         List<Map.Entry<Bytes, VersionRecord>> written = new ArrayList<>();
@@ -464,7 +462,7 @@ public final class CommitSequencer {
         }
         WriteTicket ticket = batch == null ? WriteTicket.DONE
             : changes != null ? versions.submit(store, batch.build(), revision, changes) : store.submit(batch.build());
-        for (int i = 0; i < replacedVersions; i++) {
+        for (int i = 0; versions == null && i < replacedVersions; i++) {
             history.addReplaced(revision);
         }
         tombstones.forEach(history::add);
@@ -546,7 +544,7 @@ public final class CommitSequencer {
         timestamps.reset(revision);
         published.set(revision);
         compacted = compactedRevision;
-        history.replaceWith(HistoryQueue.rebuild(store));
+        history.replaceWith(HistoryQueue.rebuild(store, versions == null));
     }
 
     /** Tells every listener the state was reset ({@link io.concordkv.txn.ChangeListener#onReset}); from a {@link #quiesced} task. */
@@ -554,19 +552,21 @@ public final class CommitSequencer {
         feed.reset(revision);
     }
 
-    /** What a compaction to {@code revision} may drop, taken off the queue (see {@link HistoryQueue#takeUpTo}). */
-    HistoryQueue.Taken takeDroppable(long revision, int cutEvery) {
-        return history.takeUpTo(revision, cutEvery);
-    }
-
     /**
-     * History compaction's cut through {@code revision} of the versions the engine has not filed
-     * yet, before it deletes the filed ones by range.
+     * What a compaction to {@code revision} may drop, taken off the queue (see
+     * {@link HistoryQueue#takeUpTo}). An engine that holds versions as objects keeps no queue
+     * entry for them (a commit's put would pay for one each): it drops at once those it has not
+     * filed ({@link VersionedEngine#dropUnfiledBefore}), and counts and cuts the filed ones itself.
+     * The caller has published the compaction point, so no commit at or below it is in flight.
      */
-    void dropUnfiledThrough(long revision) {
-        if (versions != null) {
-            versions.dropUnfiledBefore(revision + 1);
+    HistoryQueue.Taken takeDroppable(long revision, int cutEvery) {
+        HistoryQueue.Taken queued = history.takeUpTo(revision, cutEvery);
+        if (versions == null) {
+            return queued;
         }
+        long dropped = versions.dropUnfiledBefore(revision + 1);
+        VersionedEngine.FiledHistory filed = versions.filedThrough(revision, cutEvery);
+        return new HistoryQueue.Taken(dropped + filed.versions(), filed.cuts(), queued.tombstones());
     }
 
     /** Records a new compaction point; called by history compaction after the point is durable. */

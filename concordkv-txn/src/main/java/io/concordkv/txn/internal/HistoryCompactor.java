@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * see. A history version goes once the revision that replaced it is at or below the point; a
  * key's latest version goes only if it is a tombstone at or below the point.
  *
- * <p>What to drop comes from the {@link HistoryQueue} (no scan of the store). Order of work, so
+ * <p>What to drop comes from the {@link HistoryQueue} and, over an engine that holds versions as
+ * objects, from that engine (no scan of the store; see {@link CommitSequencer#takeDroppable}). Order of work, so
  * that a crash anywhere leaves a readable store: the new point is published in memory (readers
  * re-check it after following history, and refuse reads below it), then made durable, then old
  * versions are deleted, then tombstones (each re-checked under the commit lock, so a key written meanwhile
@@ -90,8 +91,6 @@ public final class HistoryCompactor {
     }
 
     private void deleteHistoryThrough(long revision) {
-        // what commits left unfiled goes without the writers' lock; the range takes the rest
-        sequencer.dropUnfiledThrough(revision);
         ScanRange history = MvccKeys.historyRange(0, revision + 1);
         store.write(WriteBatch.builder().deleteRange(history.start(), history.end().orElseThrow()).build());
     }

@@ -79,6 +79,11 @@ final class HistoryLog {
         return MvccKeys.history(revisions[s], userKeys[s]);
     }
 
+    /** The revision that replaced the version at {@code index} (its history key's). */
+    long revisionAt(int index) {
+        return revisions[slot(index)];
+    }
+
     /**
      * The version object at {@code index}: its {@code supersededAt} is not necessarily the one its
      * record names (a version filed by {@link #add} keeps its own, 0); see {@link #encodedAt}.

@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * What history compaction will have to drop, in the order it becomes droppable: every old
- * version (by the revision that replaced it) and every tombstone (by its revision). Commits
+ * version (by the revision that replaced it) and every tombstone (by its revision); over a
+ * {@link VersionedEngine}, which counts and cuts the history it holds itself, the tombstones
+ * alone, so that a commit's put appends nothing here. Commits
  * append under the commit lock, so the queue is in revision order and compaction takes a prefix
  * of it instead of scanning the store. Rebuilt from the history the store holds when it opens
  * and when an image replaces its data.
@@ -157,12 +159,17 @@ final class HistoryQueue {
         appended = other.appended;
     }
 
-    /** The queue of what {@code store} holds: each old version, and each tombstone that replaced one. */
-    static HistoryQueue rebuild(KvStore store) {
+    /**
+     * The queue of what {@code store} holds: each tombstone that replaced a version, and, when
+     * {@code versions}, each old version (an engine that holds versions as objects counts them itself).
+     */
+    static HistoryQueue rebuild(KvStore store, boolean versions) {
         List<Entry> entries = new ArrayList<>();
         for (KeyValue kv : store.scan(MvccKeys.historyRange(0, Long.MAX_VALUE))) {
             VersionRecord old = VersionRecord.decode(kv.value());
-            entries.add(new Entry(old.supersededAt(), kv.key(), false));
+            if (versions) {
+                entries.add(new Entry(old.supersededAt(), kv.key(), false));
+            }
             Bytes user = MvccKeys.userKeyOfHistory(kv.key());
             store.get(MvccKeys.latest(user)).map(VersionRecord::decode)
                 .filter(latest -> latest.tombstone() && latest.modRevision() == old.supersededAt())

@@ -154,11 +154,11 @@ public final class VersionedEngine implements StorageEngine {
      * {@code VersionRecord.put(revision, value, lease, latest(userKey))}, with one probe of the
      * table and without reading the version replaced (the new one is made from the fields its
      * node keeps, {@link LatestTable.Node#putOver}); that one is filed as {@link #putReplacing}
-     * does. Queues it for history compaction in {@code queue}, whose appender the caller is.
+     * does.
      *
      * @return the version replaced (a tombstone included), or null when the key is new
      */
-    public VersionRecord commitPut(Bytes userKey, long revision, Bytes value, long lease, HistoryQueue queue) {
+    public VersionRecord commitPut(Bytes userKey, long revision, Bytes value, long lease) {
         long stamp = Locks.writeLockSpinning(lock);
         try {
             LatestTable.Node n = latest.node(userKey);
@@ -168,7 +168,6 @@ public final class VersionedEngine implements StorageEngine {
             }
             VersionRecord replaced = n.version;
             putReplacing(userKey, n, n.putOver(revision, value, lease), revision, replaced);
-            queue.addReplaced(revision);
             return replaced;
         } finally {
             lock.unlockWrite(stamp);
@@ -392,10 +391,41 @@ public final class VersionedEngine implements StorageEngine {
     /**
      * Drops the versions commits left unfiled that were replaced before {@code revision}, without
      * the engine's lock: history compaction's part of a cut, done before the cut's range delete, so
-     * that the writers' lock is held only for the versions that were filed.
+     * that the writers' lock is held only for the versions that were filed. Returns how many went.
      */
-    public void dropUnfiledBefore(long revision) {
-        unfiled.dropBefore(revision);
+    public long dropUnfiledBefore(long revision) {
+        return unfiled.dropBefore(revision);
+    }
+
+    /**
+     * The versions filed in history replaced at or before {@code revision}: how many, and the
+     * revision of every {@code cutEvery}-th of them that is below {@code revision} (where history
+     * compaction may cut them early, so that no range delete holds the writers long). Files
+     * nothing: the versions left unfiled all come after the filed ones, and history compaction
+     * drops those first ({@link #dropUnfiledBefore}), so that once no commit can be numbered at or
+     * below {@code revision} any more, this count and that drop's together are every version
+     * replaced through it, each once.
+     */
+    public FiledHistory filedThrough(long revision, int cutEvery) {
+        long stamp = lock.readLock();
+        try {
+            int end = history.ceiling(MvccKeys.history(revision + 1, Bytes.EMPTY));
+            long[] cuts = new long[end / cutEvery];
+            int n = 0;
+            for (int i = cutEvery - 1; i < end; i += cutEvery) {
+                long r = history.revisionAt(i);
+                if (Long.compareUnsigned(r, revision) < 0 && (n == 0 || cuts[n - 1] != r)) {
+                    cuts[n++] = r;
+                }
+            }
+            return new FiledHistory(end, java.util.Arrays.copyOf(cuts, n));
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** What {@link #filedThrough} found: {@code versions} filed, and revisions to cut them at, ascending. */
+    public record FiledHistory(long versions, long[] cuts) {
     }
 
     /**

@@ -199,7 +199,7 @@ class VersionedEngineTest {
         VersionRecord old = stored == null ? null : VersionRecord.decode(stored);
         VersionRecord next = VersionRecord.put(revision, value, lease, old);
         if (r.nextBoolean()) {
-            assertThat(e.commitPut(user, revision, value, lease, new HistoryQueue())).as(as).isEqualTo(old);
+            assertThat(e.commitPut(user, revision, value, lease)).as(as).isEqualTo(old);
         } else {
             e.write(user, next, revision, e.latest(user));
         }
@@ -223,7 +223,7 @@ class VersionedEngineTest {
             assertThat(e.get(historyKey)).contains(first.supersededBy(3).encode());
             assertThat(e.scan(ScanRange.all())).extracting(KeyValue::key).containsExactly(historyKey, MvccKeys.latest(key));
             assertThat(e.latest(key)).as("the very object written: no copy").isSameAs(second);
-            assertThat(e.commitPut(key, 4, Bytes.utf8("three"), 0, new HistoryQueue())).as("the replaced version").isSameAs(second);
+            assertThat(e.commitPut(key, 4, Bytes.utf8("three"), 0)).as("the replaced version").isSameAs(second);
             assertThat(e.history(MvccKeys.history(4, key))).as("filed as it was latest: no copy").isSameAs(second);
             assertThat(e.get(MvccKeys.history(4, key))).contains(second.supersededBy(4).encode());
             assertThat(e.latest(key)).isEqualTo(VersionRecord.put(4, Bytes.utf8("three"), 0, second));
@@ -234,6 +234,63 @@ class VersionedEngineTest {
             assertThat(e.latest(key)).isNull();
             assertThat(e.history(historyKey)).isNull();
             assertThat(e.scan(ScanRange.all())).isEmpty();
+        }
+    }
+
+    /**
+     * History compaction counts and cuts what the engine holds: {@code filedThrough} sees only the
+     * versions filed in history (those left unfiled follow them and are dropped on their own),
+     * counts the ones replaced at or before the point, and names the revision of every n-th of
+     * them below it, once per revision (a transaction files several keys at one revision).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rbtree", "hash"})
+    void filedThroughCountsAndCutsTheFiledVersionsOnly(String engine) {
+        try (VersionedEngine e = open(engine)) {
+            Bytes[] keys = {Bytes.utf8("a"), Bytes.utf8("b"), Bytes.utf8("c")};
+            for (int k = 0; k < keys.length; k++) {
+                e.write(keys[k], VersionRecord.put(1, Bytes.utf8("v"), 0, null), 1, null);
+            }
+            List<Long> filed = new ArrayList<>();
+            // revisions 2-40: one key each, through commitPut (left unfiled)
+            for (long rev = 2; rev <= 40; rev++) {
+                e.commitPut(keys[(int) (rev % 3)], rev, Bytes.utf8("v" + rev), 0);
+                filed.add(rev);
+            }
+            // revisions 41-50: a transaction's three keys each, filed at once
+            for (long rev = 41; rev <= 50; rev++) {
+                for (Bytes key : keys) {
+                    VersionRecord old = e.latest(key);
+                    e.write(key, VersionRecord.put(rev, Bytes.utf8("t" + rev), 0, old), rev, old);
+                    filed.add(rev);
+                }
+            }
+            // a read of history files what commits left unfiled; later puts stay unfiled
+            assertThat(e.history(MvccKeys.history(2, keys[2]))).isNotNull();
+            for (long rev = 51; rev <= 60; rev++) {
+                e.commitPut(keys[0], rev, Bytes.utf8("v" + rev), 0);
+            }
+
+            VersionedEngine.FiledHistory all = e.filedThrough(60, 4);
+            assertThat(all.versions()).as("filed: 39 puts and 30 transaction writes; 51-60 unfiled")
+                .isEqualTo(filed.size());
+            List<Long> expected = new ArrayList<>();
+            for (int i = 3; i < filed.size(); i += 4) {
+                if (filed.get(i) < 60 && (expected.isEmpty() || !expected.get(expected.size() - 1).equals(filed.get(i)))) {
+                    expected.add(filed.get(i));
+                }
+            }
+            assertThat(all.cuts()).as("every 4th filed version's revision, once each").containsExactly(
+                expected.stream().mapToLong(Long::longValue).toArray());
+            assertThat(expected).as("a cut for 41-50 more than once would show as a repeat").doesNotHaveDuplicates()
+                .contains(41L, 50L);
+
+            VersionedEngine.FiledHistory some = e.filedThrough(44, 4);
+            assertThat(some.versions()).as("39 puts and four revisions of three").isEqualTo(39 + 12);
+            assertThat(some.cuts()).as("the same cuts, below the point only")
+                .containsExactly(expected.stream().mapToLong(Long::longValue).filter(r -> r < 44).toArray());
+            assertThat(e.filedThrough(1, 4).versions()).as("nothing replaced at the first revision").isZero();
+            assertThat(e.dropUnfiledBefore(56)).as("unfiled, replaced at 51-55").isEqualTo(5);
         }
     }
 
@@ -256,7 +313,7 @@ class VersionedEngineTest {
             List<VersionRecord> replaced = new ArrayList<>();
             for (long rev = 3; rev <= 10; rev++) {
                 Bytes key = rev % 2 == 0 ? b : a;
-                replaced.add(e.commitPut(key, rev, Bytes.utf8("v" + rev), 0, new HistoryQueue()));
+                replaced.add(e.commitPut(key, rev, Bytes.utf8("v" + rev), 0));
             }
             // compaction's cut to revision 4 of what is unfiled, without the engine's lock
             e.dropUnfiledBefore(5);
