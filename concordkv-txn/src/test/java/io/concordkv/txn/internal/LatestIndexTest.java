@@ -97,4 +97,20 @@ class LatestIndexTest {
         index.clear();
         assertThat(index.range(null, null, false, 0)).isEmpty();
     }
+
+    /**
+     * The index keeps bytes of its own, so the collector reaches the table's key bytes only from
+     * the table's nodes (and lays them out beside them): neither the added key's array nor the
+     * array of a key it hands out is shared with the other.
+     */
+    @Test
+    void keepsItsOwnCopyOfEachKey() {
+        LatestIndex index = new LatestIndex();
+        Bytes key = Bytes.utf8("key");
+        index.add(key);
+        Bytes held = index.range(null, null, false, 0).get(0);
+        assertThat(held).isEqualTo(key);
+        assertThat(held.unsafeArray()).isNotSameAs(key.unsafeArray());
+        assertThat(index.remove(Bytes.utf8("key"))).as("found by its bytes").isTrue();
+    }
 }
