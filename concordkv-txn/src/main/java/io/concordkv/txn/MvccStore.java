@@ -122,7 +122,21 @@ public final class MvccStore implements AutoCloseable {
     }
 
     public Optional<KeyVersion> get(Bytes key) {
-        return gate.read(() -> reader.get(key, sequencer.published()));
+        // gate.read written out (see ReadGate.beginOptimistic): nothing allocated but the answer
+        long stamp = gate.beginOptimistic();
+        if (stamp != 0) {
+            try {
+                Optional<KeyVersion> v = reader.get(key, sequencer.published());
+                if (gate.validate(stamp)) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                if (gate.validate(stamp)) {
+                    throw e;
+                }
+            }
+        }
+        return gate.shared(() -> reader.get(key, sequencer.published()));
     }
 
     /**
