@@ -122,21 +122,7 @@ public final class MvccStore implements AutoCloseable {
     }
 
     public Optional<KeyVersion> get(Bytes key) {
-        // gate.read written out (see ReadGate.beginOptimistic): nothing allocated but the answer
-        long stamp = gate.beginOptimistic();
-        if (stamp != 0) {
-            try {
-                Optional<KeyVersion> v = reader.get(key, sequencer.published());
-                if (gate.validate(stamp)) {
-                    return v;
-                }
-            } catch (RuntimeException e) {
-                if (gate.validate(stamp)) {
-                    throw e;
-                }
-            }
-        }
-        return gate.shared(() -> reader.get(key, sequencer.published()));
+        return gate.read(() -> reader.get(key, sequencer.published()));
     }
 
     /**

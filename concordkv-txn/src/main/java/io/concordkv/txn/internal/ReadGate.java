@@ -18,39 +18,21 @@ public final class ReadGate {
 
     /** Runs {@code read} on one state of the store. */
     public <T> T read(Supplier<T> read) {
-        long stamp = beginOptimistic();
+        checkUsable();
+        long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             try {
                 T result = read.get();
-                if (validate(stamp)) {
+                if (lock.validate(stamp)) {
                     return result;
                 }
             } catch (RuntimeException e) {
-                if (validate(stamp)) {
+                if (lock.validate(stamp)) {
                     throw e;
                 }
             }
         }
         return shared(read);
-    }
-
-    /**
-     * {@link #read} written out by a caller, for the hottest reads: {@link #read}, which every
-     * kind of read calls with its own lambda, is compiled on its own with whichever it saw most,
-     * too big then to be inlined into its callers, so the lambda and what the read returns were
-     * allocated on every call (136 bytes a get, on top of the request key's 32). The caller
-     * reads, and returns what it read if {@link #validate} still holds for the stamp this gives
-     * (throws, if it threw), else reads again under {@link #shared}; a stamp of 0 means a
-     * replacement is under way: {@link #shared} at once.
-     */
-    public long beginOptimistic() {
-        checkUsable();
-        return lock.tryOptimisticRead();
-    }
-
-    /** Whether no replacement started since {@link #beginOptimistic} gave {@code stamp}. */
-    public boolean validate(long stamp) {
-        return lock.validate(stamp);
     }
 
     /** Runs {@code task} with replacements held off (it may block, a replacement waits for it). */
