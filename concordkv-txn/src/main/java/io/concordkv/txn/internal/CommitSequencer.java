@@ -565,7 +565,7 @@ public final class CommitSequencer {
             return queued;
         }
         long dropped = versions.dropUnfiledBefore(revision + 1);
-        VersionedEngine.FiledHistory filed = versions.filedThrough(revision, cutEvery);
+        HistoryLog.Through filed = versions.filedThrough(revision, cutEvery);
         return new HistoryQueue.Taken(dropped + filed.versions(), filed.cuts(), queued.tombstones());
     }
 

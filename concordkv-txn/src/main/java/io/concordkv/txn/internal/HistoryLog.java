@@ -84,6 +84,29 @@ final class HistoryLog {
         return revisions[slot(index)];
     }
 
+    /** What {@link #through} found: {@code versions} entries, and revisions to cut them at, ascending. */
+    record Through(long versions, long[] cuts) {
+    }
+
+    /**
+     * The entries replaced at or before {@code revision}: how many, and the revision of every
+     * {@code cutEvery}-th of them that is below {@code revision}, once each (a transaction files
+     * several keys at one revision): where history compaction may cut them early, so that no
+     * range delete holds the engine's writers long.
+     */
+    Through through(long revision, int cutEvery) {
+        int end = ceiling(MvccKeys.history(revision + 1, Bytes.EMPTY));
+        long[] cuts = new long[end / cutEvery];
+        int n = 0;
+        for (int i = cutEvery - 1; i < end; i += cutEvery) {
+            long r = revisionAt(i);
+            if (Long.compareUnsigned(r, revision) < 0 && (n == 0 || cuts[n - 1] != r)) {
+                cuts[n++] = r;
+            }
+        }
+        return new Through(end, Arrays.copyOf(cuts, n));
+    }
+
     /**
      * The version object at {@code index}: its {@code supersededAt} is not necessarily the one its
      * record names (a version filed by {@link #add} keeps its own, 0); see {@link #encodedAt}.

@@ -15,9 +15,9 @@ import java.util.List;
  * not the key objects of the engine's {@link LatestTable}, which it held until 2026-11-28: the
  * collector moves young objects in the order it reaches them, so the bytes of keys reached
  * through the index first were laid out in the index's order, away from the table's nodes that
- * every put reads beside them, and MVCC puts over {@code rbtree} ran 10–14% slower than with no
- * index, or with these copies (see {@code docs/BENCHMARKS.md}, "The index's keys and the
- * collector").
+ * every put reads beside them, and MVCC puts over {@code rbtree} ran 7–14% slower than with no
+ * index, or with these copies (see {@code docs/BENCHMARKS.md}, "MVCC overhead in alternating
+ * rounds").
  *
  * <p>Why not key mirrors in the wrapped engine (what it did before): they cost a tree node, a key
  * object and its bytes a key (a million keys over {@code rbtree}: 481 bytes a key of heap with

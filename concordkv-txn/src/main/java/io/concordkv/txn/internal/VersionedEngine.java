@@ -398,34 +398,19 @@ public final class VersionedEngine implements StorageEngine {
     }
 
     /**
-     * The versions filed in history replaced at or before {@code revision}: how many, and the
-     * revision of every {@code cutEvery}-th of them that is below {@code revision} (where history
-     * compaction may cut them early, so that no range delete holds the writers long). Files
-     * nothing: the versions left unfiled all come after the filed ones, and history compaction
-     * drops those first ({@link #dropUnfiledBefore}), so that once no commit can be numbered at or
-     * below {@code revision} any more, this count and that drop's together are every version
-     * replaced through it, each once.
+     * The versions filed in history replaced at or before {@code revision}, and where to cut them
+     * ({@link HistoryLog#through}). Files nothing: the versions left unfiled all come after the
+     * filed ones, and history compaction drops those first ({@link #dropUnfiledBefore}), so that
+     * once no commit can be numbered at or below {@code revision} any more, this count and that
+     * drop's together are every version replaced through it, each once.
      */
-    public FiledHistory filedThrough(long revision, int cutEvery) {
+    HistoryLog.Through filedThrough(long revision, int cutEvery) {
         long stamp = lock.readLock();
         try {
-            int end = history.ceiling(MvccKeys.history(revision + 1, Bytes.EMPTY));
-            long[] cuts = new long[end / cutEvery];
-            int n = 0;
-            for (int i = cutEvery - 1; i < end; i += cutEvery) {
-                long r = history.revisionAt(i);
-                if (Long.compareUnsigned(r, revision) < 0 && (n == 0 || cuts[n - 1] != r)) {
-                    cuts[n++] = r;
-                }
-            }
-            return new FiledHistory(end, java.util.Arrays.copyOf(cuts, n));
+            return history.through(revision, cutEvery);
         } finally {
             lock.unlockRead(stamp);
         }
-    }
-
-    /** What {@link #filedThrough} found: {@code versions} filed, and revisions to cut them at, ascending. */
-    public record FiledHistory(long versions, long[] cuts) {
     }
 
     /**

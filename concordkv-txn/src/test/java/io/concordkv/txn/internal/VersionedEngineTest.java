@@ -271,7 +271,7 @@ class VersionedEngineTest {
                 e.commitPut(keys[0], rev, Bytes.utf8("v" + rev), 0);
             }
 
-            VersionedEngine.FiledHistory all = e.filedThrough(60, 4);
+            HistoryLog.Through all = e.filedThrough(60, 4);
             assertThat(all.versions()).as("filed: 39 puts and 30 transaction writes; 51-60 unfiled")
                 .isEqualTo(filed.size());
             List<Long> expected = new ArrayList<>();
@@ -285,7 +285,7 @@ class VersionedEngineTest {
             assertThat(expected).as("a cut for 41-50 more than once would show as a repeat").doesNotHaveDuplicates()
                 .contains(41L, 50L);
 
-            VersionedEngine.FiledHistory some = e.filedThrough(44, 4);
+            HistoryLog.Through some = e.filedThrough(44, 4);
             assertThat(some.versions()).as("39 puts and four revisions of three").isEqualTo(39 + 12);
             assertThat(some.cuts()).as("the same cuts, below the point only")
                 .containsExactly(expected.stream().mapToLong(Long::longValue).filter(r -> r < 44).toArray());
