@@ -449,7 +449,7 @@ public final class CommitSequencer {
                     changes.add(new VersionedEngine.Change(m.key(), next, old));
                 }
             }
-            if (old != null) {
+            if (old != null && versions == null) {
                 replacedVersions++;
             }
             if (m.isDelete()) {
@@ -462,7 +462,7 @@ public final class CommitSequencer {
         }
         WriteTicket ticket = batch == null ? WriteTicket.DONE
             : changes != null ? versions.submit(store, batch.build(), revision, changes) : store.submit(batch.build());
-        for (int i = 0; versions == null && i < replacedVersions; i++) {
+        for (int i = 0; i < replacedVersions; i++) {
             history.addReplaced(revision);
         }
         tombstones.forEach(history::add);
